@@ -1,0 +1,37 @@
+// Shared set-up: one Chromium for the file, a fresh context per page, JavaScript on or off.
+import { chromium } from "playwright-core";
+
+export const BASE = process.env.QUARRY_E2E_BASE_URL ?? "http://127.0.0.1:3000";
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Opens `path`; with JavaScript on, waits until the app has hydrated. */
+export async function open(browser, path, { js, width = 1280 } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  const res = await page.goto(BASE + path, { waitUntil: "load" });
+  if (js) await page.waitForSelector("body[data-hydrated=true]", { timeout: 20000 });
+  return { page, context, errors, status: res.status() };
+}
+
+/** Runs `fn` once with JavaScript off and once with it on. */
+export const MODES = [
+  { name: "JavaScript off", js: false },
+  { name: "JavaScript on", js: true },
+];

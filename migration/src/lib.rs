@@ -1,0 +1,20 @@
+//! Schema migrations for Quarry. One file per change, named `mYYYYMMDD_HHMMSS_verb_noun.rs`.
+//! The same migrations run on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_series;
+mod m20261128_000002_create_observations;
+mod m20261128_000003_create_job_runs;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_create_series::Migration),
+            Box::new(m20261128_000002_create_observations::Migration),
+            Box::new(m20261128_000003_create_job_runs::Migration),
+        ]
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds Quarry for release: the server binary (feature ssr) and the browser bundle
+# (feature hydrate, wasm-bindgen, wasm-opt) into target/site. Unchanged inputs cost seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+target=${CARGO_TARGET_DIR:-target}
+site=$target/site
+pkg=$site/pkg
+
+if [ "${QUARRY_BUILD_SERVER:-1}" != 0 ]; then
+  say "building the server (release)"
+  cargo build --release --features ssr --bin quarry
+fi
+
+say "building the browser bundle (wasm, release)"
+cargo build --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate
+wasm_in=$target/wasm32-unknown-unknown/wasm-release/quarry.wasm
+
+mkdir -p "$pkg"
+stamp=$pkg/.source-hash
+hash=$(sha256sum "$wasm_in" | cut -d' ' -f1)
+if [ ! -f "$pkg/quarry.wasm" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
+  say "wasm-bindgen + wasm-opt"
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name quarry "$wasm_in"
+  # leptos asks for <name>.wasm when LEPTOS_OUTPUT_NAME is set at build time (.cargo/config.toml).
+  scripts/node_modules/.bin/wasm-opt -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$pkg/quarry_bg.wasm" -o "$pkg/quarry.wasm"
+  rm -f "$pkg/quarry_bg.wasm"
+  echo "$hash" > "$stamp"
+fi
+
+cp style/main.css "$pkg/quarry.css"
+cp -r public/. "$site/"
+# Pre-compressed copies: the server sends these instead of compressing on every request.
+for f in "$pkg/quarry.wasm" "$pkg/quarry.js" "$pkg/quarry.css"; do
+  gzip -9 -k -f "$f"
+done
+say "site assets in $site: wasm $(stat -c %s "$pkg/quarry.wasm") bytes, gzip $(stat -c %s "$pkg/quarry.wasm.gz") bytes"

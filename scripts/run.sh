@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The run command: install what is missing, build for release, then migrate the embedded
+# SQLite database and serve on http://127.0.0.1:3000. Arguments go to `quarry serve`
+# (e.g. --demo for generated data on a machine without network).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh
+exec "${CARGO_TARGET_DIR:-target}/release/quarry" serve "$@"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The test command: unit tests, integration tests on SQLite and on PostgreSQL, and the
+# browser tests in headless Chromium. Installs what it needs. Exits non-zero on any failure.
+#
+# PostgreSQL: QUARRY_TEST_PG_URL, else postgres://postgres@127.0.0.1:5432. Each test makes
+# its own database there and drops it; leftovers of failed tests are swept at the end.
+# Unreachable PostgreSQL is reported in one line; under CI=true it fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+logs=$(mktemp -d)
+target=${CARGO_TARGET_DIR:-target}
+
+scripts/setup.sh
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium for the browser tests"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -d end2end/node_modules/playwright-core ]; then
+  say "installing playwright-core (no browser download: it drives /usr/bin/chromium)"
+  npm ci --prefix end2end --no-audit --no-fund --silent
+fi
+
+# ---- PostgreSQL
+export QUARRY_TEST_PG_URL=${QUARRY_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}
+pg_ok() { psql "$QUARRY_TEST_PG_URL/postgres" -Atqc 'select 1' >/dev/null 2>&1; }
+if ! pg_ok && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+  say "starting the local PostgreSQL cluster"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1 || true
+  for _ in $(seq 1 20); do pg_ok && break; sleep 0.5; done
+fi
+if pg_ok; then
+  say "PostgreSQL reachable at $QUARRY_TEST_PG_URL: integration tests run on SQLite and PostgreSQL"
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAIL: PostgreSQL unreachable at $QUARRY_TEST_PG_URL (CI=true makes this a failure, not a skip)" >&2
+  exit 1
+else
+  echo "SKIP: PostgreSQL unreachable at $QUARRY_TEST_PG_URL: its integration tests are skipped (set QUARRY_TEST_PG_URL)" >&2
+  export QUARRY_TEST_PG_SKIP=1
+fi
+sweep_pg() {
+  pg_ok || return 0
+  psql "$QUARRY_TEST_PG_URL/postgres" -Atqc "select datname from pg_database where datname like 'quarry_it_%'" 2>/dev/null |
+    while read -r db; do psql "$QUARRY_TEST_PG_URL/postgres" -qc "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true; done
+}
+
+# ---- unit and integration tests
+say "cargo test (unit + integration)"
+set +e
+cargo test --workspace --features ssr --color never 2>&1 | tee "$logs/cargo.log"
+cargo_rc=${PIPESTATUS[0]}
+set -e
+sweep_pg
+
+# ---- browser tests, against the server built for the tests and the release browser bundle
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$logs/data"; }
+trap cleanup EXIT
+e2e_rc=1
+if [ "$cargo_rc" = 0 ]; then
+  say "building the browser bundle"
+  QUARRY_BUILD_SERVER=0 scripts/build.sh
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  say "starting quarry serve --demo on 127.0.0.1:$port for the browser tests"
+  QUARRY_DATA_DIR="$logs/data" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$target/site" \
+    "$target/debug/quarry" serve --demo >"$logs/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$logs/server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  say "browser tests (node --test, playwright-core, /usr/bin/chromium)"
+  set +e
+  (cd end2end && QUARRY_E2E_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec tests/) 2>&1 | tee "$logs/e2e.log"
+  e2e_rc=${PIPESTATUS[0]}
+  set -e
+fi
+
+# ---- summary: tests per layer
+count() { awk -v want="$2" '
+  /Running unittests/ { layer = "unit" } /Running tests\/it/ { layer = "integration" } /Doc-tests/ { layer = "doc" }
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p[layer] += $i; if ($(i+1) ~ /^failed/) f[layer] += $i } }
+  END { print (want == "p" ? p[L] + 0 : f[L] + 0) }' L="$1" "$logs/cargo.log"; }
+unit_p=$(count unit p); unit_f=$(count unit f)
+it_p=$(count integration p); it_f=$(count integration f)
+it_sqlite=$(grep -c '::sqlite::.* ok$' "$logs/cargo.log" || true)
+it_pg=$(grep -c '::postgres::.* ok$' "$logs/cargo.log" || true)
+e2e_p=$(awk '/^ℹ pass/ { print $3 }' "$logs/e2e.log" 2>/dev/null | tail -1); e2e_p=${e2e_p:-0}
+e2e_f=$(awk '/^ℹ fail/ { print $3 }' "$logs/e2e.log" 2>/dev/null | tail -1); e2e_f=${e2e_f:-0}
+[ "$cargo_rc" = 0 ] || e2e_f=${e2e_f:-0}
+echo
+echo "unit tests:        $unit_p passed, $unit_f failed"
+echo "integration tests: $it_p passed, $it_f failed ($it_sqlite on SQLite, $it_pg on PostgreSQL${QUARRY_TEST_PG_SKIP:+, PostgreSQL SKIPPED})"
+echo "browser tests:     $e2e_p passed, $e2e_f failed"
+total_p=$((unit_p + it_p + e2e_p)); total_f=$((unit_f + it_f + e2e_f))
+[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ] || total_f=$((total_f > 0 ? total_f : 1))
+echo "summary: $total_p passed, $total_f failed"
+[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ]

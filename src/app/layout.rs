@@ -1,0 +1,84 @@
+//! The frame around every page: header, navigation, the demo banner and the footer.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+use super::api::get_status;
+
+const NAV: [(&str, &str); 5] =
+    [("/", "Commodities"), ("/venture", "Venture"), ("/charts", "Charts"), ("/jobs", "Jobs"), ("/api", "API")];
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let status = Resource::new(|| (), |_| get_status());
+    let location = use_location();
+    let current = move |href: &str| {
+        let path = location.pathname.get();
+        if href == "/" { path == "/" || path.starts_with("/commodities") } else { path.starts_with(href) }
+    };
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Quarry"</a>
+            <nav aria-label="Main">
+                <ul>
+                    {NAV
+                        .into_iter()
+                        .map(|(href, label)| {
+                            view! {
+                                <li>
+                                    <a href=href aria-current=move || current(href).then_some("page")>{label}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Ok(s) if s.demo => view! {
+                        <div class="demo-banner" role="status">
+                            <strong>"DEMO"</strong>
+                            " Figures marked DEMO are generated, not market data. Real data replaces them as sources are fetched."
+                        </div>
+                    }
+                        .into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+        <main id="main">{children()}</main>
+        <footer class="site-footer">
+            <p>
+                "Every figure carries its source and as-of date. FRED data: not endorsed by the Federal Reserve Bank of St. Louis."
+            </p>
+        </footer>
+    }
+}
+
+/// A section with no data yet: what it will show and how to fill it.
+#[component]
+pub fn EmptyPage(title: &'static str, what: &'static str, how: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p class="lede">{what}</p>
+        <div class="empty-state">
+            <p>{how}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found"/>
+        <h1>"Not found"</h1>
+        <p>"There is no page at this address. " <a href="/">"Back to the commodities overview"</a></p>
+    }
+}

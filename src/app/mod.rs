@@ -1,0 +1,86 @@
+//! The application shell: document, router, layout and the routes of every domain.
+mod api;
+mod docs;
+mod layout;
+
+pub use api::{get_status, SiteStatus};
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::commodities::pages::OverviewPage;
+use layout::{EmptyPage, Layout, NotFound};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: this marks the page as hydrated, for people
+    // debugging and for the browser tests that must wait for it.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    // Async rendering puts every page's data in the HTML itself, so pages read the same
+    // with JavaScript off; hydration then takes over without refetching.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="quarry" href="/pkg/quarry.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Quarry".to_string() } else { format!("{t} · Quarry") }/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=OverviewPage ssr=ssr.clone()/>
+                    <Route path=path!("/commodities") view=OverviewPage ssr=ssr.clone()/>
+                    <Route
+                        path=path!("/venture")
+                        view=|| view! {
+                            <EmptyPage
+                                title="Venture"
+                                what="Companies, funding rounds, investors, acquisitions, valuations, funds with their returns, and the IPO pipeline, built from SEC EDGAR filings (Form D, S-1/F-1) and your own imports."
+                                how="This database holds no venture data yet: the EDGAR sync job and the import command fill it."
+                            />
+                        }
+                        ssr=ssr.clone()
+                    />
+                    <Route
+                        path=path!("/charts")
+                        view=|| view! {
+                            <EmptyPage
+                                title="Charts"
+                                what="Chart views of any commodity or macro series, and the daily macro chart pack as a PDF."
+                                how="No chart pack has been generated yet: the chart_pack job renders one every day once macro series are loaded."
+                            />
+                        }
+                        ssr=ssr.clone()
+                    />
+                    <Route path=path!("/jobs") view=crate::jobs::pages::JobsPage ssr=ssr.clone()/>
+                    <Route path=path!("/api") view=docs::ApiPage ssr=ssr.clone()/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

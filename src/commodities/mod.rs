@@ -1,0 +1,9 @@
+//! Commodities: prices of the instruments in the universe, their changes and pages.
+pub mod api;
+pub mod changes;
+pub mod model;
+pub mod pages;
+pub mod sparkline;
+
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,156 @@
+//! Types the commodities API sends and the pages read.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::universe::{Frequency, Group};
+
+/// One instrument on the overview: its last value with source and as-of date, the changes
+/// its frequency allows (`null` where it has none) and a sparkline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewEntry {
+    pub slug: String,
+    pub name: String,
+    pub group: String,
+    pub unit: String,
+    pub frequency: Frequency,
+    /// The price stands in for the named material (see the universe file).
+    pub is_proxy: bool,
+    pub last_value: Option<f64>,
+    pub as_of: Option<NaiveDate>,
+    /// Where the last value came from: a provider (`lbma`, `fred`, ...) or `demo`.
+    pub source: Option<String>,
+    pub source_label: Option<String>,
+    pub change_1d: Option<f64>,
+    pub change_1m: Option<f64>,
+    pub change_1y: Option<f64>,
+    /// Values oldest first: the last year (the last ten for annual series), at most 60.
+    pub sparkline: Vec<f64>,
+    pub sparkline_from: Option<NaiveDate>,
+    /// The newest observation is older than the frequency allows.
+    pub stale: bool,
+}
+
+impl OverviewEntry {
+    pub fn is_demo(&self) -> bool {
+        self.source.as_deref() == Some(crate::universe::DEMO_SOURCE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub generated_at: DateTime<Utc>,
+    /// Some figures are generated demo data (each such entry has `"source": "demo"`).
+    pub demo: bool,
+    pub notice: Option<String>,
+    pub groups: Vec<Group>,
+    pub instruments: Vec<OverviewEntry>,
+}
+
+pub const DEMO_NOTICE: &str =
+    "Demo mode: figures with source \"demo\" are generated, not market data. Real data replaces them as sources are fetched.";
+
+/// Columns the overview can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Last,
+    AsOf,
+    Change1d,
+    Change1m,
+    Change1y,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] =
+        [SortKey::Name, SortKey::Last, SortKey::AsOf, SortKey::Change1d, SortKey::Change1m, SortKey::Change1y];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Last => "last",
+            SortKey::AsOf => "as_of",
+            SortKey::Change1d => "change_1d",
+            SortKey::Change1m => "change_1m",
+            SortKey::Change1y => "change_1y",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Sorts entries by this key; missing values always go last, whatever the direction.
+    pub fn sort(self, entries: &mut [OverviewEntry], descending: bool) {
+        entries.sort_by(|a, b| {
+            let ord = match self {
+                SortKey::Name => Some(a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+                SortKey::AsOf => match (a.as_of, b.as_of) {
+                    (Some(x), Some(y)) => Some(x.cmp(&y)),
+                    _ => None,
+                },
+                _ => {
+                    let get = |e: &OverviewEntry| match self {
+                        SortKey::Last => e.last_value,
+                        SortKey::Change1d => e.change_1d,
+                        SortKey::Change1m => e.change_1m,
+                        _ => e.change_1y,
+                    };
+                    match (get(a), get(b)) {
+                        (Some(x), Some(y)) => x.partial_cmp(&y),
+                        _ => None,
+                    }
+                }
+            };
+            match ord {
+                Some(o) if descending => o.reverse(),
+                Some(o) => o,
+                None => {
+                    let present = |e: &OverviewEntry| match self {
+                        SortKey::AsOf => e.as_of.is_some(),
+                        SortKey::Last => e.last_value.is_some(),
+                        SortKey::Change1d => e.change_1d.is_some(),
+                        SortKey::Change1m => e.change_1m.is_some(),
+                        SortKey::Change1y => e.change_1y.is_some(),
+                        SortKey::Name => true,
+                    };
+                    present(b).cmp(&present(a))
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, change_1y: Option<f64>) -> OverviewEntry {
+        OverviewEntry {
+            slug: name.to_lowercase(),
+            name: name.into(),
+            group: "metals".into(),
+            unit: "USD".into(),
+            frequency: Frequency::Daily,
+            is_proxy: false,
+            last_value: None,
+            as_of: None,
+            source: None,
+            source_label: None,
+            change_1d: None,
+            change_1m: None,
+            change_1y,
+            sparkline: vec![],
+            sparkline_from: None,
+            stale: false,
+        }
+    }
+
+    #[test]
+    fn missing_values_sort_last_in_both_directions() {
+        let mut v = vec![entry("A", None), entry("B", Some(1.0)), entry("C", Some(-3.0))];
+        SortKey::Change1y.sort(&mut v, true);
+        assert_eq!(v.iter().map(|e| e.name.as_str()).collect::<String>(), "BCA");
+        SortKey::Change1y.sort(&mut v, false);
+        assert_eq!(v.iter().map(|e| e.name.as_str()).collect::<String>(), "CBA");
+    }
+}

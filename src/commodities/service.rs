@@ -1,0 +1,178 @@
+//! Commodity queries and writes (server only).
+use std::collections::HashMap;
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::changes::{percent_change, sparkline_window, Lookback};
+use super::model::{Overview, OverviewEntry, DEMO_NOTICE};
+use crate::db::entities::{observations, series};
+use crate::universe::{source_label, Frequency, Universe, DEMO_SOURCE};
+
+const SPARKLINE_POINTS: usize = 60;
+
+/// Makes the `series` table match the universe: one row per instrument, keyed by slug.
+/// Instruments removed from the universe keep their rows and history.
+pub async fn sync_universe(db: &impl ConnectionTrait, universe: &Universe) -> Result<usize, DbErr> {
+    for (position, inst) in universe.instruments.iter().enumerate() {
+        let primary = &inst.sources[0];
+        let row = series::ActiveModel {
+            kind: Set("commodity".into()),
+            slug: Set(inst.slug.clone()),
+            name: Set(inst.name.clone()),
+            group_slug: Set(inst.group.clone()),
+            unit: Set(inst.unit.clone()),
+            frequency: Set(inst.frequency.as_str().into()),
+            provider: Set(primary.provider.as_str().into()),
+            provider_code: Set(primary.code.clone()),
+            is_proxy: Set(inst.is_proxy),
+            licence: Set(primary.provider.licence().into()),
+            position: Set(position as i32),
+            ..Default::default()
+        };
+        series::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(series::Column::Slug)
+                    .update_columns([
+                        series::Column::Kind,
+                        series::Column::Name,
+                        series::Column::GroupSlug,
+                        series::Column::Unit,
+                        series::Column::Frequency,
+                        series::Column::Provider,
+                        series::Column::ProviderCode,
+                        series::Column::IsProxy,
+                        series::Column::Licence,
+                        series::Column::Position,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(universe.instruments.len())
+}
+
+/// Slug -> series id for every series in the database.
+pub async fn series_ids(db: &impl ConnectionTrait) -> Result<HashMap<String, i32>, DbErr> {
+    let rows: Vec<(i32, String)> = series::Entity::find()
+        .select_only()
+        .column(series::Column::Id)
+        .column(series::Column::Slug)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, slug)| (slug, id)).collect())
+}
+
+/// The newest observation date of every series that has one.
+pub async fn latest_dates(db: &impl ConnectionTrait) -> Result<HashMap<i32, NaiveDate>, DbErr> {
+    let rows: Vec<(i32, Option<NaiveDate>)> = observations::Entity::find()
+        .select_only()
+        .column(observations::Column::SeriesId)
+        .column_as(observations::Column::Date.max(), "max_date")
+        .group_by(observations::Column::SeriesId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(id, d)| d.map(|d| (id, d))).collect())
+}
+
+/// Observations of one series from `from` on, oldest first, with their source.
+pub async fn observations_since(
+    db: &impl ConnectionTrait,
+    series_id: i32,
+    from: NaiveDate,
+) -> Result<Vec<(NaiveDate, f64, String)>, DbErr> {
+    observations::Entity::find()
+        .select_only()
+        .column(observations::Column::Date)
+        .column(observations::Column::Value)
+        .column(observations::Column::Source)
+        .filter(observations::Column::SeriesId.eq(series_id))
+        .filter(observations::Column::Date.gte(from))
+        .order_by_asc(observations::Column::Date)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The commodities overview: every instrument of the universe (or of one group), in
+/// universe order, with what the database holds for it.
+pub async fn overview(
+    db: &impl ConnectionTrait,
+    universe: &Universe,
+    group: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Overview, DbErr> {
+    let ids = series_ids(db).await?;
+    let latest = latest_dates(db).await?;
+    let today = now.date_naive();
+    let mut instruments = Vec::new();
+    for inst in universe.instruments.iter().filter(|i| group.is_none_or(|g| i.group == g)) {
+        let mut entry = OverviewEntry {
+            slug: inst.slug.clone(),
+            name: inst.name.clone(),
+            group: inst.group.clone(),
+            unit: inst.unit.clone(),
+            frequency: inst.frequency,
+            is_proxy: inst.is_proxy,
+            last_value: None,
+            as_of: None,
+            source: None,
+            source_label: None,
+            change_1d: None,
+            change_1m: None,
+            change_1y: None,
+            sparkline: Vec::new(),
+            sparkline_from: None,
+            stale: false,
+        };
+        let last_date = ids.get(&inst.slug).and_then(|id| latest.get(id).map(|d| (*id, *d)));
+        if let Some((id, last_date)) = last_date {
+            // Enough history for the 1-year change and the sparkline, plus slack for holidays.
+            let months = if inst.frequency == Frequency::Annual { 121 } else { 13 };
+            let from = last_date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN);
+            let rows = observations_since(db, id, from).await?;
+            let points: Vec<(NaiveDate, f64)> = rows.iter().map(|(d, v, _)| (*d, *v)).collect();
+            if let Some((d, v, src)) = rows.last() {
+                entry.last_value = Some(*v);
+                entry.as_of = Some(*d);
+                entry.source_label = Some(source_label(src).to_string());
+                entry.source = Some(src.clone());
+                entry.stale = (today - *d).num_days() > inst.frequency.stale_after_days();
+            }
+            entry.change_1d = percent_change(&points, inst.frequency, Lookback::Day);
+            entry.change_1m = percent_change(&points, inst.frequency, Lookback::Month);
+            entry.change_1y = percent_change(&points, inst.frequency, Lookback::Year);
+            let spark = sparkline_window(&points, inst.frequency, SPARKLINE_POINTS);
+            entry.sparkline_from = spark.first().map(|(d, _)| *d);
+            entry.sparkline = spark.into_iter().map(|(_, v)| v).collect();
+        }
+        instruments.push(entry);
+    }
+    let demo = instruments.iter().any(|e| e.is_demo());
+    Ok(Overview {
+        generated_at: now,
+        demo,
+        notice: demo.then(|| DEMO_NOTICE.to_string()),
+        groups: universe.groups.iter().filter(|g| group.is_none_or(|s| g.slug == s)).cloned().collect(),
+        instruments,
+    })
+}
+
+/// `true` when any stored observation is generated demo data.
+pub async fn has_demo_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    let row = observations::Entity::find()
+        .select_only()
+        .column(observations::Column::Id)
+        .filter(observations::Column::Source.eq(DEMO_SOURCE))
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(row.is_some())
+}

@@ -1,0 +1,275 @@
+//! Runtime configuration: built-in defaults (a copy of Leptos.toml compiled in), then the
+//! Leptos.toml on disk, then environment variables. See the README table for every key.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::{Deserialize, Deserializer};
+
+const BUILTIN_CONFIG: &str = include_str!("../Leptos.toml");
+
+/// A value that must never reach a log line or a page.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> Option<&str> {
+        (!self.0.is_empty()).then_some(self.0.as_str())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "<unset>" } else { "<redacted>" })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SourcesConfig {
+    pub user_agent: String,
+    pub edgar_user_agent: String,
+    pub lbma_base_url: String,
+    pub fred_base_url: String,
+    pub fred_api_base_url: String,
+    pub fred_api_key: Secret,
+    pub eia_base_url: String,
+    pub eia_api_key: Secret,
+    pub worldbank_landing_url: String,
+    pub usgs_base_url: String,
+    pub yahoo_base_url: String,
+    #[serde(deserialize_with = "lenient_bool")]
+    pub yahoo_enabled: bool,
+    pub edgar_base_url: String,
+    pub edgar_data_base_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobsConfig {
+    pub commodity_prices: String,
+    pub commodity_signals: String,
+    pub ai_materials: String,
+    pub space_tech: String,
+    pub vc_sync: String,
+    pub funding_tracker: String,
+    pub ipo_monitor: String,
+    pub chart_pack: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RawConfig {
+    site_addr: String,
+    site_root: PathBuf,
+    data_dir: PathBuf,
+    database_url: String,
+    universe_file: String,
+    #[serde(deserialize_with = "lenient_bool")]
+    demo: bool,
+    request_timeout_secs: u64,
+    admin_token: Secret,
+    log: String,
+    log_format: String,
+    sources: SourcesConfig,
+    jobs: JobsConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site_addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// `None` means the built-in universe.
+    pub universe_file: Option<PathBuf>,
+    pub demo: bool,
+    pub request_timeout_secs: u64,
+    pub admin_token: Secret,
+    pub log: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub sources: SourcesConfig,
+    pub jobs: JobsConfig,
+    /// Which file was read, for the start-up log.
+    pub loaded_from: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Figment(#[from] Box<figment::Error>),
+    #[error("configuration: site_addr (LEPTOS_SITE_ADDR) '{0}' is not an address like 127.0.0.1:3000")]
+    SiteAddr(String),
+    #[error("configuration: QUARRY_CONFIG names {0}, which does not exist")]
+    MissingFile(PathBuf),
+}
+
+impl Config {
+    /// Reads the configuration from the process environment and `./Leptos.toml` (or the file
+    /// named by `QUARRY_CONFIG`).
+    pub fn load() -> Result<Self, ConfigError> {
+        let explicit = std::env::var_os("QUARRY_CONFIG").map(PathBuf::from);
+        Self::load_from(explicit, Path::new("Leptos.toml"))
+    }
+
+    /// The built-in defaults alone: no file, no environment. For tests and tools that
+    /// configure every field themselves.
+    pub fn builtin() -> Result<Self, ConfigError> {
+        Self::build(None, false)
+    }
+
+    fn load_from(explicit: Option<PathBuf>, default_file: &Path) -> Result<Self, ConfigError> {
+        let file = match explicit {
+            Some(p) if p.exists() => Some(p),
+            Some(p) => return Err(ConfigError::MissingFile(p)),
+            None => default_file.exists().then(|| default_file.to_path_buf()),
+        };
+        Self::build(file, true)
+    }
+
+    fn build(file: Option<PathBuf>, with_env: bool) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new().merge(Toml::string(BUILTIN_CONFIG));
+        if let Some(f) = &file {
+            figment = figment.merge(Toml::file(f));
+        }
+        if with_env {
+            figment = figment
+                .merge(Env::prefixed("QUARRY_").split("__").ignore(&["config", "test_pg_url"]))
+                .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+                .merge(Env::raw().only(&["LEPTOS_SITE_ADDR"]).map(|_| "site_addr".into()))
+                .merge(Env::raw().only(&["LEPTOS_SITE_ROOT"]).map(|_| "site_root".into()));
+        }
+        let raw: RawConfig = figment.extract().map_err(Box::new)?;
+
+        let base = file
+            .as_ref()
+            .and_then(|f| f.parent().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+
+        let site_addr = raw.site_addr.parse().map_err(|_| ConfigError::SiteAddr(raw.site_addr.clone()))?;
+        let data_dir = resolve(&raw.data_dir);
+        let database_url = if raw.database_url.trim().is_empty() {
+            format!("sqlite://{}?mode=rwc", data_dir.join("quarry.db").display())
+        } else {
+            raw.database_url.clone()
+        };
+        let universe_file = (!raw.universe_file.trim().is_empty()).then(|| resolve(Path::new(&raw.universe_file)));
+        Ok(Config {
+            site_addr,
+            site_root: locate_site_root(resolve(&raw.site_root)),
+            data_dir,
+            database_url,
+            universe_file,
+            demo: raw.demo,
+            request_timeout_secs: raw.request_timeout_secs.max(1),
+            admin_token: raw.admin_token,
+            log: raw.log,
+            log_format: raw.log_format,
+            sources: raw.sources,
+            jobs: raw.jobs,
+            loaded_from: file,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+/// The configured site root, or, when it holds no build, the `site` folder beside the
+/// binary's own target folder (`target/release/quarry` -> `target/site`), so a release
+/// binary started from another directory still finds its wasm and CSS.
+fn locate_site_root(configured: PathBuf) -> PathBuf {
+    if configured.join("pkg").exists() {
+        return configured;
+    }
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().and_then(Path::parent).map(|t| t.join("site")));
+    match beside_binary {
+        Some(p) if p.join("pkg").exists() => p,
+        _ => configured,
+    }
+}
+
+/// Accepts true/false, 1/0, yes/no and on/off, as people write them in variables.
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Any {
+        B(bool),
+        I(i64),
+        S(String),
+    }
+    match Any::deserialize(d)? {
+        Any::B(b) => Ok(b),
+        Any::I(i) => Ok(i != 0),
+        Any::S(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            other => Err(serde::de::Error::custom(format!("'{other}' is not a boolean (use true or false)"))),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_defaults_parse_and_point_at_sqlite_in_data_dir() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            let c = Config::load_from(None, Path::new("no-such-Leptos.toml")).unwrap();
+            assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+            assert!(c.database_url.starts_with("sqlite://"), "{}", c.database_url);
+            assert!(c.database_url.contains("quarry.db"));
+            assert!(!c.demo);
+            assert!(c.universe_file.is_none());
+            assert_eq!(c.sources.lbma_base_url, "https://prices.lbma.org.uk");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_file_and_standard_leptos_variables_keep_their_meaning() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file("Leptos.toml", "data_dir = \"from-file\"\n[sources]\nfred_base_url = \"http://file\"\n")?;
+            jail.set_env("QUARRY_DEMO", "1");
+            jail.set_env("LEPTOS_SITE_ADDR", "0.0.0.0:8080");
+            jail.set_env("DATABASE_URL", "postgres://db/quarry");
+            jail.set_env("QUARRY_SOURCES__FRED_BASE_URL", "http://127.0.0.1:9999");
+            let c = Config::load_from(None, Path::new("Leptos.toml")).unwrap();
+            assert!(c.demo);
+            assert_eq!(c.site_addr.to_string(), "0.0.0.0:8080");
+            assert_eq!(c.database_url, "postgres://db/quarry");
+            assert_eq!(c.sources.fred_base_url, "http://127.0.0.1:9999");
+            assert!(c.data_dir.ends_with("from-file"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_boolean_and_a_bad_address_are_reported() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("QUARRY_DEMO", "perhaps");
+            let err = Config::load_from(None, Path::new("none.toml")).unwrap_err().to_string();
+            assert!(err.contains("perhaps"), "{err}");
+            jail.set_env("QUARRY_DEMO", "0");
+            jail.set_env("LEPTOS_SITE_ADDR", "localhost");
+            let err = Config::load_from(None, Path::new("none.toml")).unwrap_err().to_string();
+            assert!(err.contains("LEPTOS_SITE_ADDR"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret("hunter2".into());
+        assert_eq!(format!("{s:?}"), "<redacted>");
+    }
+}

@@ -1,0 +1,96 @@
+//! The one error type that crosses the wire. It carries a kind (which decides the HTTP
+//! status) and a message meant for the person or program that made the request. Details
+//! that help an operator are logged on the server, not sent.
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    BadRequest,
+    NotFound,
+    Unauthorized,
+    UpstreamUnavailable,
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::BadRequest => 400,
+            ErrorKind::Unauthorized => 401,
+            ErrorKind::NotFound => 404,
+            ErrorKind::UpstreamUnavailable => 503,
+            ErrorKind::Internal => 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The query parameter or field at fault, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+impl AppError {
+    pub fn bad_parameter(parameter: &str, message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::BadRequest, message: message.into(), parameter: Some(parameter.to_string()) }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::NotFound, message: message.into(), parameter: None }
+    }
+
+    /// An internal failure: the detail goes to the log, the caller gets a summary.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "{context}");
+        Self { kind: ErrorKind::Internal, message: format!("{context}; see the server log"), parameter: None }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::internal("database error", e)
+    }
+}
+
+/// Sets the HTTP status of the response being built, when there is one (inside a server
+/// function or a page render).
+#[cfg(feature = "ssr")]
+fn set_response_status(kind: ErrorKind) {
+    if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = axum::http::StatusCode::from_u16(kind.status()) {
+            opts.set_status(code);
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let kind = match &value {
+            // The request could not be read: bad query string or body.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => ErrorKind::BadRequest,
+            ServerFnErrorErr::MissingArg(_) => ErrorKind::BadRequest,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => ErrorKind::UpstreamUnavailable,
+            _ => ErrorKind::Internal,
+        };
+        Self { kind, message: value.to_string(), parameter: None }
+    }
+
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        // Every error leaves the server through here, so this is the one place that maps a
+        // kind to a status: a bad parameter becomes a 400, not the framework's 500.
+        #[cfg(feature = "ssr")]
+        set_response_status(self.kind);
+        serde_json::to_vec(self).unwrap_or_default().into()
+    }
+}

@@ -1,0 +1,62 @@
+//! Number and date formatting shared by pages on both sides of the wire.
+
+/// A price with thousands separators and as many decimals as its size deserves:
+/// 2,345.60 / 86.48 / 3.215 / 0.4123.
+pub fn format_value(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let decimals = match v.abs() {
+        a if a >= 1000.0 => 0,
+        a if a >= 10.0 => 2,
+        a if a >= 1.0 => 3,
+        _ => 4,
+    };
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = text.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((text.as_str(), None));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && text.trim_start_matches(['0', '.']).len() > 0 { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A percentage change with an explicit sign: +1.23%, -0.50%; a dash when unavailable.
+pub fn format_change(pct: Option<f64>) -> String {
+    match pct {
+        Some(p) if p.is_finite() => format!("{}{:.2}%", if p > 0.0 { "+" } else { "" }, p),
+        _ => "—".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_get_separators_and_size_dependent_decimals() {
+        assert_eq!(format_value(2345.6), "2,346");
+        assert_eq!(format_value(1_234_567.0), "1,234,567");
+        assert_eq!(format_value(86.484), "86.48");
+        assert_eq!(format_value(3.2149), "3.215");
+        assert_eq!(format_value(0.41234), "0.4123");
+        assert_eq!(format_value(-36.98), "-36.98");
+        assert_eq!(format_value(-0.00001), "0.0000");
+        assert_eq!(format_value(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn changes_are_signed_or_a_dash() {
+        assert_eq!(format_change(Some(1.234)), "+1.23%");
+        assert_eq!(format_change(Some(-0.5)), "-0.50%");
+        assert_eq!(format_change(Some(0.0)), "0.00%");
+        assert_eq!(format_change(None), "—");
+    }
+}

@@ -1,0 +1,10 @@
+//! Background jobs: what runs when, and what each run did. The page and its API are
+//! shared; the scheduler itself is server-only.
+pub mod api;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod scheduler;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,33 @@
+//! Quarry: commodity prices with signals, the venture landscape and a macro chart pack,
+//! served as server-rendered, hydrated Leptos pages and a JSON API.
+//!
+//! Server-only modules are gated once, here, where they are declared.
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod commodities;
+pub mod error;
+pub mod format;
+pub mod jobs;
+pub mod universe;
+
+#[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+/// The browser entry point: attach to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,51 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use quarry::cli::{Cli, Command};
+use quarry::config::Config;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("quarry: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config.log, &config.log_format);
+    // One TLS crypto provider for every HTTPS client (reqwest, sqlx): ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if let Some(file) = &config.loaded_from {
+        tracing::info!(file = %file.display(), "configuration loaded");
+    }
+
+    let result = match cli.command() {
+        Command::Serve { demo } => {
+            let demo = demo || config.demo;
+            quarry::server::serve(config, demo).await
+        }
+        Command::Migrate => quarry::server::prepare(config).await.map(|_| {
+            println!("database migrated and universe synced");
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quarry: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(default_filter: &str, format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,174 @@
+//! Start-up and the HTTP server: migrations, universe, demo data, scheduler, routes,
+//! middleware and graceful shutdown.
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::{shell, App};
+use crate::config::Config;
+use crate::state::AppState;
+use crate::universe::load_universe;
+
+/// Everything the router's handlers can extract.
+#[derive(Clone)]
+pub struct RouterState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<RouterState> for LeptosOptions {
+    fn from_ref(s: &RouterState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+impl FromRef<RouterState> for AppState {
+    fn from_ref(s: &RouterState) -> Self {
+        s.app.clone()
+    }
+}
+
+/// Loads the universe, connects, migrates and syncs: everything `serve` and `migrate` share.
+///
+/// # Errors
+/// A broken universe file, an unreachable database or a failed migration.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let universe = load_universe(config.universe_file.as_deref())?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let db = crate::db::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
+    crate::db::migrate(&db).await.context("database migration failed")?;
+    let n = crate::commodities::service::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
+    tracing::info!(instruments = n, "universe synced");
+    Ok(AppState { db, config: Arc::new(config), universe: Arc::new(universe), demo: Arc::new(AtomicBool::new(false)) })
+}
+
+/// Seeds demo data when asked, and records whether any is present.
+pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
+    if seed {
+        let started = std::time::Instant::now();
+        let rows = crate::demo::seed_demo(&state.db, &state.universe).await.context("demo seeding failed")?;
+        tracing::info!(rows, elapsed_ms = started.elapsed().as_millis() as u64, "demo data seeded (source = demo)");
+    }
+    state.set_demo_active(crate::commodities::service::has_demo_data(&state.db).await?);
+    Ok(())
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("quarry")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .build()
+}
+
+/// The whole HTTP surface: pages, server functions, health checks and static files.
+pub fn router(state: AppState) -> Router {
+    let leptos = leptos_options(&state.config);
+    let routes = generate_route_list(App);
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let rs = RouterState { leptos: leptos.clone(), app: state.clone() };
+    let ctx_state = state.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(
+            &rs,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            {
+                let leptos = leptos.clone();
+                move || shell(leptos.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<RouterState, _>(shell))
+        .with_state(rs)
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if crate::db::ping(&state.db).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// `quarry serve`: prepare, seed demo data if asked, start the jobs, serve until SIGTERM
+/// or Ctrl-C, then stop the scheduler.
+pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let addr = config.site_addr;
+    let state = prepare(config).await?;
+    refresh_demo(&state, demo).await?;
+    let mut scheduler = crate::jobs::scheduler::start(&state.config.jobs).await.context("cannot start the scheduler")?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, site_root = %state.config.site_root.display(), "serving on http://{addr}");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shutting down");
+    scheduler.shutdown().await.ok();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// A database URL fit for a log line: the password, if any, replaced.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(redact_url("postgres://q:secret@db:5432/quarry"), "postgres://q:***@db:5432/quarry");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact_url("sqlite://data/quarry.db?mode=rwc"), "sqlite://data/quarry.db?mode=rwc");
+    }
+}

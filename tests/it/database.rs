@@ -1,0 +1,137 @@
+//! Migrations, universe sync, demo data and the overview query, on SQLite and PostgreSQL.
+use chrono::{NaiveDate, TimeZone, Utc};
+use quarry::commodities::service::{overview, series_ids, sync_universe};
+use quarry::db::entities::{observations, series};
+use quarry::universe::{parse_universe, BUILTIN_UNIVERSE};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::support::prepared_state;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn insert(db: &sea_orm::DatabaseConnection, series_id: i32, points: &[(&str, f64)], source: &str) {
+    let rows = points.iter().map(|(date, v)| observations::ActiveModel {
+        series_id: Set(series_id),
+        date: Set(d(date)),
+        value: Set(*v),
+        source: Set(source.to_string()),
+        fetched_at: Set(Utc::now()),
+        ..Default::default()
+    });
+    observations::Entity::insert_many(rows).exec_without_returning(db).await.unwrap();
+}
+
+crate::on_both_backends! {
+    fn migrations_are_idempotent_and_the_universe_syncs_once(url) {
+        let state = prepared_state(&url).await;
+        quarry::db::migrate(&state.db).await.expect("second migration run is a no-op");
+        sync_universe(&state.db, &state.universe).await.unwrap();
+        assert_eq!(series::Entity::find().count(&state.db).await.unwrap(), 21);
+
+        // A renamed instrument updates its row instead of adding one.
+        let text = BUILTIN_UNIVERSE.replacen("name = \"Gold\"", "name = \"Gold (LBMA PM)\"", 1);
+        let changed = parse_universe("changed", &text).unwrap();
+        sync_universe(&state.db, &changed).await.unwrap();
+        assert_eq!(series::Entity::find().count(&state.db).await.unwrap(), 21);
+        let gold = series::Entity::find().filter(series::Column::Slug.eq("gold")).one(&state.db).await.unwrap().unwrap();
+        assert_eq!(gold.name, "Gold (LBMA PM)");
+        assert_eq!(gold.provider, "lbma");
+        assert_eq!(gold.frequency, "daily");
+    }
+
+    fn the_same_date_cannot_be_stored_twice_for_a_series(url) {
+        let state = prepared_state(&url).await;
+        let id = series_ids(&state.db).await.unwrap()["wti"];
+        insert(&state.db, id, &[("2020-04-20", -36.98)], "fred").await;
+        let dup = observations::Entity::insert(observations::ActiveModel {
+            series_id: Set(id),
+            date: Set(d("2020-04-20")),
+            value: Set(1.0),
+            source: Set("fred".into()),
+            fetched_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .exec(&state.db)
+        .await;
+        assert!(dup.is_err(), "unique (series_id, date) must reject a second row");
+    }
+
+    fn demo_seed_fills_every_series_once_and_is_labelled(url) {
+        let state = prepared_state(&url).await;
+        let first = quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
+        assert!(first > 21 * 10, "wrote {first} rows");
+        let second = quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
+        assert_eq!(second, 0, "seeding again writes nothing");
+        let non_demo = observations::Entity::find().filter(observations::Column::Source.ne("demo")).count(&state.db).await.unwrap();
+        assert_eq!(non_demo, 0);
+        let ov = overview(&state.db, &state.universe, None, Utc::now()).await.unwrap();
+        assert!(ov.demo);
+        assert!(ov.notice.is_some());
+        assert_eq!(ov.instruments.len(), 21);
+        for e in &ov.instruments {
+            assert_eq!(e.source.as_deref(), Some("demo"), "{}", e.slug);
+            assert_eq!(e.source_label.as_deref(), Some("DEMO"));
+            assert!(e.last_value.is_some() && e.as_of.is_some(), "{}", e.slug);
+        }
+    }
+
+    fn demo_never_mixes_into_a_series_with_real_data(url) {
+        let state = prepared_state(&url).await;
+        let id = series_ids(&state.db).await.unwrap()["gold"];
+        insert(&state.db, id, &[("2026-11-26", 2650.5)], "lbma").await;
+        quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
+        let gold_rows = observations::Entity::find().filter(observations::Column::SeriesId.eq(id)).all(&state.db).await.unwrap();
+        assert_eq!(gold_rows.len(), 1);
+        assert_eq!(gold_rows[0].source, "lbma");
+        let ov = overview(&state.db, &state.universe, Some("metals"), Utc::now()).await.unwrap();
+        let gold = ov.instruments.iter().find(|e| e.slug == "gold").unwrap();
+        assert_eq!(gold.source.as_deref(), Some("lbma"));
+        assert_eq!(gold.source_label.as_deref(), Some("LBMA"));
+        assert_eq!(ov.instruments.len(), 5, "group filter keeps the metals only");
+    }
+
+    fn overview_gives_changes_the_frequency_allows(url) {
+        let state = prepared_state(&url).await;
+        let ids = series_ids(&state.db).await.unwrap();
+        insert(&state.db, ids["wti"], &[("2025-11-26", 60.0), ("2026-10-26", 80.0), ("2026-11-25", 99.0), ("2026-11-26", 100.0)], "fred").await;
+        insert(&state.db, ids["copper"], &[("2025-10-01", 8000.0), ("2026-09-01", 9000.0), ("2026-10-01", 9900.0)], "fred").await;
+        insert(&state.db, ids["lithium"], &[("2024-01-01", 20000.0), ("2025-01-01", 10000.0)], "usgs").await;
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let ov = overview(&state.db, &state.universe, None, now).await.unwrap();
+        assert!(!ov.demo);
+        let get = |s: &str| ov.instruments.iter().find(|e| e.slug == s).unwrap().clone();
+
+        let wti = get("wti");
+        assert_eq!(wti.last_value, Some(100.0));
+        assert_eq!(wti.as_of, Some(d("2026-11-26")));
+        assert!((wti.change_1d.unwrap() - (100.0 / 99.0 - 1.0) * 100.0).abs() < 1e-9);
+        assert!((wti.change_1m.unwrap() - 25.0).abs() < 1e-9);
+        assert!((wti.change_1y.unwrap() - (100.0 / 60.0 - 1.0) * 100.0).abs() < 1e-9);
+        assert!(!wti.stale, "two days old is fresh for a daily series");
+        assert_eq!(wti.sparkline.len(), 4);
+
+        let copper = get("copper");
+        assert_eq!(copper.change_1d, None);
+        assert!((copper.change_1m.unwrap() - 10.0).abs() < 1e-9);
+        assert!((copper.change_1y.unwrap() - 23.75).abs() < 1e-9);
+
+        let lithium = get("lithium");
+        assert_eq!((lithium.change_1d, lithium.change_1m), (None, None));
+        assert!((lithium.change_1y.unwrap() + 50.0).abs() < 1e-9);
+        assert_eq!(lithium.source_label.as_deref(), Some("USGS"));
+
+        let gold = get("gold");
+        assert_eq!((gold.last_value, gold.as_of, gold.source.clone()), (None, None, None));
+    }
+
+    fn a_daily_series_a_week_old_is_stale(url) {
+        let state = prepared_state(&url).await;
+        let id = series_ids(&state.db).await.unwrap()["brent"];
+        insert(&state.db, id, &[("2026-11-20", 70.0)], "fred").await;
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap();
+        let ov = overview(&state.db, &state.universe, None, now).await.unwrap();
+        assert!(ov.instruments.iter().find(|e| e.slug == "brent").unwrap().stale);
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one crate so the tree links once. Every test opens its own database,
+//! a fresh SQLite file or a fresh PostgreSQL database, and migrates it.
+#![cfg(feature = "ssr")]
+
+mod api;
+mod cli;
+mod database;
+mod support;
