@@ -36,6 +36,17 @@ pub fn format_change(pct: Option<f64>) -> String {
     }
 }
 
+/// A period as its frequency names it: a day for daily data, `2026-10` for a month,
+/// `2025` for a year, so a monthly or annual figure never reads like a daily quote.
+pub fn format_period(date: chrono::NaiveDate, frequency: crate::universe::Frequency) -> String {
+    use crate::universe::Frequency;
+    match frequency {
+        Frequency::Daily => date.format("%Y-%m-%d").to_string(),
+        Frequency::Monthly => date.format("%Y-%m").to_string(),
+        Frequency::Annual => date.format("%Y").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +61,15 @@ mod tests {
         assert_eq!(format_value(-36.98), "-36.98");
         assert_eq!(format_value(-0.00001), "0.0000");
         assert_eq!(format_value(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn periods_follow_the_frequency() {
+        use crate::universe::Frequency;
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        assert_eq!(format_period(d, Frequency::Daily), "2025-01-01");
+        assert_eq!(format_period(d, Frequency::Monthly), "2025-01");
+        assert_eq!(format_period(d, Frequency::Annual), "2025");
     }
 
     #[test]

@@ -20,7 +20,11 @@ for (const mode of MODES) {
     for (const inst of universe.instruments) {
       const row = page.locator(`tr[data-slug="${inst.slug}"]`);
       assert.ok((await row.locator("th").innerText()).includes(inst.name), inst.name);
-      assert.match(await row.locator("td.asof").innerText(), /\d{4}-\d{2}-\d{2}/);
+      // As-of reads as the period of the data: a day, a month or a year, with its frequency.
+      const asOf = await row.locator("td.asof").innerText();
+      const period = { daily: /\d{4}-\d{2}-\d{2}/, monthly: /\d{4}-\d{2}(?!-)/, annual: /^\d{4}\s/ }[inst.frequency];
+      assert.match(asOf, period, `${inst.slug}: ${asOf}`);
+      assert.ok(asOf.includes(inst.frequency), `${inst.slug} says its frequency`);
       assert.match(await row.locator("td.last").innerText(), /\d/);
       assert.equal(await row.locator(".badge.demo").innerText(), "DEMO");
     }

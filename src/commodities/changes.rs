@@ -69,7 +69,7 @@ mod tests {
     fn daily_changes_use_the_nearest_earlier_trading_day() {
         let pts = vec![
             (d("2025-11-27"), 50.0), // a year and a day back: the target 2025-11-28 has no print
-            (d("2026-10-28"), 80.0),
+            (d("2026-10-26"), 80.0), // the target 2026-10-27 has no print: the day before counts
             (d("2026-11-26"), 98.0),
             (d("2026-11-27"), 100.0),
         ];

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::get_overview;
 use super::model::{Overview, OverviewEntry, SortKey};
 use super::sparkline::polyline_points;
-use crate::format::{format_change, format_value};
+use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
 
 #[component]
@@ -215,7 +215,7 @@ fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
                 <small class="unit">{entry.unit.clone()}</small>
             </td>
             <td class="asof">
-                {entry.as_of.map(|d| d.to_string()).unwrap_or_else(|| "no data".into())}
+                {entry.as_of.map(|d| format_period(d, entry.frequency)).unwrap_or_else(|| "no data".into())}
                 <small class="freq">{freq}</small>
                 {entry.stale.then(|| view! { <span class="tag warn" title="Older than this frequency allows">"stale"</span> })}
             </td>
