@@ -2,7 +2,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "quarry", version, about = "Self-hosted markets intelligence: commodities, venture capital, macro charts.")]
+#[command(
+    name = "quarry",
+    version,
+    about = "Self-hosted markets intelligence: commodities, venture capital, macro charts."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

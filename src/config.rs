@@ -185,9 +185,8 @@ fn locate_site_root(configured: PathBuf) -> PathBuf {
     if configured.join("pkg").exists() {
         return configured;
     }
-    let beside_binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().and_then(Path::parent).map(|t| t.join("site")));
+    let beside_binary =
+        std::env::current_exe().ok().and_then(|exe| exe.parent().and_then(Path::parent).map(|t| t.join("site")));
     match beside_binary {
         Some(p) if p.join("pkg").exists() => p,
         _ => configured,
@@ -215,6 +214,7 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error
 mod tests {
     use super::*;
 

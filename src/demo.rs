@@ -5,10 +5,7 @@
 //! seed taken from the slug), so seeding again tomorrow extends the same history instead
 //! of drawing a new one.
 use chrono::{Datelike, Days, Months, NaiveDate, Utc, Weekday};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
 
 use crate::db::entities::observations;
 use crate::universe::{Frequency, Instrument, Universe, DEMO_SOURCE};
@@ -93,7 +90,8 @@ pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveD
             ),
         ),
         Frequency::Monthly => {
-            let last = NaiveDate::from_ymd_opt(end.year(), end.month(), 1).and_then(|d| d.checked_sub_months(Months::new(1)));
+            let last =
+                NaiveDate::from_ymd_opt(end.year(), end.month(), 1).and_then(|d| d.checked_sub_months(Months::new(1)));
             let first = NaiveDate::from_ymd_opt(EPOCH.0, 1, 1).expect("valid");
             (
                 1.0 / 12.0,
@@ -103,10 +101,7 @@ pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveD
                 ),
             )
         }
-        Frequency::Annual => (
-            1.0,
-            Box::new((EPOCH.0..end.year()).filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1))),
-        ),
+        Frequency::Annual => (1.0, Box::new((EPOCH.0..end.year()).filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1)))),
     };
     let theta = 0.35; // mean reversion per year
     let drift = 0.03; // the anchor level's growth per year
@@ -123,7 +118,11 @@ pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveD
 }
 
 fn round_to_cents(v: f64) -> f64 {
-    if v >= 1.0 { (v * 100.0).round() / 100.0 } else { (v * 10_000.0).round() / 10_000.0 }
+    if v >= 1.0 {
+        (v * 100.0).round() / 100.0
+    } else {
+        (v * 10_000.0).round() / 10_000.0
+    }
 }
 
 /// Fills every series that holds no real data with demo history up to today. Series with
@@ -135,25 +134,12 @@ pub async fn seed_demo(db: &DatabaseConnection, universe: &Universe) -> Result<u
     let mut written = 0;
     for inst in &universe.instruments {
         let Some(&series_id) = ids.get(&inst.slug) else { continue };
-        if has_real_data(db, series_id).await? {
+        if crate::commodities::service::has_real_data(db, series_id).await? {
             continue;
         }
         written += write_demo_series(db, series_id, inst, today).await?;
     }
     Ok(written)
-}
-
-async fn has_real_data(db: &impl ConnectionTrait, series_id: i32) -> Result<bool, DbErr> {
-    let row = observations::Entity::find()
-        .select_only()
-        .column(observations::Column::Id)
-        .filter(observations::Column::SeriesId.eq(series_id))
-        .filter(observations::Column::Source.ne(DEMO_SOURCE))
-        .limit(1)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?;
-    Ok(row.is_some())
 }
 
 async fn write_demo_series(

@@ -21,7 +21,7 @@ pub fn format_value(v: f64) -> String {
         }
         grouped.push(c);
     }
-    let sign = if v < 0.0 && text.trim_start_matches(['0', '.']).len() > 0 { "-" } else { "" };
+    let sign = if v < 0.0 && !text.trim_start_matches(['0', '.']).is_empty() { "-" } else { "" };
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),

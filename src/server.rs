@@ -87,15 +87,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .leptos_routes_with_context(
-            &rs,
-            routes,
-            move || provide_context(ctx_state.clone()),
-            {
-                let leptos = leptos.clone();
-                move || shell(leptos.clone())
-            },
-        )
+        .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<RouterState, _>(shell))
         .with_state(rs)
         .layer(CompressionLayer::new())
@@ -117,7 +112,8 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let addr = config.site_addr;
     let state = prepare(config).await?;
     refresh_demo(&state, demo).await?;
-    let mut scheduler = crate::jobs::scheduler::start(&state.config.jobs).await.context("cannot start the scheduler")?;
+    let mut scheduler =
+        crate::jobs::scheduler::start(&state.config.jobs).await.context("cannot start the scheduler")?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, site_root = %state.config.site_root.display(), "serving on http://{addr}");
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;

@@ -14,7 +14,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let current = move |href: &str| {
         let path = location.pathname.get();
-        if href == "/" { path == "/" || path.starts_with("/commodities") } else { path.starts_with(href) }
+        if href == "/" {
+            path == "/" || path.starts_with("/commodities")
+        } else {
+            path.starts_with(href)
+        }
     };
     view! {
         <header class="site-header">

@@ -52,9 +52,7 @@ pub fn sparkline_window(points: &[(NaiveDate, f64)], frequency: Frequency, max: 
         return window.to_vec();
     }
     // Evenly spaced picks that always include both ends.
-    (0..max)
-        .map(|i| window[i * (window.len() - 1) / (max - 1)])
-        .collect()
+    (0..max).map(|i| window[i * (window.len() - 1) / (max - 1)]).collect()
 }
 
 #[cfg(test)]
@@ -111,7 +109,10 @@ mod tests {
         let pts = vec![(d("2020-04-20"), -36.98), (d("2020-04-21"), 8.91)];
         let c = percent_change(&pts, Frequency::Daily, Lookback::Day).unwrap();
         assert!(c > 0.0);
-        assert_eq!(percent_change(&[(d("2020-04-20"), 0.0), (d("2020-04-21"), 1.0)], Frequency::Daily, Lookback::Day), None);
+        assert_eq!(
+            percent_change(&[(d("2020-04-20"), 0.0), (d("2020-04-21"), 1.0)], Frequency::Daily, Lookback::Day),
+            None
+        );
     }
 
     #[test]

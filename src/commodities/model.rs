@@ -2,7 +2,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::universe::{Frequency, Group};
+use crate::universe::{Frequency, Group, Instrument};
 
 /// One instrument on the overview: its last value with source and as-of date, the changes
 /// its frequency allows (`null` where it has none) and a sparkline.
@@ -31,6 +31,28 @@ pub struct OverviewEntry {
 }
 
 impl OverviewEntry {
+    /// The entry of an instrument before any data is known.
+    pub fn without_data(inst: &Instrument) -> Self {
+        OverviewEntry {
+            slug: inst.slug.clone(),
+            name: inst.name.clone(),
+            group: inst.group.clone(),
+            unit: inst.unit.clone(),
+            frequency: inst.frequency,
+            is_proxy: inst.is_proxy,
+            last_value: None,
+            as_of: None,
+            source: None,
+            source_label: None,
+            change_1d: None,
+            change_1m: None,
+            change_1y: None,
+            sparkline: Vec::new(),
+            sparkline_from: None,
+            stale: false,
+        }
+    }
+
     pub fn is_demo(&self) -> bool {
         self.source.as_deref() == Some(crate::universe::DEMO_SOURCE)
     }
@@ -125,24 +147,16 @@ mod tests {
     use super::*;
 
     fn entry(name: &str, change_1y: Option<f64>) -> OverviewEntry {
-        OverviewEntry {
+        let inst = Instrument {
             slug: name.to_lowercase(),
             name: name.into(),
             group: "metals".into(),
             unit: "USD".into(),
-            frequency: Frequency::Daily,
+            frequency: crate::universe::Frequency::Daily,
             is_proxy: false,
-            last_value: None,
-            as_of: None,
-            source: None,
-            source_label: None,
-            change_1d: None,
-            change_1m: None,
-            change_1y,
-            sparkline: vec![],
-            sparkline_from: None,
-            stale: false,
-        }
+            sources: vec![],
+        };
+        OverviewEntry { change_1y, ..OverviewEntry::without_data(&inst) }
     }
 
     #[test]

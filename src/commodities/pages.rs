@@ -55,7 +55,11 @@ impl ViewState {
             parts.push(format!("sort={}", s.as_str()));
             parts.push(format!("dir={}", if descending { "desc" } else { "asc" }));
         }
-        if parts.is_empty() { "?".to_string() } else { format!("?{}", parts.join("&")) }
+        if parts.is_empty() {
+            "?".to_string()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 
@@ -172,7 +176,15 @@ fn SortHeader(
     };
     let aria_sort = move || {
         let s = state.get();
-        if s.sort == Some(key) { if s.descending { "descending" } else { "ascending" } } else { "none" }
+        if s.sort == Some(key) {
+            if s.descending {
+                "descending"
+            } else {
+                "ascending"
+            }
+        } else {
+            "none"
+        }
     };
     let arrow = move || match (active(), state.get().descending) {
         (true, true) => " ↓",

@@ -2,9 +2,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
+use sea_orm::sea_query::IntoCondition;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::changes::{percent_change, sparkline_window, Lookback};
@@ -113,24 +114,7 @@ pub async fn overview(
     let today = now.date_naive();
     let mut instruments = Vec::new();
     for inst in universe.instruments.iter().filter(|i| group.is_none_or(|g| i.group == g)) {
-        let mut entry = OverviewEntry {
-            slug: inst.slug.clone(),
-            name: inst.name.clone(),
-            group: inst.group.clone(),
-            unit: inst.unit.clone(),
-            frequency: inst.frequency,
-            is_proxy: inst.is_proxy,
-            last_value: None,
-            as_of: None,
-            source: None,
-            source_label: None,
-            change_1d: None,
-            change_1m: None,
-            change_1y: None,
-            sparkline: Vec::new(),
-            sparkline_from: None,
-            stale: false,
-        };
+        let mut entry = OverviewEntry::without_data(inst);
         let last_date = ids.get(&inst.slug).and_then(|id| latest.get(id).map(|d| (*id, *d)));
         if let Some((id, last_date)) = last_date {
             // Enough history for the 1-year change and the sparkline, plus slack for holidays.
@@ -166,10 +150,22 @@ pub async fn overview(
 
 /// `true` when any stored observation is generated demo data.
 pub async fn has_demo_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    any_observation(db, observations::Column::Source.eq(DEMO_SOURCE)).await
+}
+
+/// `true` when one series holds any observation that is not demo data.
+pub async fn has_real_data(db: &impl ConnectionTrait, series_id: i32) -> Result<bool, DbErr> {
+    let cond = Condition::all()
+        .add(observations::Column::SeriesId.eq(series_id))
+        .add(observations::Column::Source.ne(DEMO_SOURCE));
+    any_observation(db, cond).await
+}
+
+async fn any_observation(db: &impl ConnectionTrait, cond: impl IntoCondition) -> Result<bool, DbErr> {
     let row = observations::Entity::find()
         .select_only()
         .column(observations::Column::Id)
-        .filter(observations::Column::Source.eq(DEMO_SOURCE))
+        .filter(cond)
         .limit(1)
         .into_tuple::<i64>()
         .one(db)

@@ -65,7 +65,8 @@ pub fn load_universe(path: Option<&Path>) -> Result<Universe, UniverseError> {
         None => parse_universe("<built-in universe>", BUILTIN_UNIVERSE),
         Some(p) => {
             let file = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|source| UniverseError::Read { file: file.clone(), source })?;
+            let text =
+                std::fs::read_to_string(p).map_err(|source| UniverseError::Read { file: file.clone(), source })?;
             parse_universe(&file, &text)
         }
     }
@@ -189,7 +190,11 @@ mod tests {
 
     #[test]
     fn unknown_provider_is_named_with_instrument_and_key() {
-        let text = BUILTIN_UNIVERSE.replacen("provider = \"lbma\", code = \"gold_pm\"", "provider = \"bloomberg\", code = \"XAU\"", 1);
+        let text = BUILTIN_UNIVERSE.replacen(
+            "provider = \"lbma\", code = \"gold_pm\"",
+            "provider = \"bloomberg\", code = \"XAU\"",
+            1,
+        );
         let err = parse_universe("u.toml", &text).unwrap_err().to_string();
         assert!(err.contains("u.toml"), "{err}");
         assert!(err.contains("instrument 'gold'"), "{err}");
@@ -213,9 +218,11 @@ mod tests {
 
     #[test]
     fn unknown_group_and_missing_unit_are_both_reported() {
-        let text = BUILTIN_UNIVERSE
-            .replacen("group = \"energy\"", "group = \"softs\"", 1)
-            .replacen("unit = \"USD/troy oz\"\n", "", 1);
+        let text = BUILTIN_UNIVERSE.replacen("group = \"energy\"", "group = \"softs\"", 1).replacen(
+            "unit = \"USD/troy oz\"\n",
+            "",
+            1,
+        );
         let err = parse_universe("u.toml", &text).unwrap_err().to_string();
         assert!(err.contains("unknown group 'softs'"), "{err}");
         assert!(err.contains("instrument 'gold': key 'unit' is missing"), "{err}");

@@ -2,7 +2,6 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-
 use quarry::config::Config;
 use quarry::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
@@ -66,7 +65,6 @@ pub fn test_config(url: &str) -> Config {
 pub async fn prepared_state(url: &str) -> AppState {
     quarry::server::prepare(test_config(url)).await.expect("prepare")
 }
-
 
 /// Declares one test per backend: `mod sqlite { fn name }` and `mod postgres { fn name }`,
 /// so the test output names the backend each ran on.
