@@ -101,45 +101,43 @@ impl SortKey {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// What this key reads from an entry; `None` when the entry has no such value.
+    fn value(self, e: &OverviewEntry) -> Option<SortValue> {
+        match self {
+            SortKey::Name => Some(SortValue::Text(e.name.to_lowercase())),
+            SortKey::AsOf => e.as_of.map(SortValue::Date),
+            SortKey::Last => e.last_value.map(SortValue::Number),
+            SortKey::Change1d => e.change_1d.map(SortValue::Number),
+            SortKey::Change1m => e.change_1m.map(SortValue::Number),
+            SortKey::Change1y => e.change_1y.map(SortValue::Number),
+        }
+    }
+
     /// Sorts entries by this key; missing values always go last, whatever the direction.
     pub fn sort(self, entries: &mut [OverviewEntry], descending: bool) {
-        entries.sort_by(|a, b| {
-            let ord = match self {
-                SortKey::Name => Some(a.name.to_lowercase().cmp(&b.name.to_lowercase())),
-                SortKey::AsOf => match (a.as_of, b.as_of) {
-                    (Some(x), Some(y)) => Some(x.cmp(&y)),
-                    _ => None,
-                },
-                _ => {
-                    let get = |e: &OverviewEntry| match self {
-                        SortKey::Last => e.last_value,
-                        SortKey::Change1d => e.change_1d,
-                        SortKey::Change1m => e.change_1m,
-                        _ => e.change_1y,
-                    };
-                    match (get(a), get(b)) {
-                        (Some(x), Some(y)) => x.partial_cmp(&y),
-                        _ => None,
-                    }
-                }
-            };
-            match ord {
-                Some(o) if descending => o.reverse(),
-                Some(o) => o,
-                None => {
-                    let present = |e: &OverviewEntry| match self {
-                        SortKey::AsOf => e.as_of.is_some(),
-                        SortKey::Last => e.last_value.is_some(),
-                        SortKey::Change1d => e.change_1d.is_some(),
-                        SortKey::Change1m => e.change_1m.is_some(),
-                        SortKey::Change1y => e.change_1y.is_some(),
-                        SortKey::Name => true,
-                    };
-                    present(b).cmp(&present(a))
+        use std::cmp::Ordering;
+        entries.sort_by(|a, b| match (self.value(a), self.value(b)) {
+            (Some(x), Some(y)) => {
+                let o = x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+                if descending {
+                    o.reverse()
+                } else {
+                    o
                 }
             }
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
         });
     }
+}
+
+/// A sortable cell value; one key always yields one variant.
+#[derive(PartialEq, PartialOrd)]
+enum SortValue {
+    Text(String),
+    Date(NaiveDate),
+    Number(f64),
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             </div>
         })}
         <nav class="chips" aria-label="Filter by group">
-            <a href=move || state.get().href(None, state.get().sort, state.get().descending)
+            <a href=move || { let s = state.get(); s.href(None, s.sort, s.descending) }
                aria-current=move || state.get().group.is_none().then_some("true")>"All"</a>
             {chip_groups
                 .into_iter()
