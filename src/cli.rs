@@ -22,6 +22,21 @@ pub enum Command {
     },
     /// Apply pending database migrations, sync the universe into `series`, and exit.
     Migrate,
+    /// Load the full available history of series that lack it, with a progress bar.
+    /// Interrupt at will: finished series are kept, and running it again resumes.
+    Backfill {
+        /// Only this series (an instrument slug such as `gold`).
+        #[arg(long)]
+        series: Option<String>,
+        /// Load from this date (YYYY-MM-DD) instead of the whole history; also reloads
+        /// series that already hold data but not back to this date.
+        #[arg(long, value_parser = parse_date)]
+        from: Option<chrono::NaiveDate>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    s.parse().map_err(|_| format!("'{s}' is not a date like 2000-01-31"))
 }
 
 impl Cli {
@@ -29,6 +44,7 @@ impl Cli {
         match &self.command {
             Some(Command::Serve { demo }) => Command::Serve { demo: *demo },
             Some(Command::Migrate) => Command::Migrate,
+            Some(Command::Backfill { series, from }) => Command::Backfill { series: series.clone(), from: *from },
             None => Command::Serve { demo: false },
         }
     }

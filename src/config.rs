@@ -43,6 +43,42 @@ pub struct SourcesConfig {
     pub yahoo_enabled: bool,
     pub edgar_base_url: String,
     pub edgar_data_base_url: String,
+    pub connect_timeout_secs: u64,
+    pub fetch_timeout_secs: u64,
+    pub max_retries: usize,
+    pub retry_base_ms: u64,
+    pub max_response_mb: usize,
+    pub rate_limits: RateLimits,
+}
+
+/// Requests per second each provider's host may receive from this process.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimits {
+    pub lbma: f64,
+    pub fred: f64,
+    pub fred_api: f64,
+    pub eia: f64,
+    pub worldbank: f64,
+    pub usgs: f64,
+    pub yahoo: f64,
+    pub edgar: f64,
+}
+
+impl RateLimits {
+    pub fn by_provider(&self) -> std::collections::HashMap<crate::universe::Provider, f64> {
+        use crate::universe::Provider::*;
+        [
+            (Lbma, self.lbma),
+            (Fred, self.fred),
+            (FredApi, self.fred_api),
+            (Eia, self.eia),
+            (Worldbank, self.worldbank),
+            (Usgs, self.usgs),
+            (Yahoo, self.yahoo),
+        ]
+        .into_iter()
+        .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +104,8 @@ struct RawConfig {
     demo: bool,
     request_timeout_secs: u64,
     admin_token: Secret,
+    #[serde(deserialize_with = "lenient_bool")]
+    backfill_on_start: bool,
     log: String,
     log_format: String,
     sources: SourcesConfig,
@@ -85,6 +123,8 @@ pub struct Config {
     pub demo: bool,
     pub request_timeout_secs: u64,
     pub admin_token: Secret,
+    /// Load the full history of series that have none, in the background, at start-up.
+    pub backfill_on_start: bool,
     pub log: String,
     /// `text` or `json`.
     pub log_format: String,
@@ -165,6 +205,7 @@ impl Config {
             demo: raw.demo,
             request_timeout_secs: raw.request_timeout_secs.max(1),
             admin_token: raw.admin_token,
+            backfill_on_start: raw.backfill_on_start,
             log: raw.log,
             log_format: raw.log_format,
             sources: raw.sources,

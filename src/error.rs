@@ -11,6 +11,7 @@ pub enum ErrorKind {
     BadRequest,
     NotFound,
     Unauthorized,
+    Forbidden,
     UpstreamUnavailable,
     Internal,
 }
@@ -20,6 +21,7 @@ impl ErrorKind {
         match self {
             ErrorKind::BadRequest => 400,
             ErrorKind::Unauthorized => 401,
+            ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
             ErrorKind::UpstreamUnavailable => 503,
             ErrorKind::Internal => 500,
@@ -40,6 +42,14 @@ pub struct AppError {
 impl AppError {
     pub fn bad_parameter(parameter: &str, message: impl Into<String>) -> Self {
         Self { kind: ErrorKind::BadRequest, message: message.into(), parameter: Some(parameter.to_string()) }
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::Unauthorized, message: message.into(), parameter: None }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::Forbidden, message: message.into(), parameter: None }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {

@@ -29,6 +29,7 @@ async fn main() -> ExitCode {
         Command::Migrate => quarry::server::prepare(config).await.map(|_| {
             println!("database migrated and universe synced");
         }),
+        Command::Backfill { series, from } => quarry::jobs::backfill::run_cli(config, series, from).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

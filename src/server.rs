@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::{shell, App};
 use crate::config::Config;
+use crate::sources::{HttpPolicy, Sources};
 use crate::state::AppState;
 use crate::universe::load_universe;
 
@@ -54,7 +55,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     crate::db::migrate(&db).await.context("database migration failed")?;
     let n = crate::commodities::service::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
     tracing::info!(instruments = n, "universe synced");
-    Ok(AppState { db, config: Arc::new(config), universe: Arc::new(universe), demo: Arc::new(AtomicBool::new(false)) })
+    let sources = Sources::new(&config.sources, HttpPolicy::from_config(&config.sources)).context("cannot set up the sources")?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        universe: Arc::new(universe),
+        sources: Arc::new(sources),
+        demo: Arc::new(AtomicBool::new(false)),
+    })
 }
 
 /// Seeds demo data when asked, and records whether any is present.
@@ -112,14 +120,29 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let addr = config.site_addr;
     let state = prepare(config).await?;
     refresh_demo(&state, demo).await?;
-    let mut scheduler =
-        crate::jobs::scheduler::start(&state.config.jobs).await.context("cannot start the scheduler")?;
+    let mut scheduler = crate::jobs::scheduler::start(&state).await.context("cannot start the scheduler")?;
+    if state.config.backfill_on_start {
+        spawn_startup_backfill(&state);
+    }
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, site_root = %state.config.site_root.display(), "serving on http://{addr}");
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("shutting down");
     scheduler.shutdown().await.ok();
     Ok(())
+}
+
+/// Loads the history of every series that has none, in the background: the server answers
+/// at once, with demo data or empty rows until the backfill lands.
+fn spawn_startup_backfill(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let slot = format!("startup:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
+        let kind = crate::jobs::commodity::JobKind::Backfill { series: None, from: None };
+        if let Err(e) = crate::jobs::runner::run_slot(&state, kind, &slot).await {
+            tracing::error!(error = %e, "start-up backfill could not be recorded");
+        }
+    });
 }
 
 async fn shutdown_signal() {

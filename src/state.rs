@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::sources::Sources;
 use crate::universe::Universe;
 
 #[derive(Clone)]
@@ -13,6 +14,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub universe: Arc<Universe>,
+    /// Every source adapter, sharing one HTTP client.
+    pub sources: Arc<Sources>,
     /// Generated demo rows are present; kept here so the layout need not query for it.
     pub demo: Arc<AtomicBool>,
 }

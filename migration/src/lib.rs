@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_series;
 mod m20261128_000002_create_observations;
 mod m20261128_000003_create_job_runs;
+mod m20261128_000004_create_health;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_series::Migration),
             Box::new(m20261128_000002_create_observations::Migration),
             Box::new(m20261128_000003_create_job_runs::Migration),
+            Box::new(m20261128_000004_create_health::Migration),
         ]
     }
 }

@@ -26,8 +26,11 @@ pub struct OverviewEntry {
     /// Values oldest first: the last year (the last ten for annual series), at most 60.
     pub sparkline: Vec<f64>,
     pub sparkline_from: Option<NaiveDate>,
-    /// The newest observation is older than the frequency allows.
+    /// The newest observation is older than the frequency allows, or the latest refresh
+    /// failed on every source.
     pub stale: bool,
+    /// Why the entry is stale, with the reason of the last failed fetch when there is one.
+    pub stale_reason: Option<String>,
 }
 
 impl OverviewEntry {
@@ -50,6 +53,7 @@ impl OverviewEntry {
             sparkline: Vec::new(),
             sparkline_from: None,
             stale: false,
+            stale_reason: None,
         }
     }
 
@@ -164,5 +168,60 @@ mod tests {
         assert_eq!(v.iter().map(|e| e.name.as_str()).collect::<String>(), "BCA");
         SortKey::Change1y.sort(&mut v, false);
         assert_eq!(v.iter().map(|e| e.name.as_str()).collect::<String>(), "CBA");
+    }
+}
+
+/// Why an instrument's figure cannot be taken as current, or `None` when it can: its newest
+/// observation is older than its frequency allows, or the latest attempt to refresh it
+/// failed on every source (`last_error`, with the attempt's time).
+pub fn stale_reason(
+    frequency: Frequency,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+    last_error: Option<(&str, DateTime<Utc>)>,
+) -> Option<String> {
+    let failed = last_error.map(|(e, at)| format!("last fetch failed at {}: {e}", at.format("%Y-%m-%d %H:%M UTC")));
+    let age = as_of.map(|d| (today - d).num_days());
+    let too_old = age.filter(|a| *a > frequency.stale_after_days()).map(|a| {
+        format!(
+            "newest {} observation is {a} days old (limit {} days)",
+            frequency.as_str(),
+            frequency.stale_after_days()
+        )
+    });
+    match (too_old, failed) {
+        (Some(old), Some(failed)) => Some(format!("{old}; {failed}")),
+        (Some(old), None) => Some(old),
+        (None, Some(failed)) => Some(failed),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod stale_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_daily_series_five_days_old_is_stale_and_four_days_is_not() {
+        assert!(stale_reason(Frequency::Daily, Some(d("2026-11-24")), d("2026-11-28"), None).is_none());
+        let r = stale_reason(Frequency::Daily, Some(d("2026-11-23")), d("2026-11-28"), None).unwrap();
+        assert!(r.contains("5 days old"), "{r}");
+    }
+
+    #[test]
+    fn an_annual_figure_a_year_old_is_not_stale() {
+        assert!(stale_reason(Frequency::Annual, Some(d("2025-01-01")), d("2026-11-28"), None).is_none());
+    }
+
+    #[test]
+    fn a_failed_latest_fetch_marks_even_recent_data_stale_and_says_why() {
+        let at: DateTime<Utc> = "2026-11-28T12:05:00Z".parse().unwrap();
+        let r = stale_reason(Frequency::Daily, Some(d("2026-11-27")), d("2026-11-28"), Some(("LBMA gold_pm: HTTP 503", at)))
+            .unwrap();
+        assert_eq!(r, "last fetch failed at 2026-11-28 12:05 UTC: LBMA gold_pm: HTTP 503");
     }
 }

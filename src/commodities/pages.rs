@@ -229,7 +229,10 @@ fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
             <td class="asof">
                 {entry.as_of.map(|d| format_period(d, entry.frequency)).unwrap_or_else(|| "no data".into())}
                 <small class="freq">{freq}</small>
-                {entry.stale.then(|| view! { <span class="tag warn" title="Older than this frequency allows">"stale"</span> })}
+                {entry.stale_reason.clone().map(|reason| view! {
+                    <span class="tag warn" title=reason.clone()>"stale"</span>
+                    <small class="stale-reason">{reason}</small>
+                })}
             </td>
             {change_cell(entry.change_1d)}
             {change_cell(entry.change_1m)}

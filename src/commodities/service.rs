@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use super::changes::{percent_change, sparkline_window, Lookback};
-use super::model::{Overview, OverviewEntry, DEMO_NOTICE};
-use crate::db::entities::{observations, series};
+use super::model::{stale_reason, Overview, OverviewEntry, DEMO_NOTICE};
+use crate::db::entities::{observations, series, series_health};
 use crate::universe::{source_label, Frequency, Universe, DEMO_SOURCE};
 
 const SPARKLINE_POINTS: usize = 60;
@@ -111,6 +111,7 @@ pub async fn overview(
 ) -> Result<Overview, DbErr> {
     let ids = series_ids(db).await?;
     let latest = latest_dates(db).await?;
+    let failures = latest_failures(db).await?;
     let today = now.date_naive();
     let mut instruments = Vec::new();
     for inst in universe.instruments.iter().filter(|i| group.is_none_or(|g| i.group == g)) {
@@ -127,7 +128,6 @@ pub async fn overview(
                 entry.as_of = Some(*d);
                 entry.source_label = Some(source_label(src).to_string());
                 entry.source = Some(src.clone());
-                entry.stale = (today - *d).num_days() > inst.frequency.stale_after_days();
             }
             entry.change_1d = percent_change(&points, inst.frequency, Lookback::Day);
             entry.change_1m = percent_change(&points, inst.frequency, Lookback::Month);
@@ -136,6 +136,9 @@ pub async fn overview(
             entry.sparkline_from = spark.first().map(|(d, _)| *d);
             entry.sparkline = spark.into_iter().map(|(_, v)| v).collect();
         }
+        let failure = ids.get(&inst.slug).and_then(|id| failures.get(id)).map(|(e, at)| (e.as_str(), *at));
+        entry.stale_reason = stale_reason(inst.frequency, entry.as_of, today, failure);
+        entry.stale = entry.stale_reason.is_some();
         instruments.push(entry);
     }
     let demo = instruments.iter().any(|e| e.is_demo());
@@ -146,6 +149,12 @@ pub async fn overview(
         groups: universe.groups.iter().filter(|g| group.is_none_or(|s| g.slug == s)).cloned().collect(),
         instruments,
     })
+}
+
+/// Series whose latest refresh failed on every source: the reason and when.
+pub async fn latest_failures(db: &impl ConnectionTrait) -> Result<HashMap<i32, (String, DateTime<Utc>)>, DbErr> {
+    let rows = series_health::Entity::find().filter(series_health::Column::LastError.is_not_null()).all(db).await?;
+    Ok(rows.into_iter().filter_map(|r| r.last_error.map(|e| (r.series_id, (e, r.last_attempt_at)))).collect())
 }
 
 /// `true` when any stored observation is generated demo data.

@@ -1,12 +1,68 @@
+//! Job server functions. Their URLs are part of the public API (README lists them).
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::JobView;
+use super::model::{Health, JobView, RunStarted};
 use crate::error::AppError;
 
-/// `GET /api/jobs`: every job with its schedule and its most recent runs.
+/// `GET /api/jobs`: every job with its schedule, next run and most recent runs.
 #[server(prefix = "/api", endpoint = "jobs", input = GetUrl, output = Json)]
 pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
     let state = crate::state::use_app_state()?;
-    Ok(super::service::list_jobs(&state.db, &state.config.jobs).await?)
+    Ok(super::service::list_jobs(&state.db, &state.config.jobs, chrono::Utc::now()).await?)
+}
+
+/// `GET /api/jobs/health`: per-feed health (last success, last error, consecutive
+/// failures), stale instruments with their reasons, and a running backfill's progress.
+#[server(prefix = "/api", endpoint = "jobs/health", input = GetUrl, output = Json)]
+pub async fn get_health() -> Result<Health, AppError> {
+    let state = crate::state::use_app_state()?;
+    let admin = state.config.admin_token.expose().is_some();
+    Ok(super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?)
+}
+
+/// `POST /api/jobs/run` (form fields `job` and `token`, or the token as
+/// `Authorization: Bearer ...`): starts a job now, in the background. 403 when no admin
+/// token is configured, 401 when the token is missing or wrong.
+#[server(prefix = "/api", endpoint = "jobs/run")]
+pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, AppError> {
+    let state = crate::state::use_app_state()?;
+    let Some(expected) = state.config.admin_token.expose() else {
+        return Err(AppError::forbidden("admin actions are disabled: set QUARRY_ADMIN_TOKEN to enable them"));
+    };
+    let header_token = bearer_token().await;
+    let given = token.filter(|t| !t.is_empty()).or(header_token);
+    match given {
+        Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => {}
+        Some(_) => return Err(AppError::unauthorized("the admin token is wrong")),
+        None => return Err(AppError::unauthorized("an admin token is required (form field `token` or a Bearer header)")),
+    }
+    let Some(kind) = super::commodity::JobKind::by_name(&job) else {
+        return Err(AppError::bad_parameter(
+            "job",
+            format!("'{job}' cannot be run now; runnable jobs: commodity_prices, ai_materials, space_tech, backfill"),
+        ));
+    };
+    let slot = format!("manual:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));
+    let st = state.clone();
+    let run_slot = slot.clone();
+    tokio::spawn(async move {
+        if let Err(e) = super::runner::run_slot(&st, kind, &run_slot).await {
+            tracing::error!(error = %e, "cannot record a manual job run");
+        }
+    });
+    Ok(RunStarted { job, slot })
+}
+
+#[cfg(feature = "ssr")]
+async fn bearer_token() -> Option<String> {
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.ok()?;
+    let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+/// Compares without returning early, so the time taken says nothing about the token.
+#[cfg(feature = "ssr")]
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -5,6 +5,12 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod backfill;
+#[cfg(feature = "ssr")]
+pub mod commodity;
+#[cfg(feature = "ssr")]
+pub mod runner;
+#[cfg(feature = "ssr")]
 pub mod scheduler;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -6,10 +6,13 @@ pub struct JobRunView {
     pub slot: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// running, succeeded, partial (some items failed), failed or interrupted.
     pub status: String,
     pub rows_written: i64,
     pub error: Option<String>,
+    /// 0 to 1 while running.
     pub progress: Option<f64>,
+    pub duration_secs: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,5 +23,51 @@ pub struct JobView {
     pub schedule: String,
     /// Whether this build has the job's implementation registered with the scheduler.
     pub registered: bool,
+    /// When the schedule fires next (for a registered, enabled job).
+    pub next_run: Option<DateTime<Utc>>,
     pub recent_runs: Vec<JobRunView>,
+}
+
+/// One feed: a provider and the code of one series there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedHealth {
+    pub provider: String,
+    pub provider_label: String,
+    pub code: String,
+    /// Instruments that list this feed among their sources.
+    pub instruments: Vec<String>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: i32,
+    /// Rows the last successful fetch wrote.
+    pub last_rows: i64,
+    /// Why the feed is not called at all (a missing key, a disabled fallback).
+    pub unavailable: Option<String>,
+}
+
+/// An instrument whose data cannot be taken as current, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaleSeries {
+    pub slug: String,
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    /// "Run now" is possible: an admin token is configured.
+    pub admin_actions: bool,
+    pub feeds: Vec<FeedHealth>,
+    pub stale: Vec<StaleSeries>,
+    /// A backfill in progress, if any.
+    pub backfill: Option<JobRunView>,
+}
+
+/// The answer to "run now".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunStarted {
+    pub job: String,
+    pub slot: String,
 }

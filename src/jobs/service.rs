@@ -1,14 +1,33 @@
-//! Reading the job_runs record.
+//! Reading the job_runs record and the health of feeds and series.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::model::{JobRunView, JobView};
-use super::scheduler::{catalogue, is_registered};
+use super::model::{FeedHealth, Health, JobRunView, JobView, StaleSeries};
+use super::scheduler::{catalogue, is_registered, next_run};
 use crate::config::JobsConfig;
 use crate::db::entities::job_runs;
+use crate::sources::Sources;
+use crate::universe::{Provider, Universe};
 
 const RECENT_RUNS: u64 = 5;
 
-pub async fn list_jobs(db: &impl ConnectionTrait, config: &JobsConfig) -> Result<Vec<JobView>, DbErr> {
+fn run_view(r: job_runs::Model) -> JobRunView {
+    let duration_secs = r.finished_at.map(|f| (f - r.started_at).num_milliseconds() as f64 / 1000.0);
+    JobRunView {
+        slot: r.slot,
+        started_at: r.started_at,
+        finished_at: r.finished_at,
+        status: r.status,
+        rows_written: r.rows_written,
+        error: r.error,
+        progress: r.progress,
+        duration_secs,
+    }
+}
+
+pub async fn list_jobs(db: &impl ConnectionTrait, config: &JobsConfig, now: DateTime<Utc>) -> Result<Vec<JobView>, DbErr> {
     let mut out = Vec::new();
     for (name, description, schedule) in catalogue(config) {
         let runs = job_runs::Entity::find()
@@ -17,24 +36,70 @@ pub async fn list_jobs(db: &impl ConnectionTrait, config: &JobsConfig) -> Result
             .limit(RECENT_RUNS)
             .all(db)
             .await?;
+        let registered = is_registered(name);
         out.push(JobView {
             name: name.to_string(),
             description: description.to_string(),
             schedule: schedule.to_string(),
-            registered: is_registered(name),
-            recent_runs: runs
-                .into_iter()
-                .map(|r| JobRunView {
-                    slot: r.slot,
-                    started_at: r.started_at,
-                    finished_at: r.finished_at,
-                    status: r.status,
-                    rows_written: r.rows_written,
-                    error: r.error,
-                    progress: r.progress,
-                })
-                .collect(),
+            registered,
+            next_run: if registered { next_run(schedule, now) } else { None },
+            recent_runs: runs.into_iter().map(run_view).collect(),
         });
     }
     Ok(out)
+}
+
+/// Every feed of the universe with its health, the stale instruments with their reasons,
+/// and the backfill in progress.
+pub async fn health(
+    db: &impl ConnectionTrait,
+    universe: &Universe,
+    sources: &Sources,
+    admin_actions: bool,
+    now: DateTime<Utc>,
+) -> Result<Health, DbErr> {
+    let mut feeds: BTreeMap<(Provider, String), FeedHealth> = BTreeMap::new();
+    for inst in &universe.instruments {
+        for s in &inst.sources {
+            let entry = feeds.entry((s.provider, s.code.clone())).or_insert_with(|| FeedHealth {
+                provider: s.provider.as_str().to_string(),
+                provider_label: s.provider.label().to_string(),
+                code: s.code.clone(),
+                instruments: Vec::new(),
+                last_attempt_at: None,
+                last_success_at: None,
+                last_error_at: None,
+                last_error: None,
+                consecutive_failures: 0,
+                last_rows: 0,
+                unavailable: sources.unavailable(s.provider).map(str::to_string),
+            });
+            entry.instruments.push(inst.slug.clone());
+        }
+    }
+    for h in crate::ingest::health::all_feeds(db).await? {
+        let Some(provider) = Provider::parse(&h.provider) else { continue };
+        if let Some(f) = feeds.get_mut(&(provider, h.code.clone())) {
+            f.last_attempt_at = h.last_attempt_at;
+            f.last_success_at = h.last_success_at;
+            f.last_error_at = h.last_error_at;
+            f.last_error = h.last_error;
+            f.consecutive_failures = h.consecutive_failures;
+            f.last_rows = h.last_rows;
+        }
+    }
+    let overview = crate::commodities::service::overview(db, universe, None, now).await?;
+    let stale = overview
+        .instruments
+        .into_iter()
+        .filter_map(|e| e.stale_reason.map(|reason| StaleSeries { slug: e.slug, name: e.name, reason }))
+        .collect();
+    let backfill = job_runs::Entity::find()
+        .filter(job_runs::Column::Job.eq("backfill"))
+        .filter(job_runs::Column::Status.eq("running"))
+        .order_by_desc(job_runs::Column::StartedAt)
+        .one(db)
+        .await?
+        .map(run_view);
+    Ok(Health { admin_actions, feeds: feeds.into_values().collect(), stale, backfill })
 }

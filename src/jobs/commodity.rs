@@ -1,0 +1,103 @@
+//! The commodity jobs: refresh a set of instruments, and the backfill. Plain async
+//! functions; the runner adds the lease, the record and the error capture.
+use chrono::{NaiveDate, Utc};
+
+use super::runner::{JobContext, JobOutcome, Progress};
+use crate::ingest::{self, Mode};
+use crate::universe::Instrument;
+
+/// Groups that have jobs of their own; `commodity_prices` refreshes every other group.
+pub const AI_MATERIALS: &str = "ai-materials";
+pub const SPACE_TECH: &str = "space-tech";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobKind {
+    /// Metals and energy (every group without its own job), incrementally.
+    CommodityPrices,
+    AiMaterials,
+    SpaceTech,
+    /// Full history for series that lack it (or from a date), one series at a time, each
+    /// in its own transaction: an interrupted backfill resumes where it stopped.
+    Backfill { series: Option<String>, from: Option<NaiveDate> },
+}
+
+impl JobKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            JobKind::CommodityPrices => "commodity_prices",
+            JobKind::AiMaterials => "ai_materials",
+            JobKind::SpaceTech => "space_tech",
+            JobKind::Backfill { .. } => "backfill",
+        }
+    }
+
+    /// The jobs that can be started by name (schedule or "run now").
+    pub fn by_name(name: &str) -> Option<JobKind> {
+        match name {
+            "commodity_prices" => Some(JobKind::CommodityPrices),
+            "ai_materials" => Some(JobKind::AiMaterials),
+            "space_tech" => Some(JobKind::SpaceTech),
+            "backfill" => Some(JobKind::Backfill { series: None, from: None }),
+            _ => None,
+        }
+    }
+
+    fn selects(&self, inst: &Instrument) -> bool {
+        match self {
+            JobKind::CommodityPrices => inst.group != AI_MATERIALS && inst.group != SPACE_TECH,
+            JobKind::AiMaterials => inst.group == AI_MATERIALS,
+            JobKind::SpaceTech => inst.group == SPACE_TECH,
+            JobKind::Backfill { series, .. } => series.as_ref().is_none_or(|s| *s == inst.slug),
+        }
+    }
+}
+
+pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome> {
+    let state = &ctx.state;
+    let ids = crate::commodities::service::series_ids(&state.db).await?;
+    let selected: Vec<&Instrument> = state.universe.instruments.iter().filter(|i| kind.selects(i)).collect();
+    if let JobKind::Backfill { series: Some(slug), .. } = kind {
+        anyhow::ensure!(!selected.is_empty(), "unknown series '{slug}'");
+    }
+    let mut outcome = JobOutcome { items: selected.len(), ..Default::default() };
+    for (done, inst) in selected.iter().enumerate() {
+        ctx.report(Progress { done, total: selected.len(), current: inst.slug.clone(), rows: outcome.rows_written }).await;
+        let Some(&series_id) = ids.get(&inst.slug) else {
+            outcome.failures.push(format!("{}: not in the series table (run `quarry migrate`)", inst.slug));
+            continue;
+        };
+        let mode = match kind {
+            JobKind::Backfill { from, .. } => {
+                if already_backfilled(ctx, series_id, *from).await? {
+                    continue;
+                }
+                Mode::Backfill(*from)
+            }
+            _ => Mode::Incremental,
+        };
+        match ingest::refresh_series(&state.db, &state.sources, inst, series_id, mode, Utc::now()).await {
+            Ok(r) => outcome.rows_written += r.rows,
+            Err(ingest::IngestError::AllSourcesFailed(reason)) => outcome.failures.push(format!("{}: {reason}", inst.slug)),
+            Err(e @ ingest::IngestError::Db(_)) => return Err(e.into()),
+        }
+    }
+    ctx.report(Progress {
+        done: selected.len(),
+        total: selected.len(),
+        current: String::new(),
+        rows: outcome.rows_written,
+    })
+    .await;
+    Ok(outcome)
+}
+
+/// A series needs no backfill when it already holds real data (back to `from`, if given).
+/// This is what makes an interrupted backfill resumable: finished series are skipped.
+async fn already_backfilled(ctx: &JobContext, series_id: i32, from: Option<NaiveDate>) -> Result<bool, sea_orm::DbErr> {
+    let earliest = ingest::store::earliest_real_date(&ctx.state.db, series_id).await?;
+    Ok(match (earliest, from) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(e), Some(f)) => e <= f,
+    })
+}

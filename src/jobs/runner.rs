@@ -1,0 +1,228 @@
+//! The one wrapper every job runs in: a lease on the (job, slot) row so that replicas
+//! sharing a database run each slot once, a `job_runs` record with progress, a tracing
+//! span, and error and panic capture so a failing job never takes the scheduler down.
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use tracing::Instrument;
+
+use super::commodity::{self, JobKind};
+use crate::db::entities::job_runs;
+use crate::state::AppState;
+
+/// Progress of a running job, for the job_runs record and a terminal progress bar.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    /// What is being worked on now (a series slug).
+    pub current: String,
+    pub rows: u64,
+}
+
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// What a job hands back to the wrapper.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobOutcome {
+    pub items: usize,
+    pub rows_written: u64,
+    /// One line per failed item: "slug: reason". The job went on with the others.
+    pub failures: Vec<String>,
+}
+
+impl JobOutcome {
+    pub fn status(&self) -> &'static str {
+        if self.failures.is_empty() {
+            "succeeded"
+        } else if self.failures.len() >= self.items {
+            "failed"
+        } else {
+            "partial"
+        }
+    }
+}
+
+/// How a run ended, as recorded in its job_runs row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    pub status: &'static str,
+    pub outcome: JobOutcome,
+    pub error: Option<String>,
+}
+
+/// What the running job may touch.
+pub struct JobContext {
+    pub state: AppState,
+    pub run_id: i64,
+    progress: Option<ProgressFn>,
+}
+
+impl JobContext {
+    /// Records progress in the job's row (the jobs page shows it) and tells the terminal.
+    pub async fn report(&self, p: Progress) {
+        if let Some(f) = &self.progress {
+            f(&p);
+        }
+        let fraction = if p.total == 0 { 1.0 } else { p.done as f64 / p.total as f64 };
+        let update = job_runs::ActiveModel {
+            id: Set(self.run_id),
+            progress: Set(Some(fraction)),
+            rows_written: Set(p.rows as i64),
+            ..Default::default()
+        };
+        if let Err(e) = job_runs::Entity::update(update).exec(&self.state.db).await {
+            tracing::warn!(error = %e, "cannot record job progress");
+        }
+    }
+}
+
+/// Who holds a lease: this process, for the record.
+fn owner() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Takes the lease on (job, slot): inserts the run row unless another run (here or on
+/// another replica) already holds it. Returns the run's id when this caller won.
+pub async fn acquire(db: &impl ConnectionTrait, job: &str, slot: &str, now: DateTime<Utc>) -> Result<Option<i64>, DbErr> {
+    let row = job_runs::ActiveModel {
+        job: Set(job.to_string()),
+        slot: Set(slot.to_string()),
+        started_at: Set(now),
+        status: Set("running".into()),
+        rows_written: Set(0),
+        progress: Set(Some(0.0)),
+        owner: Set(Some(owner())),
+        ..Default::default()
+    };
+    let inserted = job_runs::Entity::insert(row)
+        .on_conflict(OnConflict::columns([job_runs::Column::Job, job_runs::Column::Slot]).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let run = job_runs::Entity::find()
+        .filter(job_runs::Column::Job.eq(job))
+        .filter(job_runs::Column::Slot.eq(slot))
+        .one(db)
+        .await?;
+    Ok(run.map(|r| r.id))
+}
+
+/// Closes a run's record.
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    status: &str,
+    rows: u64,
+    error: Option<String>,
+) -> Result<(), DbErr> {
+    let update = job_runs::ActiveModel {
+        id: Set(run_id),
+        finished_at: Set(Some(Utc::now())),
+        status: Set(status.to_string()),
+        rows_written: Set(rows as i64),
+        error: Set(error.map(|e| truncate(&e, 4000))),
+        progress: Set(Some(1.0)),
+        ..Default::default()
+    };
+    job_runs::Entity::update(update).exec(db).await.map(|_| ())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Runs a job whose lease `run_id` is held, and records how it ended. Panics and errors are
+/// captured into the record; the caller gets the outcome either way.
+pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Option<ProgressFn>) -> RunReport {
+    let span = tracing::info_span!("job", name = kind.name(), run_id);
+    let ctx = JobContext { state: state.clone(), run_id, progress };
+    let started = std::time::Instant::now();
+    // A task of its own, so that a panic inside the job is caught here; aborted when this
+    // future is dropped (Ctrl-C in `quarry backfill`), which rolls back its transaction.
+    let task = AbortOnDrop(tokio::spawn(async move { commodity::run(&ctx, &kind).await }.instrument(span.clone())));
+    let (status, outcome, error) = match (&mut { task }).await_inner().await {
+        Ok(Ok(outcome)) => {
+            let error = (!outcome.failures.is_empty()).then(|| outcome.failures.join("\n"));
+            (outcome.status(), outcome, error)
+        }
+        Ok(Err(e)) => ("failed", JobOutcome::default(), Some(format!("{e:#}"))),
+        Err(panic) => ("failed", JobOutcome::default(), Some(format!("the job panicked: {panic}"))),
+    };
+    let _enter = span.enter();
+    tracing::info!(status, rows = outcome.rows_written, elapsed_ms = started.elapsed().as_millis() as u64, "job finished");
+    if let Err(e) = finish(&state.db, run_id, status, outcome.rows_written, error.clone()).await {
+        tracing::error!(error = %e, "cannot record the end of a job run");
+    }
+    if let Ok(demo) = crate::commodities::service::has_demo_data(&state.db).await {
+        state.set_demo_active(demo);
+    }
+    RunReport { status, outcome, error }
+}
+
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    async fn await_inner(&mut self) -> Result<T, String> {
+        (&mut self.0).await.map_err(|e| {
+            if e.is_panic() {
+                let p = e.into_panic();
+                p.downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into())
+            } else {
+                "the job was cancelled".into()
+            }
+        })
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Acquires the lease for `slot` and runs the job; `None` when another run holds the slot.
+pub async fn run_slot(state: &AppState, kind: JobKind, slot: &str) -> Result<Option<RunReport>, DbErr> {
+    match acquire(&state.db, kind.name(), slot, Utc::now()).await? {
+        Some(run_id) => Ok(Some(execute(state, run_id, kind, None).await)),
+        None => {
+            tracing::info!(job = kind.name(), slot, "slot already taken by another run; skipping");
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_with_some_failed_items_is_partial_and_with_all_failed_is_failed() {
+        let o = |items, failures: usize| JobOutcome { items, rows_written: 0, failures: vec!["x".into(); failures] };
+        assert_eq!(o(3, 0).status(), "succeeded");
+        assert_eq!(o(3, 1).status(), "partial");
+        assert_eq!(o(3, 3).status(), "failed");
+        assert_eq!(o(0, 0).status(), "succeeded");
+    }
+
+    #[test]
+    fn long_errors_are_cut_at_a_character_boundary() {
+        let s = "é".repeat(10);
+        assert_eq!(truncate(&s, 5), "éé…");
+    }
+}
