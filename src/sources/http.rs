@@ -77,6 +77,9 @@ pub struct Http {
 
 impl Http {
     pub fn new(policy: HttpPolicy, _config: &SourcesConfig) -> Result<Self, SourceError> {
+        // reqwest is built without a bundled TLS provider (see Cargo.toml); ring is the one
+        // the whole process uses. Installing twice is harmless: the first one stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut headers = HeaderMap::new();
         let ua = HeaderValue::from_str(&policy.user_agent)
             .map_err(|_| SourceError::NotConfigured("sources.user_agent is not a valid header value".into()))?;

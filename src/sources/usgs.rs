@@ -146,7 +146,7 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
 pub fn parse(bytes: &[u8]) -> Result<Vec<Point>, SourceError> {
     let text = decode(bytes);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(csv_error)?.clone();
+    let headers = reader.headers().map_err(|e| csv_error(&text, e))?.clone();
     let year_col = headers
         .iter()
         .position(|h| h.eq_ignore_ascii_case("year"))
@@ -160,8 +160,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Point>, SourceError> {
     let mut by_year: BTreeMap<NaiveDate, f64> = BTreeMap::new();
     let mut seen: Vec<NaiveDate> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let record = record.map_err(|e| csv_error(&text, e))?;
+        let line = record.position().map_or(0, |p| line_at(&text, p));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -224,8 +224,8 @@ fn join(headers: &csv::StringRecord) -> String {
     headers.iter().collect::<Vec<_>>().join(", ")
 }
 
-fn csv_error(e: csv::Error) -> SourceError {
-    let line = e.position().map(|p| format!("line {}: ", p.line())).unwrap_or_default();
+fn csv_error(text: &str, e: csv::Error) -> SourceError {
+    let line = e.position().map(|p| format!("line {}: ", line_at(text, p))).unwrap_or_default();
     let what = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("{len} fields where the header has {expected_len} (a cut-off file?)")
@@ -233,6 +233,18 @@ fn csv_error(e: csv::Error) -> SourceError {
         _ => e.to_string(),
     };
     SourceError::parse("CSV", format!("{line}{what}"))
+}
+
+/// The 1-based line a record starts on. The csv crate's own line count is one short after
+/// CRLF line ends and counts skipped blank lines into the next record; its byte offset
+/// points at (or before) the terminator of the previous line, so skip those and count.
+fn line_at(text: &str, pos: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = (pos.byte() as usize).min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 #[cfg(test)]
@@ -319,6 +331,14 @@ mod tests {
         let cut_number = b"Year,Price_dollars_per_kg\r\n2023,\"1,250\"\r\n2024,\"1,2";
         let detail = parse_err(parse(cut_number));
         assert!(detail.starts_with("line 3, column 'Price_dollars_per_kg'"), "{detail}");
+    }
+
+    #[test]
+    fn line_numbers_count_physical_lines_whatever_the_line_ends() {
+        for csv in ["Year,Price_t\r\n2023,5\r\n\r\nTotal,6\r\n", "Year,Price_t\n2023,5\n\nTotal,6\n"] {
+            let detail = parse_err(parse(csv.as_bytes()));
+            assert!(detail.starts_with("line 4: 'Total'"), "{csv:?}: {detail}");
+        }
     }
 
     #[test]

@@ -204,7 +204,8 @@ fn is_header(row: &[Data]) -> bool {
     row.iter().skip(1).any(|c| match c {
         Data::String(s) => {
             let s = s.trim();
-            !s.is_empty() && !(s.starts_with('(') && s.ends_with(')'))
+            let unit = s.starts_with('(') && s.ends_with(')');
+            !s.is_empty() && !unit
         }
         _ => false,
     })

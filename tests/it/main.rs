@@ -5,4 +5,7 @@
 mod api;
 mod cli;
 mod database;
+mod ingest;
+mod sources;
 mod support;
+mod upstream;

@@ -93,3 +93,10 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Like `prepared_state`, with every source pointed at a local upstream.
+pub async fn upstream_state(url: &str, upstream_uri: &str) -> AppState {
+    let mut c = test_config(url);
+    crate::upstream::point_sources_at(&mut c, upstream_uri);
+    quarry::server::prepare(c).await.expect("prepare")
+}
