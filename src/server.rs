@@ -55,7 +55,8 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     crate::db::migrate(&db).await.context("database migration failed")?;
     let n = crate::commodities::service::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
     tracing::info!(instruments = n, "universe synced");
-    let sources = Sources::new(&config.sources, HttpPolicy::from_config(&config.sources)).context("cannot set up the sources")?;
+    let sources =
+        Sources::new(&config.sources, HttpPolicy::from_config(&config.sources)).context("cannot set up the sources")?;
     Ok(AppState {
         db,
         config: Arc::new(config),

@@ -220,8 +220,13 @@ mod stale_tests {
     #[test]
     fn a_failed_latest_fetch_marks_even_recent_data_stale_and_says_why() {
         let at: DateTime<Utc> = "2026-11-28T12:05:00Z".parse().unwrap();
-        let r = stale_reason(Frequency::Daily, Some(d("2026-11-27")), d("2026-11-28"), Some(("LBMA gold_pm: HTTP 503", at)))
-            .unwrap();
+        let r = stale_reason(
+            Frequency::Daily,
+            Some(d("2026-11-27")),
+            d("2026-11-28"),
+            Some(("LBMA gold_pm: HTTP 503", at)),
+        )
+        .unwrap();
         assert_eq!(r, "last fetch failed at 2026-11-28 12:05 UTC: LBMA gold_pm: HTTP 503");
     }
 }

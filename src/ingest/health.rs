@@ -11,7 +11,11 @@ pub const UNHEALTHY_AFTER: i32 = 3;
 /// How long a cooling-down feed is tried last before it gets first place again.
 pub const COOL_DOWN_MINUTES: i64 = 30;
 
-pub async fn feed(db: &impl ConnectionTrait, provider: &str, code: &str) -> Result<Option<source_health::Model>, DbErr> {
+pub async fn feed(
+    db: &impl ConnectionTrait,
+    provider: &str,
+    code: &str,
+) -> Result<Option<source_health::Model>, DbErr> {
     source_health::Entity::find()
         .filter(source_health::Column::Provider.eq(provider))
         .filter(source_health::Column::Code.eq(code))

@@ -156,7 +156,10 @@ mod tests {
         assert_eq!(fetch_from(Mode::Incremental, Some(d("2026-03-31")), Frequency::Daily), Some(d("2026-02-28")));
         assert_eq!(fetch_from(Mode::Incremental, Some(d("2026-03-01")), Frequency::Monthly), Some(d("2025-03-01")));
         assert_eq!(fetch_from(Mode::Incremental, None, Frequency::Daily), None);
-        assert_eq!(fetch_from(Mode::Backfill(Some(d("2000-01-01"))), Some(d("2026-03-01")), Frequency::Daily), Some(d("2000-01-01")));
+        assert_eq!(
+            fetch_from(Mode::Backfill(Some(d("2000-01-01"))), Some(d("2026-03-01")), Frequency::Daily),
+            Some(d("2000-01-01"))
+        );
         assert_eq!(fetch_from(Mode::Backfill(None), Some(d("2026-03-01")), Frequency::Daily), None);
     }
 }

@@ -83,24 +83,23 @@ fn upsert_rule(may_replace: &[String]) -> OnConflict {
 
 /// The newest date of a series held from a real (non-demo) source.
 pub async fn latest_real_date(db: &impl ConnectionTrait, series_id: i32) -> Result<Option<NaiveDate>, DbErr> {
-    use sea_orm::QuerySelect;
-    let row: Option<Option<NaiveDate>> = observations::Entity::find()
-        .select_only()
-        .column_as(observations::Column::Date.max(), "max_date")
-        .filter(observations::Column::SeriesId.eq(series_id))
-        .filter(observations::Column::Source.ne(DEMO_SOURCE))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(row.flatten())
+    real_date_bound(db, series_id, observations::Column::Date.max()).await
 }
 
 /// The oldest date of a series held from a real source.
 pub async fn earliest_real_date(db: &impl ConnectionTrait, series_id: i32) -> Result<Option<NaiveDate>, DbErr> {
+    real_date_bound(db, series_id, observations::Column::Date.min()).await
+}
+
+async fn real_date_bound(
+    db: &impl ConnectionTrait,
+    series_id: i32,
+    aggregate: sea_orm::sea_query::SimpleExpr,
+) -> Result<Option<NaiveDate>, DbErr> {
     use sea_orm::QuerySelect;
     let row: Option<Option<NaiveDate>> = observations::Entity::find()
         .select_only()
-        .column_as(observations::Column::Date.min(), "min_date")
+        .column_as(aggregate, "bound")
         .filter(observations::Column::SeriesId.eq(series_id))
         .filter(observations::Column::Source.ne(DEMO_SOURCE))
         .into_tuple()

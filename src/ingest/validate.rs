@@ -62,14 +62,20 @@ mod tests {
 
     #[test]
     fn infinite_and_nan_values_are_rejected() {
-        assert_eq!(validate(vec![p("2024-01-02", f64::NAN)], d("2026-01-01")), Err(ValidationError::NotFinite(d("2024-01-02"))));
+        assert_eq!(
+            validate(vec![p("2024-01-02", f64::NAN)], d("2026-01-01")),
+            Err(ValidationError::NotFinite(d("2024-01-02")))
+        );
         assert!(validate(vec![p("2024-01-02", f64::INFINITY)], d("2026-01-01")).is_err());
     }
 
     #[test]
     fn dates_far_in_the_future_are_rejected_but_tomorrow_is_not() {
         assert!(validate(vec![p("2026-01-02", 1.0)], d("2026-01-01")).is_ok());
-        assert!(matches!(validate(vec![p("2027-01-02", 1.0)], d("2026-01-01")), Err(ValidationError::FutureDate { .. })));
+        assert!(matches!(
+            validate(vec![p("2027-01-02", 1.0)], d("2026-01-01")),
+            Err(ValidationError::FutureDate { .. })
+        ));
     }
 
     #[test]

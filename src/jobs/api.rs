@@ -35,7 +35,9 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     match given {
         Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => {}
         Some(_) => return Err(AppError::unauthorized("the admin token is wrong")),
-        None => return Err(AppError::unauthorized("an admin token is required (form field `token` or a Bearer header)")),
+        None => {
+            return Err(AppError::unauthorized("an admin token is required (form field `token` or a Bearer header)"))
+        }
     }
     let Some(kind) = super::commodity::JobKind::by_name(&job) else {
         return Err(AppError::bad_parameter(

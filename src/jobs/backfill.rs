@@ -21,7 +21,9 @@ pub async fn run_cli(config: Config, series: Option<String>, from: Option<NaiveD
         }
     }
     let slot = format!("manual:{}", Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));
-    let run_id = acquire(&state.db, "backfill", &slot, Utc::now()).await?.context("a backfill with this slot is already running")?;
+    let run_id = acquire(&state.db, "backfill", &slot, Utc::now())
+        .await?
+        .context("a backfill with this slot is already running")?;
 
     let bar = ProgressBar::new(0);
     bar.set_style(

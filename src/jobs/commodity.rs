@@ -18,7 +18,10 @@ pub enum JobKind {
     SpaceTech,
     /// Full history for series that lack it (or from a date), one series at a time, each
     /// in its own transaction: an interrupted backfill resumes where it stopped.
-    Backfill { series: Option<String>, from: Option<NaiveDate> },
+    Backfill {
+        series: Option<String>,
+        from: Option<NaiveDate>,
+    },
 }
 
 impl JobKind {
@@ -61,7 +64,8 @@ pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome>
     }
     let mut outcome = JobOutcome { items: selected.len(), ..Default::default() };
     for (done, inst) in selected.iter().enumerate() {
-        ctx.report(Progress { done, total: selected.len(), current: inst.slug.clone(), rows: outcome.rows_written }).await;
+        ctx.report(Progress { done, total: selected.len(), current: inst.slug.clone(), rows: outcome.rows_written })
+            .await;
         let Some(&series_id) = ids.get(&inst.slug) else {
             outcome.failures.push(format!("{}: not in the series table (run `quarry migrate`)", inst.slug));
             continue;
@@ -77,7 +81,9 @@ pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome>
         };
         match ingest::refresh_series(&state.db, &state.sources, inst, series_id, mode, Utc::now()).await {
             Ok(r) => outcome.rows_written += r.rows,
-            Err(ingest::IngestError::AllSourcesFailed(reason)) => outcome.failures.push(format!("{}: {reason}", inst.slug)),
+            Err(ingest::IngestError::AllSourcesFailed(reason)) => {
+                outcome.failures.push(format!("{}: {reason}", inst.slug))
+            }
             Err(e @ ingest::IngestError::Db(_)) => return Err(e.into()),
         }
     }

@@ -87,7 +87,12 @@ fn owner() -> String {
 
 /// Takes the lease on (job, slot): inserts the run row unless another run (here or on
 /// another replica) already holds it. Returns the run's id when this caller won.
-pub async fn acquire(db: &impl ConnectionTrait, job: &str, slot: &str, now: DateTime<Utc>) -> Result<Option<i64>, DbErr> {
+pub async fn acquire(
+    db: &impl ConnectionTrait,
+    job: &str,
+    slot: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
     let row = job_runs::ActiveModel {
         job: Set(job.to_string()),
         slot: Set(slot.to_string()),
@@ -152,8 +157,8 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
     let started = std::time::Instant::now();
     // A task of its own, so that a panic inside the job is caught here; aborted when this
     // future is dropped (Ctrl-C in `quarry backfill`), which rolls back its transaction.
-    let task = AbortOnDrop(tokio::spawn(async move { commodity::run(&ctx, &kind).await }.instrument(span.clone())));
-    let (status, outcome, error) = match (&mut { task }).await_inner().await {
+    let mut task = AbortOnDrop(tokio::spawn(async move { commodity::run(&ctx, &kind).await }.instrument(span.clone())));
+    let (status, outcome, error) = match task.await_inner().await {
         Ok(Ok(outcome)) => {
             let error = (!outcome.failures.is_empty()).then(|| outcome.failures.join("\n"));
             (outcome.status(), outcome, error)
@@ -162,7 +167,12 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
         Err(panic) => ("failed", JobOutcome::default(), Some(format!("the job panicked: {panic}"))),
     };
     let _enter = span.enter();
-    tracing::info!(status, rows = outcome.rows_written, elapsed_ms = started.elapsed().as_millis() as u64, "job finished");
+    tracing::info!(
+        status,
+        rows = outcome.rows_written,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "job finished"
+    );
     if let Err(e) = finish(&state.db, run_id, status, outcome.rows_written, error.clone()).await {
         tracing::error!(error = %e, "cannot record the end of a job run");
     }

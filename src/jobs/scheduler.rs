@@ -13,7 +13,11 @@ use crate::state::AppState;
 /// Every job Quarry knows: name, what it does, its configured schedule.
 pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 8] {
     [
-        ("commodity_prices", "Metals and energy: latest observations (the whole history for a series that has none)", &c.commodity_prices),
+        (
+            "commodity_prices",
+            "Metals and energy: latest observations (the whole history for a series that has none)",
+            &c.commodity_prices,
+        ),
         ("commodity_signals", "Recompute signals for series whose prices changed", &c.commodity_signals),
         ("ai_materials", "Refresh the AI-materials instruments", &c.ai_materials),
         ("space_tech", "Refresh the space-tech instruments", &c.space_tech),

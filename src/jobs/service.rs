@@ -27,7 +27,11 @@ fn run_view(r: job_runs::Model) -> JobRunView {
     }
 }
 
-pub async fn list_jobs(db: &impl ConnectionTrait, config: &JobsConfig, now: DateTime<Utc>) -> Result<Vec<JobView>, DbErr> {
+pub async fn list_jobs(
+    db: &impl ConnectionTrait,
+    config: &JobsConfig,
+    now: DateTime<Utc>,
+) -> Result<Vec<JobView>, DbErr> {
     let mut out = Vec::new();
     for (name, description, schedule) in catalogue(config) {
         let runs = job_runs::Entity::find()

@@ -9,7 +9,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{parse_value, Expect, Http, Point, SourceError};
+use super::{json_error, json_number, Expect, Http, Point, SourceError};
 use crate::universe::Provider;
 
 const FORMAT: &str = "EIA JSON";
@@ -124,7 +124,7 @@ struct Row {
 /// mixing WTI with Brent would go unnoticed), an impossible date, or a value that is neither
 /// a number nor missing; the message names the row.
 pub fn parse(body: &[u8], code: &str) -> Result<Page, SourceError> {
-    let envelope: Envelope = serde_json::from_slice(body).map_err(json_error)?;
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| json_error(FORMAT, e))?;
     if let Some(error) = envelope.error {
         let message = match &error {
             Value::String(s) => s.clone(),
@@ -155,7 +155,7 @@ pub fn parse(body: &[u8], code: &str) -> Result<Page, SourceError> {
         }
         let date = NaiveDate::parse_from_str(&row.period, "%Y-%m-%d")
             .map_err(|_| fail(format!("period '{}' is not YYYY-MM-DD", row.period)))?;
-        if let Some(value) = number(&row.value).map_err(|e| fail(format!("{date}: {e}")))? {
+        if let Some(value) = json_number(&row.value).map_err(|e| fail(format!("{date}: {e}")))? {
             points.push(Point { date, value });
         }
     }
@@ -178,27 +178,6 @@ fn next_offset(asked: u64, page: &Page) -> Result<Option<u64>, SourceError> {
         ));
     }
     Ok(Some(next))
-}
-
-/// A value as the API writes it: a string in most responses, a number in some, null when
-/// there is none.
-fn number(v: &Value) -> Result<Option<f64>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => {
-            n.as_f64().filter(|x| x.is_finite()).map(Some).ok_or_else(|| format!("{n} is not a number"))
-        }
-        Value::String(s) => parse_value(s),
-        other => Err(format!("{other} is not a number")),
-    }
-}
-
-fn json_error(e: serde_json::Error) -> SourceError {
-    if e.is_eof() {
-        SourceError::parse(FORMAT, format!("the document ends early, probably truncated ({e})"))
-    } else {
-        SourceError::parse(FORMAT, e.to_string())
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{parse_value, Expect, Http, Point, SourceError};
+use super::{json_error, parse_value, Expect, Http, Point, SourceError};
 use crate::universe::Provider;
 
 const FORMAT: &str = "FRED API JSON";
@@ -99,7 +99,7 @@ struct Observation {
 /// value, an impossible date, or a value that is neither a number nor `.`; the message names
 /// the observation.
 pub fn parse(body: &[u8]) -> Result<Page, SourceError> {
-    let envelope: Envelope = serde_json::from_slice(body).map_err(json_error)?;
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| json_error(FORMAT, e))?;
     if let Some(message) = envelope.error_message {
         let code = envelope.error_code.map(|c| format!(" (error {c})")).unwrap_or_default();
         return Err(SourceError::parse(FORMAT, format!("FRED refused the request: {message}{code}")));
@@ -142,14 +142,6 @@ fn next_offset(asked: u64, page: &Page) -> Result<Option<u64>, SourceError> {
         ));
     }
     Ok(Some(next))
-}
-
-fn json_error(e: serde_json::Error) -> SourceError {
-    if e.is_eof() {
-        SourceError::parse(FORMAT, format!("the document ends early, probably truncated ({e})"))
-    } else {
-        SourceError::parse(FORMAT, e.to_string())
-    }
 }
 
 #[cfg(test)]

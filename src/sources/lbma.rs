@@ -10,7 +10,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{parse_value, Expect, Http, Point, SourceError};
+use super::{json_error, json_number, Expect, Http, Point, SourceError};
 use crate::universe::Provider;
 
 const FORMAT: &str = "LBMA JSON";
@@ -64,7 +64,7 @@ struct Row {
 /// that is neither a number nor null; the message names the row.
 pub fn parse(body: &[u8]) -> Result<Vec<Point>, SourceError> {
     // The whole document is read before any row, so a cut anywhere is an error.
-    let rows: Vec<Value> = serde_json::from_slice(body).map_err(json_error)?;
+    let rows: Vec<Value> = serde_json::from_slice(body).map_err(|e| json_error(FORMAT, e))?;
     let mut points = Vec::with_capacity(rows.len());
     for (i, raw) in rows.iter().enumerate() {
         let n = i + 1;
@@ -73,31 +73,11 @@ pub fn parse(body: &[u8]) -> Result<Vec<Point>, SourceError> {
         let date = NaiveDate::parse_from_str(&row.d, "%Y-%m-%d")
             .map_err(|_| fail(format!("date '{}' is not YYYY-MM-DD", row.d)))?;
         let usd = row.v.first().ok_or_else(|| fail(format!("{date} has no USD price")))?;
-        if let Some(value) = number(usd).map_err(|e| fail(format!("{date}: USD {e}")))? {
+        if let Some(value) = json_number(usd).map_err(|e| fail(format!("{date}: USD {e}")))? {
             points.push(Point { date, value });
         }
     }
     Ok(points)
-}
-
-/// A price as JSON: a number, null for none, or (defensively) a number written as text.
-fn number(v: &Value) -> Result<Option<f64>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => {
-            n.as_f64().filter(|x| x.is_finite()).map(Some).ok_or_else(|| format!("{n} is not a number"))
-        }
-        Value::String(s) => parse_value(s),
-        other => Err(format!("{other} is not a number")),
-    }
-}
-
-fn json_error(e: serde_json::Error) -> SourceError {
-    if e.is_eof() {
-        SourceError::parse(FORMAT, format!("the document ends early, probably truncated ({e})"))
-    } else {
-        SourceError::parse(FORMAT, e.to_string())
-    }
 }
 
 #[cfg(test)]

@@ -82,6 +82,28 @@ pub fn parse_value(raw: &str) -> Result<Option<f64>, String> {
     }
 }
 
+/// A number in a JSON document: a number, `null` for none, or a number written as text
+/// (upstreams switch between the two; EIA does it within one answer).
+pub fn json_number(v: &serde_json::Value) -> Result<Option<f64>, String> {
+    match v {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Number(n) => {
+            n.as_f64().filter(|x| x.is_finite()).map(Some).ok_or_else(|| format!("{n} is not a number"))
+        }
+        serde_json::Value::String(s) => parse_value(s),
+        other => Err(format!("{other} is not a number")),
+    }
+}
+
+/// A JSON document that does not parse; one that stops early says it was probably cut off.
+pub fn json_error(format: &'static str, e: serde_json::Error) -> SourceError {
+    if e.is_eof() {
+        SourceError::parse(format, format!("the document ends early, probably truncated ({e})"))
+    } else {
+        SourceError::parse(format, e.to_string())
+    }
+}
+
 /// Every adapter, built once from configuration. Optional providers (those that need a key,
 /// and Yahoo, which is off by default) say why they are unavailable instead of failing late.
 pub struct Sources {
@@ -115,7 +137,9 @@ impl Sources {
     /// `None` when the provider can be called; otherwise why it cannot.
     pub fn unavailable(&self, provider: Provider) -> Option<&'static str> {
         match provider {
-            Provider::FredApi if self.fred_api.is_none() => Some("FRED API key not configured (QUARRY_SOURCES__FRED_API_KEY)"),
+            Provider::FredApi if self.fred_api.is_none() => {
+                Some("FRED API key not configured (QUARRY_SOURCES__FRED_API_KEY)")
+            }
             Provider::Eia if self.eia.is_none() => Some("EIA API key not configured (QUARRY_SOURCES__EIA_API_KEY)"),
             Provider::Yahoo if self.yahoo.is_none() => Some("Yahoo fallback disabled (QUARRY_SOURCES__YAHOO_ENABLED)"),
             _ => None,

@@ -9,7 +9,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{parse_value, Expect, Http, Point, SourceError};
+use super::{json_error, json_number, Expect, Http, Point, SourceError};
 use crate::universe::Provider;
 
 const FORMAT: &str = "Yahoo chart JSON";
@@ -114,7 +114,7 @@ struct Quote {
 /// different lengths, a timestamp out of range, or a close that is neither a number nor null;
 /// the message names the bar.
 pub fn parse(body: &[u8]) -> Result<Vec<Point>, SourceError> {
-    let envelope: Envelope = serde_json::from_slice(body).map_err(json_error)?;
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| json_error(FORMAT, e))?;
     let chart = envelope.chart;
     let result = match (chart.result, chart.error) {
         (_, Some(error)) => {
@@ -140,7 +140,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<Point>, SourceError> {
         let n = i + 1;
         let date = bar_date(*ts, offset)
             .ok_or_else(|| SourceError::parse(FORMAT, format!("bar {n}: timestamp {ts} is out of range")))?;
-        let value = number(close).map_err(|e| SourceError::parse(FORMAT, format!("bar {n} ({date}): close {e}")))?;
+        let value =
+            json_number(close).map_err(|e| SourceError::parse(FORMAT, format!("bar {n} ({date}): close {e}")))?;
         if let Some(value) = value {
             points.push(Point { date, value });
         }
@@ -155,25 +156,6 @@ pub fn parse(body: &[u8]) -> Result<Vec<Point>, SourceError> {
 fn bar_date(timestamp: i64, gmtoffset: i64) -> Option<NaiveDate> {
     let local = timestamp.checked_add(gmtoffset)?.checked_add(3600)?;
     DateTime::from_timestamp(local, 0).map(|t| t.date_naive())
-}
-
-fn number(v: &Value) -> Result<Option<f64>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => {
-            n.as_f64().filter(|x| x.is_finite()).map(Some).ok_or_else(|| format!("{n} is not a number"))
-        }
-        Value::String(s) => parse_value(s),
-        other => Err(format!("{other} is not a number")),
-    }
-}
-
-fn json_error(e: serde_json::Error) -> SourceError {
-    if e.is_eof() {
-        SourceError::parse(FORMAT, format!("the document ends early, probably truncated ({e})"))
-    } else {
-        SourceError::parse(FORMAT, e.to_string())
-    }
 }
 
 #[cfg(test)]

@@ -120,3 +120,78 @@ crate::on_both_backends! {
         assert!(!html.contains("demo-banner"));
     }
 }
+
+async fn post_form(app: &axum::Router, uri: &str, body: &str, bearer: Option<&str>) -> (StatusCode, Value) {
+    let mut req = Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(t) = bearer {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let res = app.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+    let status = res.status();
+    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+mod jobs {
+    use super::*;
+
+    async fn app(url: &str, admin_token: &str) -> axum::Router {
+        let mut c = crate::support::test_config(url);
+        // Nothing listens on port 9: a job started here fails fast instead of going online.
+        crate::upstream::point_sources_at(&mut c, "http://127.0.0.1:9");
+        c.admin_token = serde_json::from_str(&format!("\"{admin_token}\"")).unwrap();
+        quarry::server::router(quarry::server::prepare(c).await.unwrap())
+    }
+
+    crate::on_both_backends! {
+        fn without_an_admin_token_run_now_is_403_and_the_page_has_no_buttons(url) {
+            let app = app(&url, "").await;
+            let (status, v) = post_form(&app, "/api/jobs/run", "job=commodity_prices&token=anything", None).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+            assert!(v["message"].as_str().unwrap().contains("QUARRY_ADMIN_TOKEN"));
+            let (status, _, html) = get(&app, "/jobs").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("commodity_prices") && html.contains("Sources"));
+            assert!(!html.contains("Run now"), "run-now buttons shown without an admin token");
+        }
+
+        fn with_an_admin_token_run_now_checks_it_and_the_job_name(url) {
+            let app = app(&url, "s3cret").await;
+            let (_, _, html) = get(&app, "/jobs").await;
+            assert!(html.contains("Run now"));
+            let (status, _) = post_form(&app, "/api/jobs/run", "job=commodity_prices", None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            let (status, _) = post_form(&app, "/api/jobs/run", "job=commodity_prices&token=guess", None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            let (status, v) = post_form(&app, "/api/jobs/run", "job=vc_sync", Some("s3cret")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+            assert_eq!(v["parameter"], "job");
+            let (status, v) = post_form(&app, "/api/jobs/run", "job=space_tech", Some("s3cret")).await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            assert!(v["slot"].as_str().unwrap().starts_with("manual:"));
+        }
+
+        fn health_lists_every_feed_of_the_universe_and_says_which_need_a_key(url) {
+            let app = app(&url, "").await;
+            let (status, _, body) = get(&app, "/api/jobs/health").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["admin_actions"], false);
+            let feeds = v["feeds"].as_array().unwrap();
+            let universe = quarry::universe::parse_universe("builtin", quarry::universe::BUILTIN_UNIVERSE).unwrap();
+            let unique: std::collections::BTreeSet<_> =
+                universe.instruments.iter().flat_map(|i| i.sources.iter().map(|s| (s.provider, s.code.clone()))).collect();
+            assert_eq!(feeds.len(), unique.len());
+            let eia = feeds.iter().find(|f| f["provider"] == "eia").unwrap();
+            assert!(eia["unavailable"].as_str().unwrap().contains("EIA_API_KEY"));
+            let gold = feeds.iter().find(|f| f["code"] == "gold_pm").unwrap();
+            assert_eq!(gold["instruments"], serde_json::json!(["gold"]));
+            assert!(v["stale"].as_array().unwrap().is_empty());
+            let (_, _, body) = get(&app, "/api/jobs").await;
+            let jobs: Value = serde_json::from_str(&body).unwrap();
+            let prices = jobs.as_array().unwrap().iter().find(|j| j["name"] == "commodity_prices").unwrap();
+            assert_eq!(prices["registered"], true);
+            assert!(prices["next_run"].is_string());
+        }
+    }
+}

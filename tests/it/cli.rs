@@ -11,6 +11,8 @@ fn quarry(dir: &std::path::Path) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("QUARRY_DATA_DIR", dir.join("data"))
         .env("QUARRY_CONFIG", dir.join("Leptos.toml"))
+        // No background fetching from the internet unless a test asks for it.
+        .env("QUARRY_BACKFILL_ON_START", "0")
         .current_dir(dir);
     std::fs::write(dir.join("Leptos.toml"), "").unwrap();
     c
@@ -56,17 +58,11 @@ fn migrate_creates_the_sqlite_database_in_the_data_dir() {
     assert!(quarry(dir.path()).arg("migrate").output().unwrap().status.success());
 }
 
-#[test]
-fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = quarry(dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_ready(port: u16) -> bool {
     let started = Instant::now();
     let mut up = false;
     while started.elapsed() < Duration::from_secs(60) {
@@ -82,7 +78,10 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(up, "server did not become ready");
+    up
+}
+
+fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
     let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -93,5 +92,210 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         assert!(Instant::now() < deadline, "server ignored SIGTERM");
         std::thread::sleep(Duration::from_millis(100));
     };
+    status
+}
+
+#[test]
+fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = quarry(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_ready(port), "server did not become ready");
+    let status = stop(&mut child);
     assert!(status.success(), "exit status after SIGTERM: {status}");
+}
+
+mod live {
+    //! `quarry serve` and `quarry backfill` against a local upstream in every real format.
+    use std::time::{Duration, Instant};
+
+    use chrono::Utc;
+    use quarry::universe::{Provider, BUILTIN_UNIVERSE};
+    use serde_json::Value;
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer};
+
+    use super::{free_port, quarry, stop, wait_ready};
+    use crate::upstream::{self, ok};
+
+    fn client() -> reqwest::Client {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::new()
+    }
+
+    async fn json(c: &reqwest::Client, url: String) -> Value {
+        serde_json::from_str(&c.get(url).send().await.unwrap().text().await.unwrap()).unwrap()
+    }
+
+    /// POSTs a form, as the "run now" button does.
+    async fn post_form(c: &reqwest::Client, url: String, body: &str) -> reqwest::Response {
+        c.post(url).header("content-type", "application/x-www-form-urlencoded").body(body.to_string()).send().await.unwrap()
+    }
+
+    /// Starts a job through the API and waits for its run to finish; returns the run.
+    async fn run_now(c: &reqwest::Client, base: &str, job: &str) -> Value {
+        let res = post_form(c, format!("{base}/api/jobs/run"), &format!("job={job}&token=s3cret")).await;
+        assert_eq!(res.status(), 200);
+        let started: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+        let slot = started["slot"].as_str().unwrap().to_string();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let jobs = json(c, format!("{base}/api/jobs")).await;
+            let run = jobs.as_array().unwrap().iter().find(|j| j["name"] == job).unwrap()["recent_runs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["slot"] == slot.as_str())
+                .cloned();
+            if let Some(run) = run.filter(|r| r["status"] != "running") {
+                return run;
+            }
+            assert!(Instant::now() < deadline, "{job} did not finish");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serve_fills_all_21_instruments_then_a_dead_source_goes_stale_with_its_reason() {
+        let server = MockServer::start().await;
+        let universe = quarry::universe::parse_universe("built-in", BUILTIN_UNIVERSE).unwrap();
+        let today = Utc::now().date_naive();
+        let served = upstream::mount_universe(&server, &universe, today).await;
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = quarry(dir.path())
+            .envs(upstream::env_for(&server.uri()))
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("QUARRY_BACKFILL_ON_START", "1")
+            .env("QUARRY_ADMIN_TOKEN", "s3cret")
+            .arg("serve")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(tokio::task::spawn_blocking(move || wait_ready(port)).await.unwrap());
+        let c = client();
+
+        // The start-up backfill fills every instrument from its own primary source.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let overview = loop {
+            let ov = json(&c, format!("{base}/api/commodities/overview")).await;
+            let filled = ov["instruments"].as_array().unwrap().iter().filter(|e| !e["source"].is_null()).count();
+            if filled == 21 {
+                break ov;
+            }
+            assert!(Instant::now() < deadline, "only {filled} of 21 filled: {ov}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        assert_eq!(overview["demo"], false);
+        for e in overview["instruments"].as_array().unwrap() {
+            let slug = e["slug"].as_str().unwrap();
+            let inst = universe.instrument(slug).unwrap();
+            assert_eq!(e["source"], inst.sources[0].provider.as_str(), "{slug}");
+            let (d, v) = served[slug].iter().rev().find_map(|(d, v)| v.map(|v| (*d, v))).unwrap();
+            assert_eq!(e["as_of"], d.to_string(), "{slug}");
+            assert_eq!(e["last_value"].as_f64(), Some(v), "{slug}");
+            assert_eq!(e["stale"], false, "{slug}: {}", e["stale_reason"]);
+        }
+
+        // "Run now" wants the token; with it, a second run of every job writes nothing.
+        let res = post_form(&c, format!("{base}/api/jobs/run"), "job=commodity_prices").await;
+        assert_eq!(res.status(), 401);
+        let res = post_form(&c, format!("{base}/api/jobs/run"), "job=commodity_prices&token=wrong").await;
+        assert_eq!(res.status(), 401);
+        for job in ["commodity_prices", "ai_materials", "space_tech"] {
+            let run = run_now(&c, &base, job).await;
+            assert_eq!(run["status"], "succeeded", "{run}");
+            assert_eq!(run["rows_written"], 0, "{job} wrote rows on a second run: {run}");
+        }
+
+        // LBMA starts answering with an HTML page: its four metals go stale, with the reason;
+        // the other instruments keep updating.
+        server.reset().await;
+        for code in ["gold_pm", "silver", "platinum_pm", "palladium_pm"] {
+            Mock::given(path(format!("/json/{code}.json")))
+                .respond_with(ok("<!DOCTYPE html><html><body>Maintenance</body></html>", "text/html"))
+                .mount(&server)
+                .await;
+        }
+        upstream::mount_universe_except(&server, &universe, today, Some(Provider::Lbma)).await;
+        let run = run_now(&c, &base, "commodity_prices").await;
+        assert_eq!(run["status"], "partial", "{run}");
+        assert!(run["error"].as_str().unwrap().contains("gold: LBMA gold_pm: an HTML page arrived"), "{run}");
+        let ov = json(&c, format!("{base}/api/commodities/overview")).await;
+        for e in ov["instruments"].as_array().unwrap() {
+            let lbma = universe.instrument(e["slug"].as_str().unwrap()).unwrap().sources[0].provider == Provider::Lbma;
+            assert_eq!(e["stale"], lbma, "{e}");
+            if lbma {
+                assert!(e["stale_reason"].as_str().unwrap().contains("HTML page"), "{e}");
+            }
+        }
+        let health = json(&c, format!("{base}/api/jobs/health")).await;
+        assert_eq!(health["stale"].as_array().unwrap().len(), 4, "{health}");
+        let page = c.get(format!("{base}/jobs")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("an HTML page arrived where JSON was expected"), "the jobs page does not say why");
+        let page = c.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("stale-reason"), "the overview does not say why");
+
+        assert!(stop(&mut child).success());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn backfill_reports_rows_per_second_resumes_after_an_interrupt_and_checks_its_arguments() {
+        let server = MockServer::start().await;
+        let today = Utc::now().date_naive();
+        let gold = upstream::daily(today, 500, 1200.0);
+        upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
+        // Silver hangs long enough to interrupt the backfill while it waits.
+        Mock::given(path("/json/silver.json"))
+            .respond_with(ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json").set_delay(Duration::from_secs(20)))
+            .mount(&server)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        let env = upstream::env_for(&server.uri());
+        let cmd = |args: &[&str]| {
+            let mut c = quarry(dir.path());
+            c.envs(env.clone()).env("QUARRY_SOURCES__FETCH_TIMEOUT_SECS", "30").args(args);
+            c
+        };
+
+        let out = cmd(&["backfill", "--series", "gold"]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("backfill succeeded: 1 series, 500 rows written"), "{stdout}");
+        assert!(stdout.contains("rows/s"), "{stdout}");
+
+        // Interrupted while silver hangs: gold stays loaded, the run says "interrupted".
+        let child = cmd(&["backfill"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("run the same command again to resume"));
+
+        // Resumed: gold is skipped (0 new rows for it); silver loads once it answers.
+        server.reset().await;
+        upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
+        upstream::mount_source(&server, Provider::Lbma, "silver", &upstream::daily(today, 10, 20.0)).await;
+        let out = cmd(&["backfill", "--series", "silver"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 series, 10 rows written"), "{}", String::from_utf8_lossy(&out.stdout));
+        let out = cmd(&["backfill", "--series", "gold"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 series, 0 rows written"), "{}", String::from_utf8_lossy(&out.stdout));
+        let gold_requests = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/json/gold_pm.json").count();
+        assert_eq!(gold_requests, 0, "a finished series was fetched again");
+
+        let out = cmd(&["backfill", "--from", "yesterday"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("'yesterday' is not a date like 2000-01-31"));
+        let out = cmd(&["backfill", "--series", "unobtainium"]).output().unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("unknown series 'unobtainium'"));
+    }
 }

@@ -31,7 +31,12 @@ fn d(s: &str) -> NaiveDate {
 /// A short series with a gap and a negative value, as real data has.
 fn sample(provider: Provider) -> Pts {
     if provider == Provider::Usgs {
-        return vec![(d("2021-01-01"), Some(7800.0)), (d("2022-01-01"), None), (d("2023-01-01"), Some(-5.5)), (d("2024-01-01"), Some(9100.0))];
+        return vec![
+            (d("2021-01-01"), Some(7800.0)),
+            (d("2022-01-01"), None),
+            (d("2023-01-01"), Some(-5.5)),
+            (d("2024-01-01"), Some(9100.0)),
+        ];
     }
     vec![
         (d("2020-04-16"), Some(19.87)),
@@ -143,7 +148,9 @@ async fn a_429_with_retry_after_is_waited_out_then_the_answer_is_used() {
         let pts = sample(provider);
         let (b, ct) = body(provider, code, &pts);
         data_mock(p)
-            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1").set_body_string("Too Many Requests"))
+            .respond_with(
+                ResponseTemplate::new(429).insert_header("Retry-After", "1").set_body_string("Too Many Requests"),
+            )
             .up_to_n_times(1)
             .with_priority(1)
             .mount(&server)
@@ -251,7 +258,10 @@ async fn the_world_bank_adapter_refuses_html_truncation_and_retries_a_429() {
         .respond_with(ok(upstream::worldbank_landing(&server.uri()), "text/html"))
         .mount(&server)
         .await;
-    Mock::given(path(upstream::XLSX_PATH)).respond_with(ok("<html><body>Access denied</body></html>", "text/html")).mount(&server).await;
+    Mock::given(path(upstream::XLSX_PATH))
+        .respond_with(ok("<html><body>Access denied</body></html>", "text/html"))
+        .mount(&server)
+        .await;
     let err = fetch(&sources(&server, 0), Provider::Worldbank, "Copper").await.unwrap_err();
     assert!(matches!(err, SourceError::Html { .. }), "{err}");
 

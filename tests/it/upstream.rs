@@ -73,7 +73,9 @@ pub fn monthly(last: NaiveDate, n: u32, base: f64) -> Pts {
 }
 
 pub fn annual(last_year: i32, n: i32, base: f64) -> Pts {
-    (0..n).map(|i| (NaiveDate::from_ymd_opt(last_year - n + 1 + i, 1, 1).unwrap(), Some(base + f64::from(i) * 3.0))).collect()
+    (0..n)
+        .map(|i| (NaiveDate::from_ymd_opt(last_year - n + 1 + i, 1, 1).unwrap(), Some(base + f64::from(i) * 3.0)))
+        .collect()
 }
 
 fn num(v: Option<f64>) -> String {
@@ -83,7 +85,9 @@ fn num(v: Option<f64>) -> String {
 pub fn lbma_json(p: &Pts) -> String {
     let rows: Vec<String> = p
         .iter()
-        .map(|(d, v)| format!("{{\"is_cms_locked\":0,\"d\":\"{d}\",\"v\":[{},{},null]}}", num(*v), num(v.map(|x| x * 0.79))))
+        .map(|(d, v)| {
+            format!("{{\"is_cms_locked\":0,\"d\":\"{d}\",\"v\":[{},{},null]}}", num(*v), num(v.map(|x| x * 0.79)))
+        })
         .collect();
     format!("[{}]", rows.join(","))
 }
@@ -116,7 +120,9 @@ pub fn eia_json(code: &str, p: &Pts) -> String {
         .iter()
         .map(|(d, v)| {
             let v = v.map(|v| format!("\"{v}\"")).unwrap_or_else(|| "null".into());
-            format!("{{\"period\":\"{d}\",\"duoarea\":\"YCUOK\",\"series\":\"{code}\",\"value\":{v},\"units\":\"$/BBL\"}}")
+            format!(
+                "{{\"period\":\"{d}\",\"duoarea\":\"YCUOK\",\"series\":\"{code}\",\"value\":{v},\"units\":\"$/BBL\"}}"
+            )
         })
         .collect();
     format!("{{\"response\":{{\"total\":\"{}\",\"dateFormat\":\"YYYY-MM-DD\",\"frequency\":\"daily\",\"data\":[{}]}},\"apiVersion\":\"2.1.8\"}}", p.len(), rows.join(","))
@@ -247,15 +253,18 @@ pub async fn mount_worldbank(server: &MockServer) {
 /// Mounts the data answer of one feed (for USGS, the CSV file; the search is separate).
 pub async fn mount_source(server: &MockServer, provider: Provider, code: &str, p: &Pts) {
     let m = match provider {
-        Provider::Lbma => Mock::given(path(format!("/json/{code}.json"))).respond_with(ok(lbma_json(p), "application/json")),
+        Provider::Lbma => {
+            Mock::given(path(format!("/json/{code}.json"))).respond_with(ok(lbma_json(p), "application/json"))
+        }
         Provider::Fred => Mock::given(path("/graph/fredgraph.csv"))
             .and(query_param("id", code))
             .respond_with(ok(fred_csv(code, p), "text/csv")),
         Provider::FredApi => Mock::given(path("/fred/series/observations"))
             .and(query_param("series_id", code))
             .respond_with(ok(fred_api_json(p), "application/json")),
-        Provider::Eia => Mock::given(path("/v2/petroleum/pri/spt/data/"))
-            .respond_with(ok(eia_json(code, p), "application/json")),
+        Provider::Eia => {
+            Mock::given(path("/v2/petroleum/pri/spt/data/")).respond_with(ok(eia_json(code, p), "application/json"))
+        }
         Provider::Yahoo => Mock::given(path(format!("/v8/finance/chart/{code}")))
             .respond_with(ok(yahoo_json(code, p), "application/json")),
         Provider::Usgs => Mock::given(path(format!("/files/mcs2025-{code}_salient.csv")))
