@@ -57,8 +57,11 @@ set -e
 sweep_pg
 
 # ---- browser tests, against the server built for the tests and the release browser bundle
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$logs/data"; }
+server_pid=""; live_pid=""; upstream_pid=""
+cleanup() {
+  for p in $server_pid $live_pid $upstream_pid; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$logs/data" "$logs/live"
+}
 trap cleanup EXIT
 e2e_rc=1
 if [ "$cargo_rc" = 0 ]; then
@@ -67,16 +70,36 @@ if [ "$cargo_rc" = 0 ]; then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   say "starting quarry serve --demo on 127.0.0.1:$port for the browser tests"
   QUARRY_DATA_DIR="$logs/data" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$target/site" \
-    "$target/debug/quarry" serve --demo >"$logs/server.log" 2>&1 &
+    QUARRY_BACKFILL_ON_START=0 "$target/debug/quarry" serve --demo >"$logs/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do
     curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$logs/server.log" >&2; exit 1; }
     sleep 0.5
   done
+  # A second server fed by a local upstream in every provider's real format (built by
+  # `cargo test` above as an example), with an admin token for "run now".
+  up_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  live_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$target/debug/examples/upstream" --port "$up_port" >"$logs/upstream.log" 2>&1 &
+  upstream_pid=$!
+  for _ in $(seq 1 40); do grep -q '^export' "$logs/upstream.log" 2>/dev/null && break; sleep 0.25; done
+  say "starting a live quarry on 127.0.0.1:$live_port fed by the local upstream on port $up_port"
+  (
+    eval "$(grep '^export' "$logs/upstream.log")"
+    QUARRY_DATA_DIR="$logs/live" LEPTOS_SITE_ADDR="127.0.0.1:$live_port" LEPTOS_SITE_ROOT="$target/site" \
+      QUARRY_ADMIN_TOKEN=e2e-admin QUARRY_BACKFILL_ON_START=1 exec "$target/debug/quarry" serve
+  ) >"$logs/live.log" 2>&1 &
+  live_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$live_port/readyz" >/dev/null 2>&1 && break
+    kill -0 "$live_pid" 2>/dev/null || { cat "$logs/live.log" >&2; exit 1; }
+    sleep 0.5
+  done
   say "browser tests (node --test, playwright-core, /usr/bin/chromium)"
   set +e
-  (cd end2end && QUARRY_E2E_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 --test-reporter=spec tests/) 2>&1 | tee "$logs/e2e.log"
+  (cd end2end && QUARRY_E2E_BASE_URL="http://127.0.0.1:$port" QUARRY_E2E_LIVE_URL="http://127.0.0.1:$live_port" \
+    QUARRY_E2E_UPSTREAM_URL="http://127.0.0.1:$up_port" QUARRY_E2E_ADMIN_TOKEN=e2e-admin node --test --test-concurrency=1 --test-reporter=spec tests/) 2>&1 | tee "$logs/e2e.log"
   e2e_rc=${PIPESTATUS[0]}
   set -e
 fi

@@ -19,13 +19,13 @@ export async function launch() {
 }
 
 /** Opens `path`; with JavaScript on, waits until the app has hydrated. */
-export async function open(browser, path, { js, width = 1280 } = {}) {
+export async function open(browser, path, { js, width = 1280, base = BASE } = {}) {
   const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  const res = await page.goto(BASE + path, { waitUntil: "load" });
+  const res = await page.goto(base + path, { waitUntil: "load" });
   if (js) await page.waitForSelector("body[data-hydrated=true]", { timeout: 20000 });
   return { page, context, errors, status: res.status() };
 }

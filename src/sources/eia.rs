@@ -110,7 +110,8 @@ struct Response {
 #[derive(Deserialize)]
 struct Row {
     period: String,
-    series: String,
+    // Absent in some datasets' rows; when present it must be the series asked for.
+    series: Option<String>,
     value: Value,
 }
 
@@ -120,7 +121,7 @@ struct Row {
 /// # Errors
 /// Incomplete or invalid JSON (a truncated page never yields the rows before the cut), an
 /// error document (`{"error": ...}`), no `response`, `total` or `data`, a row without a
-/// period, series or value, a row of another series (the series filter was not applied, and
+/// period or value, a row of another series (the series filter was not applied, and
 /// mixing WTI with Brent would go unnoticed), an impossible date, or a value that is neither
 /// a number nor missing; the message names the row.
 pub fn parse(body: &[u8], code: &str) -> Result<Page, SourceError> {
@@ -150,8 +151,8 @@ pub fn parse(body: &[u8], code: &str) -> Result<Page, SourceError> {
         let n = i + 1;
         let fail = |detail: String| SourceError::parse(FORMAT, format!("row {n}: {detail}"));
         let row = Row::deserialize(raw).map_err(|e| fail(e.to_string()))?;
-        if row.series != code {
-            return Err(fail(format!("series {} where {code} was asked for", row.series)));
+        if let Some(other) = row.series.as_deref().filter(|s| *s != code) {
+            return Err(fail(format!("series {other} where {code} was asked for")));
         }
         let date = NaiveDate::parse_from_str(&row.period, "%Y-%m-%d")
             .map_err(|_| fail(format!("period '{}' is not YYYY-MM-DD", row.period)))?;

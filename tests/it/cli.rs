@@ -135,7 +135,12 @@ mod live {
 
     /// POSTs a form, as the "run now" button does.
     async fn post_form(c: &reqwest::Client, url: String, body: &str) -> reqwest::Response {
-        c.post(url).header("content-type", "application/x-www-form-urlencoded").body(body.to_string()).send().await.unwrap()
+        c.post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Starts a job through the API and waits for its run to finish; returns the run.
@@ -255,7 +260,10 @@ mod live {
         upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
         // Silver hangs long enough to interrupt the backfill while it waits.
         Mock::given(path("/json/silver.json"))
-            .respond_with(ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json").set_delay(Duration::from_secs(20)))
+            .respond_with(
+                ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json")
+                    .set_delay(Duration::from_secs(20)),
+            )
             .mount(&server)
             .await;
         let dir = tempfile::tempdir().unwrap();
@@ -273,7 +281,11 @@ mod live {
         assert!(stdout.contains("rows/s"), "{stdout}");
 
         // Interrupted while silver hangs: gold stays loaded, the run says "interrupted".
-        let child = cmd(&["backfill"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let child = cmd(&["backfill"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
         tokio::time::sleep(Duration::from_secs(3)).await;
         std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
         let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
@@ -285,10 +297,19 @@ mod live {
         upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
         upstream::mount_source(&server, Provider::Lbma, "silver", &upstream::daily(today, 10, 20.0)).await;
         let out = cmd(&["backfill", "--series", "silver"]).output().unwrap();
-        assert!(String::from_utf8_lossy(&out.stdout).contains("1 series, 10 rows written"), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("1 series, 10 rows written"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let out = cmd(&["backfill", "--series", "gold"]).output().unwrap();
-        assert!(String::from_utf8_lossy(&out.stdout).contains("1 series, 0 rows written"), "{}", String::from_utf8_lossy(&out.stdout));
-        let gold_requests = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/json/gold_pm.json").count();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("1 series, 0 rows written"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let gold_requests =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/json/gold_pm.json").count();
         assert_eq!(gold_requests, 0, "a finished series was fetched again");
 
         let out = cmd(&["backfill", "--from", "yesterday"]).output().unwrap();

@@ -180,17 +180,22 @@ pub fn ok(body: impl Into<Vec<u8>>, content_type: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into(), content_type)
 }
 
-/// What one instrument's primary source serves.
+/// What one instrument's primary source serves: about a year of history.
 pub fn series_for(inst: &Instrument, today: NaiveDate, seed: f64) -> Pts {
+    series_over(inst, today, seed, 1)
+}
+
+/// The same over `years` of history (annual series always have the five USGS publishes).
+pub fn series_over(inst: &Instrument, today: NaiveDate, seed: f64, years: u32) -> Pts {
     match inst.frequency {
         Frequency::Daily => {
-            let mut p = daily(today - Duration::days(1), 260, seed);
+            let mut p = daily(today - Duration::days(1), 260 * years as usize, seed);
             p[10].1 = None; // a holiday: missing, not zero
             p
         }
         Frequency::Monthly => {
             let last = today.checked_sub_months(chrono::Months::new(1)).unwrap();
-            monthly(last, 36, seed)
+            monthly(last, 36.max(12 * years), seed)
         }
         Frequency::Annual => {
             let mut p = annual(today.year() - 1, 5, seed);
@@ -252,24 +257,36 @@ pub async fn mount_worldbank(server: &MockServer) {
 
 /// Mounts the data answer of one feed (for USGS, the CSV file; the search is separate).
 pub async fn mount_source(server: &MockServer, provider: Provider, code: &str, p: &Pts) {
-    let m = match provider {
-        Provider::Lbma => {
-            Mock::given(path(format!("/json/{code}.json"))).respond_with(ok(lbma_json(p), "application/json"))
-        }
-        Provider::Fred => Mock::given(path("/graph/fredgraph.csv"))
-            .and(query_param("id", code))
-            .respond_with(ok(fred_csv(code, p), "text/csv")),
-        Provider::FredApi => Mock::given(path("/fred/series/observations"))
-            .and(query_param("series_id", code))
-            .respond_with(ok(fred_api_json(p), "application/json")),
+    if provider == Provider::Worldbank {
+        return mount_worldbank(server).await;
+    }
+    let (m, body, content_type) = source_answer(provider, code, p);
+    m.respond_with(ok(body, content_type)).mount(server).await;
+}
+
+/// The request one feed's data comes from, and its answer in the provider's format.
+pub fn source_answer(provider: Provider, code: &str, p: &Pts) -> (wiremock::MockBuilder, Vec<u8>, &'static str) {
+    match provider {
+        Provider::Lbma => (Mock::given(path(format!("/json/{code}.json"))), lbma_json(p).into(), "application/json"),
+        Provider::Fred => (
+            Mock::given(path("/graph/fredgraph.csv")).and(query_param("id", code)),
+            fred_csv(code, p).into(),
+            "text/csv",
+        ),
+        Provider::FredApi => (
+            Mock::given(path("/fred/series/observations")).and(query_param("series_id", code)),
+            fred_api_json(p).into(),
+            "application/json",
+        ),
         Provider::Eia => {
-            Mock::given(path("/v2/petroleum/pri/spt/data/")).respond_with(ok(eia_json(code, p), "application/json"))
+            (Mock::given(path("/v2/petroleum/pri/spt/data/")), eia_json(code, p).into(), "application/json")
         }
-        Provider::Yahoo => Mock::given(path(format!("/v8/finance/chart/{code}")))
-            .respond_with(ok(yahoo_json(code, p), "application/json")),
-        Provider::Usgs => Mock::given(path(format!("/files/mcs2025-{code}_salient.csv")))
-            .respond_with(ok(usgs_csv(code, p), "text/csv")),
-        Provider::Worldbank => return mount_worldbank(server).await,
-    };
-    m.mount(server).await;
+        Provider::Yahoo => {
+            (Mock::given(path(format!("/v8/finance/chart/{code}"))), yahoo_json(code, p).into(), "application/json")
+        }
+        Provider::Usgs => {
+            (Mock::given(path(format!("/files/mcs2025-{code}_salient.csv"))), usgs_csv(code, p), "text/csv")
+        }
+        Provider::Worldbank => (Mock::given(path(XLSX_PATH)), WORLDBANK_XLSX.to_vec(), "application/octet-stream"),
+    }
 }

@@ -1,0 +1,112 @@
+// Live data in the browser: a second Quarry fed by a local upstream that answers in every
+// provider's real format (examples/upstream.rs). Real values with their sources, the jobs
+// page, "run now" with the admin token, and a source that breaks going stale with its reason.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, open, MODES } from "./browser.mjs";
+
+const LIVE = process.env.QUARRY_E2E_LIVE_URL;
+const UPSTREAM = process.env.QUARRY_E2E_UPSTREAM_URL;
+const TOKEN = process.env.QUARRY_E2E_ADMIN_TOKEN;
+const skip = !LIVE || !UPSTREAM || !TOKEN ? "set QUARRY_E2E_LIVE_URL, QUARRY_E2E_UPSTREAM_URL and QUARRY_E2E_ADMIN_TOKEN" : false;
+
+let browser;
+before(async () => {
+  if (skip) return;
+  browser = await launch();
+  // The start-up backfill fills every instrument from the upstream; wait for it.
+  for (let i = 0; i < 120; i++) {
+    const ov = await (await fetch(`${LIVE}/api/commodities/overview`)).json();
+    if (ov.instruments.every((e) => e.source)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the live server never filled its instruments");
+});
+after(async () => browser?.close());
+
+async function runJob(job) {
+  const res = await fetch(`${LIVE}/api/jobs/run`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${TOKEN}` },
+    body: `job=${job}`,
+  });
+  assert.equal(res.status, 200);
+  const { slot } = await res.json();
+  for (let i = 0; i < 120; i++) {
+    const jobs = await (await fetch(`${LIVE}/api/jobs`)).json();
+    const run = jobs.find((j) => j.name === job).recent_runs.find((r) => r.slot === slot);
+    if (run && run.status !== "running") return run;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${job} did not finish`);
+}
+
+for (const mode of MODES) {
+  test(`real values carry their source and as-of date, with no demo label (${mode.name})`, { skip }, async () => {
+    const { page, context, errors } = await open(browser, "/", { ...mode, base: LIVE });
+    assert.equal(await page.locator(".demo-banner").count(), 0);
+    const gold = page.locator('tr[data-slug="gold"]');
+    assert.match(await gold.locator(".badge").innerText(), /LBMA/);
+    assert.match(await page.locator('tr[data-slug="wti"] .badge').innerText(), /FRED/);
+    assert.match(await page.locator('tr[data-slug="lithium"] .badge').innerText(), /USGS/);
+    assert.equal(await page.locator(".badge.demo").count(), 0);
+    assert.match(await gold.locator("td.asof").innerText(), /\d{4}/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test(`the jobs page shows schedules, runs and the health of every feed (${mode.name})`, { skip }, async () => {
+    const { page, context, errors } = await open(browser, "/jobs", { ...mode, base: LIVE });
+    const prices = page.locator('tr[data-job="commodity_prices"]');
+    assert.match(await prices.innerText(), /0 5 \* \* \* \*/);
+    assert.match(await prices.innerText(), /UTC/);
+    assert.match(await page.locator('tr[data-job="vc_sync"]').innerText(), /not in this build yet/);
+    const gold = page.locator('tr[data-feed="lbma/gold_pm"]');
+    assert.match(await gold.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    assert.match(await page.locator('tr[data-feed="eia/RWTC"]').innerText(), /EIA API key not configured/);
+    assert.equal(await page.getByRole("button", { name: "Run now" }).count(), 3);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("run now refuses a wrong token and starts the job with the right one (JavaScript on)", { skip }, async () => {
+  const { page, context, errors } = await open(browser, "/jobs", { js: true, base: LIVE });
+  const form = page.locator('tr[data-job="space_tech"] form.run-now');
+  await form.locator('input[name="token"]').fill("guess");
+  await form.getByRole("button", { name: "Run now" }).click();
+  await page.getByRole("alert").filter({ hasText: "the admin token is wrong" }).waitFor();
+  await form.locator('input[name="token"]').fill(TOKEN);
+  await form.getByRole("button", { name: "Run now" }).click();
+  await page.getByRole("status").filter({ hasText: "Started space_tech" }).waitFor();
+  // The list refetches after the action; the new run shows up once it has finished.
+  await page.locator('tr[data-job="space_tech"] li[data-status="succeeded"]').first().waitFor({ timeout: 20000 });
+  assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  await context.close();
+});
+
+test("a source that starts serving HTML marks its instruments stale, with the reason, on both pages", { skip }, async () => {
+  await fetch(`${UPSTREAM}/_control/break?provider=lbma`, { method: "POST" });
+  try {
+    const run = await runJob("commodity_prices");
+    assert.equal(run.status, "partial");
+    for (const mode of MODES) {
+      const { page, context } = await open(browser, "/", { ...mode, base: LIVE });
+      const gold = page.locator('tr[data-slug="gold"]');
+      assert.match(await gold.locator(".tag.warn").innerText(), /stale/);
+      assert.match(await gold.locator(".stale-reason").innerText(), /HTML page arrived where JSON was expected/);
+      assert.equal(await page.locator('tr[data-slug="wti"] .stale-reason').count(), 0);
+      await context.close();
+      const jobs = await open(browser, "/jobs", { ...mode, base: LIVE });
+      assert.match(await jobs.page.locator('.stale-list li[data-slug="gold"]').innerText(), /LBMA gold_pm/);
+      assert.match(await jobs.page.locator('tr[data-feed="lbma/gold_pm"]').innerText(), /HTML page/);
+      await jobs.context.close();
+    }
+  } finally {
+    await fetch(`${UPSTREAM}/_control/mend?provider=lbma`, { method: "POST" });
+  }
+  const run = await runJob("commodity_prices");
+  assert.equal(run.status, "succeeded");
+  const ov = await (await fetch(`${LIVE}/api/commodities/overview`)).json();
+  assert.equal(ov.instruments.find((e) => e.slug === "gold").stale, false);
+});
