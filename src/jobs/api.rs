@@ -46,12 +46,13 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
         ));
     };
     let slot = format!("manual:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));
+    // The run's row exists before the answer leaves, so the caller (and the page) sees it.
+    let Some(run_id) = super::runner::acquire(&state.db, kind.name(), &slot, chrono::Utc::now()).await? else {
+        return Err(AppError::bad_parameter("job", format!("'{job}' was started a moment ago; try again")));
+    };
     let st = state.clone();
-    let run_slot = slot.clone();
     tokio::spawn(async move {
-        if let Err(e) = super::runner::run_slot(&st, kind, &run_slot).await {
-            tracing::error!(error = %e, "cannot record a manual job run");
-        }
+        super::runner::execute(&st, run_id, kind, None).await;
     });
     Ok(RunStarted { job, slot })
 }

@@ -19,9 +19,19 @@ fn duration(r: &JobRunView) -> String {
 #[component]
 pub fn JobsPage() -> impl IntoView {
     let run = ServerAction::<RunJob>::new();
-    // Refetch after "run now" so the new run shows without a page load.
-    let jobs = Resource::new(move || run.version().get(), |_| list_jobs());
-    let health = Resource::new(move || run.version().get(), |_| get_health());
+    // Refetch after "run now", and every few seconds while something runs, so a run's
+    // progress and outcome show without a page load.
+    let tick = RwSignal::new(0u32);
+    let jobs = Resource::new(move || (run.version().get(), tick.get()), |_| list_jobs());
+    let health = Resource::new(move || (run.version().get(), tick.get()), |_| get_health());
+    Effect::new(move |_| {
+        let running = jobs.get().and_then(Result::ok).is_some_and(|list| {
+            list.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running"))
+        }) || health.get().and_then(Result::ok).is_some_and(|h| h.backfill.is_some());
+        if running {
+            set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_secs(2));
+        }
+    });
     view! {
         <Title text="Jobs"/>
         <h1>"Jobs and data health"</h1>
@@ -96,7 +106,7 @@ fn RunResult(run: ServerAction<RunJob>) -> impl IntoView {
     view! {
         {move || run.value().get().map(|r| match r {
             Ok(started) => view! {
-                <p class="notice" role="status">{format!("Started {} (run {}). It appears below when it finishes.", started.job, started.slot)}</p>
+                <p class="notice" role="status">{format!("Started {} (run {}). The list below follows it until it finishes.", started.job, started.slot)}</p>
             }.into_any(),
             Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
         })}
