@@ -14,7 +14,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing(&config.log, &config.log_format);
+    // The backfill command draws a progress bar on stderr; per-series log lines would break
+    // it, so it logs warnings only unless a level was asked for explicitly.
+    let quiet = matches!(cli.command(), Command::Backfill { .. }) && std::env::var_os("QUARRY_LOG").is_none();
+    init_tracing(if quiet { "warn" } else { &config.log }, &config.log_format);
     // One TLS crypto provider for every HTTPS client (reqwest, sqlx): ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
     if let Some(file) = &config.loaded_from {

@@ -25,9 +25,11 @@ pub fn JobsPage() -> impl IntoView {
     let jobs = Resource::new(move || (run.version().get(), tick.get()), |_| list_jobs());
     let health = Resource::new(move || (run.version().get(), tick.get()), |_| get_health());
     Effect::new(move |_| {
-        let running = jobs.get().and_then(Result::ok).is_some_and(|list| {
-            list.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running"))
-        }) || health.get().and_then(Result::ok).is_some_and(|h| h.backfill.is_some());
+        let running = jobs
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|list| list.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running")))
+            || health.get().and_then(Result::ok).is_some_and(|h| h.backfill.is_some());
         if running {
             set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_secs(2));
         }

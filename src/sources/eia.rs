@@ -9,7 +9,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{json_error, json_number, Expect, Http, Point, SourceError};
+use super::{json_error, json_number, next_page, Expect, Http, Point, SourceError};
 use crate::universe::Provider;
 
 const FORMAT: &str = "EIA JSON";
@@ -168,17 +168,7 @@ pub fn parse(body: &[u8], code: &str) -> Result<Page, SourceError> {
 /// # Errors
 /// An empty page while the total says more rows remain: asking again would loop forever.
 fn next_offset(asked: u64, page: &Page) -> Result<Option<u64>, SourceError> {
-    let next = asked + page.rows;
-    if next >= page.total {
-        return Ok(None);
-    }
-    if page.rows == 0 {
-        return Err(SourceError::parse(
-            FORMAT,
-            format!("total says {} rows but the page at offset {asked} is empty", page.total),
-        ));
-    }
-    Ok(Some(next))
+    next_page(FORMAT, asked, page.rows, page.total)
 }
 
 #[cfg(test)]

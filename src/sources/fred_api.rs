@@ -10,7 +10,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{json_error, parse_value, Expect, Http, Point, SourceError};
+use super::{json_error, next_page, parse_value, Expect, Http, Point, SourceError};
 use crate::universe::Provider;
 
 const FORMAT: &str = "FRED API JSON";
@@ -131,17 +131,7 @@ fn next_offset(asked: u64, page: &Page) -> Result<Option<u64>, SourceError> {
     if page.offset != asked {
         return Err(SourceError::parse(FORMAT, format!("asked for offset {asked}, got a page at {}", page.offset)));
     }
-    let next = page.offset + page.rows;
-    if next >= page.count {
-        return Ok(None);
-    }
-    if page.rows == 0 {
-        return Err(SourceError::parse(
-            FORMAT,
-            format!("count says {} observations but the page at offset {asked} is empty", page.count),
-        ));
-    }
-    Ok(Some(next))
+    next_page(FORMAT, asked, page.rows, page.count)
 }
 
 #[cfg(test)]

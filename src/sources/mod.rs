@@ -104,6 +104,22 @@ pub fn json_error(format: &'static str, e: serde_json::Error) -> SourceError {
     }
 }
 
+/// Where the next page of a paged answer starts, or `None` once `total` rows are read.
+/// An empty page short of the total is an error: asking again would loop forever.
+pub fn next_page(format: &'static str, asked: u64, rows: u64, total: u64) -> Result<Option<u64>, SourceError> {
+    let next = asked + rows;
+    if next >= total {
+        return Ok(None);
+    }
+    if rows == 0 {
+        return Err(SourceError::parse(
+            format,
+            format!("the total says {total} rows but the page at offset {asked} is empty"),
+        ));
+    }
+    Ok(Some(next))
+}
+
 /// Every adapter, built once from configuration. Optional providers (those that need a key,
 /// and Yahoo, which is off by default) say why they are unavailable instead of failing late.
 pub struct Sources {
