@@ -75,6 +75,19 @@ impl From<sea_orm::DbErr> for AppError {
 /// function or a page render).
 #[cfg(feature = "ssr")]
 fn set_response_status(kind: ErrorKind) {
+    // A plain HTML form posted without JavaScript gets a redirect back to its page with the
+    // error in the URL (the framework's way, which the page then shows); a 4xx status here
+    // would stop the browser from following it.
+    if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() {
+        let accepts_html = parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        if parts.method == axum::http::Method::POST && accepts_html {
+            return;
+        }
+    }
     if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(code) = axum::http::StatusCode::from_u16(kind.status()) {
             opts.set_status(code);

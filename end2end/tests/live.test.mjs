@@ -64,7 +64,9 @@ for (const mode of MODES) {
     const gold = page.locator('tr[data-feed="lbma/gold_pm"]');
     assert.match(await gold.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     assert.match(await page.locator('tr[data-feed="eia/RWTC"]').innerText(), /EIA API key not configured/);
-    assert.equal(await page.getByRole("button", { name: "Run now" }).count(), 3);
+    assert.equal(await page.getByRole("button", { name: "Run now" }).count(), 4);
+    // The start-up backfill is listed with its outcome.
+    assert.match(await page.locator('tr[data-job="backfill"]').innerText(), /succeeded/);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -94,8 +96,8 @@ test("a source that starts serving HTML marks its instruments stale, with the re
       const { page, context } = await open(browser, "/", { ...mode, base: LIVE });
       const gold = page.locator('tr[data-slug="gold"]');
       assert.match(await gold.locator(".tag.warn").innerText(), /stale/);
-      assert.match(await gold.locator(".stale-reason").innerText(), /HTML page arrived where JSON was expected/);
-      assert.equal(await page.locator('tr[data-slug="wti"] .stale-reason').count(), 0);
+      assert.match(await page.locator('tr[data-stale-for="gold"] .stale-reason').innerText(), /HTML page arrived where JSON was expected/);
+      assert.equal(await page.locator('tr[data-stale-for="wti"]').count(), 0);
       await context.close();
       const jobs = await open(browser, "/jobs", { ...mode, base: LIVE });
       assert.match(await jobs.page.locator('.stale-list li[data-slug="gold"]').innerText(), /LBMA gold_pm/);
@@ -109,4 +111,19 @@ test("a source that starts serving HTML marks its instruments stale, with the re
   assert.equal(run.status, "succeeded");
   const ov = await (await fetch(`${LIVE}/api/commodities/overview`)).json();
   assert.equal(ov.instruments.find((e) => e.slug === "gold").stale, false);
+});
+
+test("run now works without JavaScript: a wrong token is reported on the page, the right one starts the job", { skip }, async () => {
+  const { page, context } = await open(browser, "/jobs", { js: false, base: LIVE });
+  let form = page.locator('tr[data-job="ai_materials"] form.run-now');
+  await form.locator('input[name="token"]').fill("guess");
+  await Promise.all([page.waitForURL(/\/jobs/), form.getByRole("button", { name: "Run now" }).click()]);
+  assert.match(await page.getByRole("alert").innerText(), /the admin token is wrong/);
+  form = page.locator('tr[data-job="ai_materials"] form.run-now');
+  await form.locator('input[name="token"]').fill(TOKEN);
+  await Promise.all([page.waitForNavigation(), form.getByRole("button", { name: "Run now" }).click()]);
+  assert.ok(new URL(page.url()).pathname === "/jobs");
+  // Back on the jobs page, the new run is listed (running or already finished).
+  assert.ok((await page.locator('tr[data-job="ai_materials"] li[data-status]').count()) >= 1);
+  await context.close();
 });

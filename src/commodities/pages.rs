@@ -216,6 +216,14 @@ fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
         if entry.frequency == Frequency::Annual { "ten years" } else { "year" }
     );
     let points = polyline_points(&entry.sparkline, 100.0, 24.0);
+    // Why a figure is stale gets a full-width line under its row: readable on a phone too.
+    let stale_note = entry.stale_reason.clone().map(|reason| {
+        view! {
+            <tr class="stale-note" data-stale-for=entry.slug.clone()>
+                <td colspan="8"><small class="stale-reason">"Stale: "{reason}</small></td>
+            </tr>
+        }
+    });
     view! {
         <tr data-slug=entry.slug.clone() class:stale=entry.stale>
             <th scope="row">
@@ -229,10 +237,7 @@ fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
             <td class="asof">
                 {entry.as_of.map(|d| format_period(d, entry.frequency)).unwrap_or_else(|| "no data".into())}
                 <small class="freq">{freq}</small>
-                {entry.stale_reason.clone().map(|reason| view! {
-                    <span class="tag warn" title=reason.clone()>"stale"</span>
-                    <small class="stale-reason">{reason}</small>
-                })}
+                {entry.stale_reason.clone().map(|reason| view! { <span class="tag warn" title=reason>"stale"</span> })}
             </td>
             {change_cell(entry.change_1d)}
             {change_cell(entry.change_1m)}
@@ -255,5 +260,6 @@ fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
                 }}
             </td>
         </tr>
+        {stale_note}
     }
 }

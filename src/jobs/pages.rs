@@ -117,7 +117,11 @@ fn RunResult(run: ServerAction<RunJob>) -> impl IntoView {
 
 #[component]
 fn JobRow(job: JobView, admin: bool, run: ServerAction<RunJob>) -> impl IntoView {
-    let schedule = if job.schedule.is_empty() { "disabled".to_string() } else { job.schedule.clone() };
+    let schedule = match (job.schedule.is_empty(), job.registered) {
+        (false, _) => job.schedule.clone(),
+        (true, true) => "not scheduled: on demand".to_string(),
+        (true, false) => "disabled".to_string(),
+    };
     let next = match (job.registered, job.next_run) {
         (false, _) => "not in this build yet".to_string(),
         (true, None) => "—".to_string(),

@@ -2,7 +2,7 @@
 //! a job without an implementation yet is listed (so the page tells the truth) but not run.
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use croner::Cron;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
@@ -10,8 +10,9 @@ use super::commodity::JobKind;
 use crate::config::JobsConfig;
 use crate::state::AppState;
 
-/// Every job Quarry knows: name, what it does, its configured schedule.
-pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 8] {
+/// Every job Quarry knows: name, what it does, its configured schedule (empty: not
+/// scheduled; the backfill runs at start-up and on demand only).
+pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 9] {
     [
         (
             "commodity_prices",
@@ -25,11 +26,12 @@ pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 8] {
         ("funding_tracker", "Funding aggregates by sector, stage and month; notable rounds", &c.funding_tracker),
         ("ipo_monitor", "S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW)", &c.ipo_monitor),
         ("chart_pack", "Render the macro chart pack PDF and keep it", &c.chart_pack),
+        ("backfill", "Full history of series that have none: at start-up and on demand (`quarry backfill`)", ""),
     ]
 }
 
 /// Jobs whose implementation this build contains.
-const REGISTERED: [&str; 3] = ["commodity_prices", "ai_materials", "space_tech"];
+const REGISTERED: [&str; 4] = ["commodity_prices", "ai_materials", "space_tech", "backfill"];
 
 pub fn is_registered(name: &str) -> bool {
     REGISTERED.contains(&name)
@@ -37,6 +39,8 @@ pub fn is_registered(name: &str) -> bool {
 
 /// The next time a six-field cron string fires after `now`, if it parses.
 pub fn next_run(cron: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    // croner carries the start's fraction of a second into its answer; cron times have none.
+    let now = now.with_nanosecond(0)?;
     Cron::from_str(cron).ok()?.find_next_occurrence(&now, false).ok()
 }
 
@@ -55,7 +59,9 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
     for (name, _, cron) in catalogue(&state.config.jobs) {
         let Some(kind) = JobKind::by_name(name).filter(|_| is_registered(name)) else { continue };
         if cron.trim().is_empty() {
-            tracing::info!(job = name, "job disabled (empty schedule)");
+            if name != "backfill" {
+                tracing::info!(job = name, "job not scheduled (empty schedule); it can still be run now");
+            }
             continue;
         }
         let schedule = cron.to_string();
@@ -96,6 +102,7 @@ mod tests {
     fn next_run_follows_the_six_field_cron_in_utc() {
         assert_eq!(next_run("0 30 6 * * *", at("2026-11-28T07:00:00Z")), Some(at("2026-11-29T06:30:00Z")));
         assert_eq!(next_run("0 10 * * * Mon-Fri", at("2026-11-28T07:00:00Z")), Some(at("2026-11-30T00:10:00Z")));
+        assert_eq!(next_run("0 5 * * * *", at("2026-11-28T07:00:00.822Z")), Some(at("2026-11-28T07:05:00Z")));
         assert_eq!(next_run("not cron", at("2026-11-28T07:00:00Z")), None);
     }
 }
