@@ -215,4 +215,24 @@ crate::on_both_backends! {
         assert_eq!(wti.consecutive_failures, 0);
         assert!(wti.last_success_at.unwrap() > gold.last_success_at.unwrap());
     }
+
+    fn a_refused_connection_marks_the_instruments_of_that_source_stale_with_the_reason(url) {
+        let server = MockServer::start().await;
+        let mut c = crate::support::test_config(&url);
+        upstream::point_sources_at(&mut c, &server.uri());
+        // LBMA's host has nothing listening.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        c.sources.lbma_base_url = format!("http://127.0.0.1:{port}");
+        c.sources.max_retries = 1;
+        let state = quarry::server::prepare(c).await.unwrap();
+        upstream::mount_universe(&server, &state.universe, today()).await;
+        let report = run_slot(&state, JobKind::CommodityPrices, "test:refused").await.unwrap().unwrap();
+        assert_eq!(report.status, "partial");
+        let ov = quarry::commodities::service::overview(&state.db, &state.universe, None, Utc::now()).await.unwrap();
+        let gold = ov.instruments.iter().find(|e| e.slug == "gold").unwrap();
+        assert!(gold.stale);
+        assert!(gold.stale_reason.as_deref().unwrap().contains("cannot connect"), "{:?}", gold.stale_reason);
+        let wti = ov.instruments.iter().find(|e| e.slug == "wti").unwrap();
+        assert!(!wti.stale && wti.source.as_deref() == Some("fred"));
+    }
 }
