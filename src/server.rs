@@ -121,6 +121,10 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let addr = config.site_addr;
     let state = prepare(config).await?;
     refresh_demo(&state, demo).await?;
+    let abandoned = crate::jobs::runner::close_abandoned_runs(&state.db).await?;
+    if abandoned > 0 {
+        tracing::warn!(runs = abandoned, "closed job runs left running by a process that stopped");
+    }
     let mut scheduler = crate::jobs::scheduler::start(&state).await.context("cannot start the scheduler")?;
     if state.config.backfill_on_start {
         spawn_startup_backfill(&state);

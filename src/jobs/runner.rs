@@ -79,10 +79,32 @@ impl JobContext {
     }
 }
 
+fn host() -> String {
+    std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into())
+}
+
 /// Who holds a lease: this process, for the record.
 fn owner() -> String {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
-    format!("{host}:{}", std::process::id())
+    format!("{}:{}", host(), std::process::id())
+}
+
+/// Closes the records of runs that a process on this host left "running" when it died
+/// (killed, or the machine restarted), so the jobs page does not follow them forever.
+/// Runs of other hosts, and of processes still alive here, are left alone.
+pub async fn close_abandoned_runs(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let prefix = format!("{}:", host());
+    let running = job_runs::Entity::find().filter(job_runs::Column::Status.eq("running")).all(db).await?;
+    let mut closed = 0;
+    for run in running {
+        let Some(pid) = run.owner.as_deref().and_then(|o| o.strip_prefix(&prefix)) else { continue };
+        if std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let error = format!("abandoned: process {pid} stopped before the run finished");
+        finish(db, run.id, "abandoned", run.rows_written.max(0) as u64, Some(error)).await?;
+        closed += 1;
+    }
+    Ok(closed)
 }
 
 /// Takes the lease on (job, slot): inserts the run row unless another run (here or on

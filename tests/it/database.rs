@@ -135,3 +135,37 @@ crate::on_both_backends! {
         assert!(ov.instruments.iter().find(|e| e.slug == "brent").unwrap().stale);
     }
 }
+
+mod abandoned_runs {
+    use chrono::Utc;
+    use quarry::db::entities::job_runs;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+
+    crate::on_both_backends! {
+        fn runs_left_running_by_a_dead_process_on_this_host_are_closed_and_others_kept(url) {
+            let state = crate::support::prepared_state(&url).await;
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+            let live = format!("{host}:{}", std::process::id());
+            // pid_max on Linux is at most 4194304: this pid cannot be alive.
+            let dead = format!("{host}:4194305");
+            for (slot, owner) in [("a", live.as_str()), ("b", dead.as_str()), ("c", "other-host:1")] {
+                job_runs::Entity::insert(job_runs::ActiveModel {
+                    job: Set("backfill".into()),
+                    slot: Set(slot.into()),
+                    started_at: Set(Utc::now()),
+                    status: Set("running".into()),
+                    rows_written: Set(5),
+                    owner: Set(Some(owner.into())),
+                    ..Default::default()
+                })
+                .exec(&state.db)
+                .await
+                .unwrap();
+            }
+            assert_eq!(quarry::jobs::runner::close_abandoned_runs(&state.db).await.unwrap(), 1);
+            let runs = job_runs::Entity::find().all(&state.db).await.unwrap();
+            let status = |slot: &str| runs.iter().find(|r| r.slot == slot).unwrap().status.clone();
+            assert_eq!((status("a").as_str(), status("b").as_str(), status("c").as_str()), ("running", "abandoned", "running"));
+        }
+    }
+}
