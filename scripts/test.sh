@@ -63,24 +63,29 @@ cleanup() {
   rm -rf "$logs/data" "$logs/live"
 }
 trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# wait_ready PORT PID LOG: until /readyz answers; the log is shown if the process dies first.
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$3" >&2; exit 1; }
+    sleep 0.5
+  done
+}
 e2e_rc=1
 if [ "$cargo_rc" = 0 ]; then
   say "building the browser bundle"
   QUARRY_BUILD_SERVER=0 scripts/build.sh
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   say "starting quarry serve --demo on 127.0.0.1:$port for the browser tests"
   QUARRY_DATA_DIR="$logs/data" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$target/site" \
     QUARRY_BACKFILL_ON_START=0 "$target/debug/quarry" serve --demo >"$logs/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$logs/server.log" >&2; exit 1; }
-    sleep 0.5
-  done
+  wait_ready "$port" "$server_pid" "$logs/server.log"
   # A second server fed by a local upstream in every provider's real format (built by
   # `cargo test` above as an example), with an admin token for "run now".
-  up_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  live_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  up_port=$(free_port)
+  live_port=$(free_port)
   "$target/debug/examples/upstream" --port "$up_port" >"$logs/upstream.log" 2>&1 &
   upstream_pid=$!
   for _ in $(seq 1 40); do grep -q '^export' "$logs/upstream.log" 2>/dev/null && break; sleep 0.25; done
@@ -91,11 +96,7 @@ if [ "$cargo_rc" = 0 ]; then
       QUARRY_ADMIN_TOKEN=e2e-admin QUARRY_BACKFILL_ON_START=1 exec "$target/debug/quarry" serve
   ) >"$logs/live.log" 2>&1 &
   live_pid=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "http://127.0.0.1:$live_port/readyz" >/dev/null 2>&1 && break
-    kill -0 "$live_pid" 2>/dev/null || { cat "$logs/live.log" >&2; exit 1; }
-    sleep 0.5
-  done
+  wait_ready "$live_port" "$live_pid" "$logs/live.log"
   say "browser tests (node --test, playwright-core, /usr/bin/chromium)"
   set +e
   (cd end2end && QUARRY_E2E_BASE_URL="http://127.0.0.1:$port" QUARRY_E2E_LIVE_URL="http://127.0.0.1:$live_port" \

@@ -151,6 +151,29 @@ pub async fn overview(
     })
 }
 
+/// Every instrument that is stale, with the reason: three small queries, none of them over
+/// the observations' history (the jobs page asks this, not for the whole overview).
+pub async fn stale_instruments(
+    db: &impl ConnectionTrait,
+    universe: &Universe,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String, String)>, DbErr> {
+    let ids = series_ids(db).await?;
+    let latest = latest_dates(db).await?;
+    let failures = latest_failures(db).await?;
+    let today = now.date_naive();
+    Ok(universe
+        .instruments
+        .iter()
+        .filter_map(|inst| {
+            let id = ids.get(&inst.slug)?;
+            let failure = failures.get(id).map(|(e, at)| (e.as_str(), *at));
+            let reason = stale_reason(inst.frequency, latest.get(id).copied(), today, failure)?;
+            Some((inst.slug.clone(), inst.name.clone(), reason))
+        })
+        .collect())
+}
+
 /// Series whose latest refresh failed on every source: the reason and when.
 pub async fn latest_failures(db: &impl ConnectionTrait) -> Result<HashMap<i32, (String, DateTime<Utc>)>, DbErr> {
     let rows = series_health::Entity::find().filter(series_health::Column::LastError.is_not_null()).all(db).await?;

@@ -92,11 +92,10 @@ pub async fn health(
             f.last_rows = h.last_rows;
         }
     }
-    let overview = crate::commodities::service::overview(db, universe, None, now).await?;
-    let stale = overview
-        .instruments
+    let stale = crate::commodities::service::stale_instruments(db, universe, now)
+        .await?
         .into_iter()
-        .filter_map(|e| e.stale_reason.map(|reason| StaleSeries { slug: e.slug, name: e.name, reason }))
+        .map(|(slug, name, reason)| StaleSeries { slug, name, reason })
         .collect();
     let backfill = job_runs::Entity::find()
         .filter(job_runs::Column::Job.eq("backfill"))

@@ -76,7 +76,7 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(policy: HttpPolicy, _config: &SourcesConfig) -> Result<Self, SourceError> {
+    pub fn new(policy: HttpPolicy) -> Result<Self, SourceError> {
         // reqwest is built without a bundled TLS provider (see Cargo.toml); ring is the one
         // the whole process uses. Installing twice is harmless: the first one stays.
         let _ = rustls::crypto::ring::default_provider().install_default();

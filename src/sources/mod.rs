@@ -135,7 +135,7 @@ pub struct Sources {
 
 impl Sources {
     pub fn new(config: &SourcesConfig, policy: HttpPolicy) -> Result<Self, SourceError> {
-        let http = Arc::new(Http::new(policy, config)?);
+        let http = Arc::new(Http::new(policy)?);
         let key = |s: &crate::config::Secret| s.expose().map(str::to_string);
         Ok(Sources {
             lbma: lbma::Lbma::new(http.clone(), &config.lbma_base_url),

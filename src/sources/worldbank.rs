@@ -384,7 +384,7 @@ mod tests {
         let mut policy = super::super::HttpPolicy::from_config(&config);
         policy.max_retries = 0;
         policy.rates = [(Provider::Worldbank, 1000.0)].into();
-        Arc::new(Http::new(policy, &config).unwrap())
+        Arc::new(Http::new(policy).unwrap())
     }
 
     #[tokio::test]
