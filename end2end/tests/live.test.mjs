@@ -64,7 +64,7 @@ for (const mode of MODES) {
     const gold = page.locator('tr[data-feed="lbma/gold_pm"]');
     assert.match(await gold.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     assert.match(await page.locator('tr[data-feed="eia/RWTC"]').innerText(), /EIA API key not configured/);
-    assert.equal(await page.getByRole("button", { name: "Run now" }).count(), 4);
+    assert.equal(await page.getByRole("button", { name: "Run now" }).count(), 5);
     // The start-up backfill is listed with its outcome.
     assert.match(await page.locator('tr[data-job="backfill"]').innerText(), /succeeded/);
     assert.deepEqual(errors, []);

@@ -6,6 +6,7 @@ mod m20261128_000001_create_series;
 mod m20261128_000002_create_observations;
 mod m20261128_000003_create_job_runs;
 mod m20261128_000004_create_health;
+mod m20261128_000005_create_signals;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_observations::Migration),
             Box::new(m20261128_000003_create_job_runs::Migration),
             Box::new(m20261128_000004_create_health::Migration),
+            Box::new(m20261128_000005_create_signals::Migration),
         ]
     }
 }

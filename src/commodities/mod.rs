@@ -3,7 +3,10 @@ pub mod api;
 pub mod changes;
 pub mod model;
 pub mod pages;
+pub mod signals;
 pub mod sparkline;
 
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod signal_store;

@@ -16,6 +16,8 @@ pub enum JobKind {
     CommodityPrices,
     AiMaterials,
     SpaceTech,
+    /// Signals of every series whose observations changed since the last run.
+    CommoditySignals,
     /// Full history for series that lack it (or from a date), one series at a time, each
     /// in its own transaction: an interrupted backfill resumes where it stopped.
     Backfill {
@@ -30,6 +32,7 @@ impl JobKind {
             JobKind::CommodityPrices => "commodity_prices",
             JobKind::AiMaterials => "ai_materials",
             JobKind::SpaceTech => "space_tech",
+            JobKind::CommoditySignals => "commodity_signals",
             JobKind::Backfill { .. } => "backfill",
         }
     }
@@ -40,6 +43,7 @@ impl JobKind {
             "commodity_prices" => Some(JobKind::CommodityPrices),
             "ai_materials" => Some(JobKind::AiMaterials),
             "space_tech" => Some(JobKind::SpaceTech),
+            "commodity_signals" => Some(JobKind::CommoditySignals),
             "backfill" => Some(JobKind::Backfill { series: None, from: None }),
             _ => None,
         }
@@ -50,6 +54,7 @@ impl JobKind {
             JobKind::CommodityPrices => inst.group != AI_MATERIALS && inst.group != SPACE_TECH,
             JobKind::AiMaterials => inst.group == AI_MATERIALS,
             JobKind::SpaceTech => inst.group == SPACE_TECH,
+            JobKind::CommoditySignals => true,
             JobKind::Backfill { series, .. } => series.as_ref().is_none_or(|s| *s == inst.slug),
         }
     }
@@ -59,6 +64,9 @@ pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome>
     let state = &ctx.state;
     let ids = crate::commodities::service::series_ids(&state.db).await?;
     let selected: Vec<&Instrument> = state.universe.instruments.iter().filter(|i| kind.selects(i)).collect();
+    if *kind == JobKind::CommoditySignals {
+        return signals(ctx, &ids, &selected).await;
+    }
     if let JobKind::Backfill { series: Some(slug), .. } = kind {
         anyhow::ensure!(!selected.is_empty(), "unknown series '{slug}'");
     }
@@ -106,4 +114,24 @@ async fn already_backfilled(ctx: &JobContext, series_id: i32, from: Option<Naive
         (Some(_), None) => true,
         (Some(e), Some(f)) => e <= f,
     })
+}
+
+/// Recomputes signals where observations changed: new days extend a series, a changed
+/// history recomputes it (see `commodities::signal_store`).
+async fn signals(
+    ctx: &JobContext,
+    ids: &std::collections::HashMap<String, i32>,
+    selected: &[&Instrument],
+) -> anyhow::Result<JobOutcome> {
+    let mut outcome = JobOutcome { items: selected.len(), ..Default::default() };
+    for (done, inst) in selected.iter().enumerate() {
+        ctx.report(Progress { done, total: selected.len(), current: inst.slug.clone(), rows: outcome.rows_written })
+            .await;
+        let Some(&series_id) = ids.get(&inst.slug) else { continue };
+        let refresh =
+            crate::commodities::signal_store::refresh(&ctx.state.db, series_id, inst.frequency, Utc::now()).await?;
+        tracing::debug!(slug = %inst.slug, ?refresh, "signals");
+        outcome.rows_written += refresh.rows() as u64;
+    }
+    Ok(outcome)
 }

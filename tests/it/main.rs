@@ -6,6 +6,7 @@ mod api;
 mod cli;
 mod database;
 mod ingest;
+mod signals;
 mod sources;
 mod support;
 mod upstream;
