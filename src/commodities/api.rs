@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::Overview;
+use super::model::{Overview, SignalsTable};
 use crate::error::AppError;
 use crate::universe::Universe;
 
@@ -23,6 +23,77 @@ pub async fn get_overview(group: Option<String>) -> Result<Overview, AppError> {
         }
     }
     Ok(super::service::overview(&state.db, &state.universe, group.as_deref(), chrono::Utc::now()).await?)
+}
+
+/// The group endpoints: the overview of one group, at a URL of its own.
+macro_rules! group_endpoint {
+    ($name:ident, $endpoint:literal, $group:literal) => {
+        #[doc = concat!("`GET /api/", $endpoint, "`: the overview of the ", $group, " group.")]
+        #[server(prefix = "/api", endpoint = $endpoint, input = GetUrl, output = Json)]
+        pub async fn $name() -> Result<Overview, AppError> {
+            get_overview(Some($group.to_string())).await
+        }
+    };
+}
+group_endpoint!(get_metals, "commodities/metals", "metals");
+group_endpoint!(get_energy, "commodities/energy", "energy");
+group_endpoint!(get_ai_materials, "commodities/ai-materials", "ai-materials");
+group_endpoint!(get_space_tech, "commodities/space-tech", "space-tech");
+
+/// `GET /api/commodities/signals[?group=&stance=&sort=&dir=]`: every instrument's latest
+/// signals, pre-computed by the `commodity_signals` job.
+#[server(prefix = "/api", endpoint = "commodities/signals", input = GetUrl, output = Json)]
+pub async fn get_signals(
+    group: Option<String>,
+    stance: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+) -> Result<SignalsTable, AppError> {
+    use super::signals::{Indicator, Stance, STANCE_RULE};
+    let state = crate::state::use_app_state()?;
+    let group = group.filter(|g| !g.is_empty());
+    if let Some(g) = &group {
+        if state.universe.group(g).is_none() {
+            let known: Vec<_> = state.universe.groups.iter().map(|g| g.slug.as_str()).collect();
+            return Err(AppError::bad_parameter(
+                "group",
+                format!("unknown group '{g}'; expected one of: {}", known.join(", ")),
+            ));
+        }
+    }
+    let stance = match stance.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some("bullish") => Some(Stance::Bullish),
+        Some("neutral") => Some(Stance::Neutral),
+        Some("bearish") => Some(Stance::Bearish),
+        Some(other) => {
+            return Err(AppError::bad_parameter(
+                "stance",
+                format!("unknown stance '{other}'; expected bullish, neutral or bearish"),
+            ))
+        }
+    };
+    let sort = sort.filter(|s| !s.is_empty()).unwrap_or_else(|| "name".into());
+    let numeric = Indicator::ALL.into_iter().filter(|i| *i != Indicator::Cross).map(Indicator::as_str);
+    if !super::model::SIGNAL_SORT_COLUMNS.contains(&sort.as_str()) && !numeric.clone().any(|c| c == sort) {
+        let all: Vec<&str> = super::model::SIGNAL_SORT_COLUMNS.into_iter().chain(numeric).collect();
+        return Err(AppError::bad_parameter("sort", format!("cannot sort by '{sort}'; columns: {}", all.join(", "))));
+    }
+    let descending = match dir.as_deref().filter(|d| !d.is_empty()) {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return Err(AppError::bad_parameter("dir", format!("'{other}' is not asc or desc"))),
+    };
+    let mut rows = super::signal_store::latest(&state.db, &state.universe, group.as_deref(), stance).await?;
+    super::model::sort_missing_last(&mut rows, descending, |r| r.sort_value(&sort));
+    let demo = rows.iter().any(|r| r.source.as_deref() == Some(crate::universe::DEMO_SOURCE));
+    Ok(SignalsTable {
+        generated_at: chrono::Utc::now(),
+        demo,
+        notice: demo.then(|| super::model::DEMO_NOTICE.to_string()),
+        stance_rule: STANCE_RULE.to_string(),
+        rows,
+    })
 }
 
 /// `GET /api/commodities/config`: the universe (groups, instruments, ordered sources).

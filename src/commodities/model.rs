@@ -119,29 +119,95 @@ impl SortKey {
 
     /// Sorts entries by this key; missing values always go last, whatever the direction.
     pub fn sort(self, entries: &mut [OverviewEntry], descending: bool) {
-        use std::cmp::Ordering;
-        entries.sort_by(|a, b| match (self.value(a), self.value(b)) {
-            (Some(x), Some(y)) => {
-                let o = x.partial_cmp(&y).unwrap_or(Ordering::Equal);
-                if descending {
-                    o.reverse()
-                } else {
-                    o
-                }
-            }
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        });
+        sort_missing_last(entries, descending, |e| self.value(e));
     }
 }
 
 /// A sortable cell value; one key always yields one variant.
 #[derive(PartialEq, PartialOrd)]
-enum SortValue {
+pub enum SortValue {
     Text(String),
     Date(NaiveDate),
     Number(f64),
+}
+
+/// Sorts by `key`; rows without a value go last in both directions, so "n/a" never
+/// tops a ranking.
+pub fn sort_missing_last<T>(items: &mut [T], descending: bool, key: impl Fn(&T) -> Option<SortValue>) {
+    use std::cmp::Ordering;
+    items.sort_by(|a, b| match (key(a), key(b)) {
+        (Some(x), Some(y)) => {
+            let o = x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    });
+}
+
+/// One instrument's latest signals: the `commodities/signals` table row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalSummary {
+    pub slug: String,
+    pub name: String,
+    pub group: String,
+    pub unit: String,
+    pub frequency: Frequency,
+    /// Where the close came from (a provider, or `demo`).
+    pub source: Option<String>,
+    /// The date the signals are as of: the newest observation.
+    pub date: NaiveDate,
+    pub close: f64,
+    #[serde(flatten)]
+    pub values: std::collections::BTreeMap<String, Option<f64>>,
+    /// A golden or death cross on `date` itself.
+    pub cross: Option<super::signals::Cross>,
+    pub last_golden_cross: Option<NaiveDate>,
+    pub last_death_cross: Option<NaiveDate>,
+    pub stance: super::signals::Stance,
+    /// Indicators that do not exist at this frequency ("n/a"), as opposed to `null` values
+    /// that lack enough history yet.
+    pub not_applicable: Vec<String>,
+}
+
+/// Columns `commodities/signals` sorts by: these, and every numeric indicator's name.
+pub const SIGNAL_SORT_COLUMNS: [&str; 5] = ["name", "group", "date", "close", "stance"];
+
+impl SignalSummary {
+    /// The value of a sort column; `None` for an unknown column or a missing value.
+    pub fn sort_value(&self, column: &str) -> Option<SortValue> {
+        use super::signals::Stance;
+        match column {
+            "name" => Some(SortValue::Text(self.name.to_lowercase())),
+            "group" => Some(SortValue::Text(self.group.clone())),
+            "date" => Some(SortValue::Date(self.date)),
+            "close" => Some(SortValue::Number(self.close)),
+            // Ranked bearish < neutral < bullish, so "desc" puts the bullish first.
+            "stance" => Some(SortValue::Number(match self.stance {
+                Stance::Bearish => -1.0,
+                Stance::Neutral => 0.0,
+                Stance::Bullish => 1.0,
+            })),
+            other => self.values.get(other).copied().flatten().map(SortValue::Number),
+        }
+    }
+}
+
+/// The `commodities/signals` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalsTable {
+    pub generated_at: DateTime<Utc>,
+    /// Some rows are computed from generated demo data (their `source` is `demo`).
+    pub demo: bool,
+    pub notice: Option<String>,
+    /// How the stance is decided, in words.
+    pub stance_rule: String,
+    pub rows: Vec<SignalSummary>,
 }
 
 #[cfg(test)]

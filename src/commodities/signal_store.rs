@@ -209,3 +209,73 @@ async fn write(
     }
     txn.commit().await
 }
+
+/// Every instrument's latest signals (optionally one group's, or one stance's), with the
+/// dates of its last golden and death crosses.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+    universe: &crate::universe::Universe,
+    group: Option<&str>,
+    stance: Option<Stance>,
+) -> Result<Vec<super::model::SignalSummary>, DbErr> {
+    use super::model::SignalSummary;
+    use super::signals::{applies, Indicator};
+    let ids = super::service::series_ids(db).await?;
+    let mut out = Vec::new();
+    for inst in universe.instruments.iter().filter(|i| group.is_none_or(|g| i.group == g)) {
+        let Some(&id) = ids.get(&inst.slug) else { continue };
+        let Some(last) = table::Entity::find()
+            .filter(table::Column::SeriesId.eq(id))
+            .order_by_desc(table::Column::Date)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let row = from_model(last)?;
+        if stance.is_some_and(|s| s != row.stance) {
+            continue;
+        }
+        let crosses: Vec<(Option<String>, Option<NaiveDate>)> = table::Entity::find()
+            .select_only()
+            .column(table::Column::Cross)
+            .column_as(table::Column::Date.max(), "last")
+            .filter(table::Column::SeriesId.eq(id))
+            .filter(table::Column::Cross.is_not_null())
+            .group_by(table::Column::Cross)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let last_cross = |kind: &str| crosses.iter().find(|(c, _)| c.as_deref() == Some(kind)).and_then(|(_, d)| *d);
+        let source: Option<String> = observations::Entity::find()
+            .select_only()
+            .column(observations::Column::Source)
+            .filter(observations::Column::SeriesId.eq(id))
+            .filter(observations::Column::Date.eq(row.date))
+            .into_tuple()
+            .one(db)
+            .await?;
+        let numeric = Indicator::ALL.into_iter().filter(|i| *i != Indicator::Cross);
+        out.push(SignalSummary {
+            slug: inst.slug.clone(),
+            name: inst.name.clone(),
+            group: inst.group.clone(),
+            unit: inst.unit.clone(),
+            frequency: inst.frequency,
+            source,
+            date: row.date,
+            close: row.close,
+            values: numeric.map(|i| (i.as_str().to_string(), row.value(i))).collect(),
+            cross: row.cross,
+            last_golden_cross: last_cross("golden"),
+            last_death_cross: last_cross("death"),
+            stance: row.stance,
+            not_applicable: Indicator::ALL
+                .into_iter()
+                .filter(|i| !applies(*i, inst.frequency))
+                .map(|i| i.as_str().to_string())
+                .collect(),
+        });
+    }
+    Ok(out)
+}

@@ -108,3 +108,127 @@ crate::on_both_backends! {
         assert_eq!(third.outcome.rows_written, 1);
     }
 }
+
+mod endpoint {
+    //! The acceptance check: WTI and gold loaded through their real adapters from fixtures in
+    //! FRED's CSV and LBMA's JSON formats, signals computed by the job, read back through
+    //! `GET /api/commodities/signals`, equal the independent pandas reference.
+    use std::collections::HashMap;
+
+    use axum::body::{to_bytes, Body};
+    use axum::http::{Request, StatusCode};
+    use quarry::universe::Provider;
+    use serde_json::Value;
+    use tower::ServiceExt;
+    use wiremock::MockServer;
+
+    use super::*;
+    use crate::support::upstream_state;
+    use crate::upstream;
+
+    /// The reference file: the closes, and the last row's expected values by column.
+    fn reference(csv: &str) -> (upstream::Pts, HashMap<String, String>, Option<String>, Option<String>) {
+        let mut lines = csv.lines().filter(|l| !l.starts_with('#'));
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let closes = rows.iter().map(|r| (r[0].parse().unwrap(), Some(r[1].parse().unwrap()))).collect();
+        let last: HashMap<String, String> =
+            header.iter().zip(rows.last().unwrap()).map(|(h, v)| (h.to_string(), v.to_string())).collect();
+        let cross_col = header.iter().position(|h| *h == "cross").unwrap();
+        let last_of = |kind: &str| rows.iter().rev().find(|r| r[cross_col] == kind).map(|r| r[0].to_string());
+        (closes, last, last_of("golden"), last_of("death"))
+    }
+
+    async fn get(app: &axum::Router, uri: &str) -> (StatusCode, Value) {
+        let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        let body = to_bytes(res.into_body(), 10 << 20).await.unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    fn close_enough(got: f64, want: f64) -> bool {
+        let scale = want.abs().max(got.abs());
+        (got - want).abs() <= 1e-12 || (got - want).abs() <= 1e-9 * scale
+    }
+
+    crate::on_both_backends! {
+        fn wti_and_gold_signals_from_real_format_fixtures_equal_the_pandas_reference(url) {
+            let server = MockServer::start().await;
+            let wti = reference(include_str!("../fixtures/signals/wti_reference.csv"));
+            let gold = reference(include_str!("../fixtures/signals/gold_reference.csv"));
+            upstream::mount_source(&server, Provider::Fred, "DCOILWTICO", &wti.0).await;
+            upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold.0).await;
+            let state = upstream_state(&url, &server.uri()).await;
+            for slug in ["wti", "gold"] {
+                let inst = state.universe.instrument(slug).unwrap().clone();
+                let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()[slug];
+                quarry::ingest::refresh_series(&state.db, &state.sources, &inst, id, quarry::ingest::Mode::Backfill(None), Utc::now())
+                    .await
+                    .unwrap();
+            }
+            run_slot(&state, JobKind::CommoditySignals, "acceptance").await.unwrap().unwrap();
+            let app = quarry::server::router(state);
+            let (status, v) = get(&app, "/api/commodities/signals?group=energy").await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            assert_eq!(v["rows"].as_array().unwrap().len(), 1, "only WTI of energy has signals");
+            let (_, v) = get(&app, "/api/commodities/signals").await;
+            let rows = v["rows"].as_array().unwrap();
+            for (slug, (_, expected, golden, death)) in [("wti", &wti), ("gold", &gold)] {
+                let row = rows.iter().find(|r| r["slug"] == slug).unwrap();
+                assert_eq!(row["date"], expected["date"].as_str());
+                assert_eq!(row["stance"], expected["stance"].as_str(), "{slug} stance");
+                assert_eq!(row["last_golden_cross"].as_str(), golden.as_deref(), "{slug}");
+                assert_eq!(row["last_death_cross"].as_str(), death.as_deref(), "{slug}");
+                let mut compared = 0;
+                for (col, want) in expected.iter().filter(|(c, _)| !matches!(c.as_str(), "date" | "cross" | "stance")) {
+                    let got = &row[col.as_str()];
+                    if want.is_empty() {
+                        assert!(got.is_null(), "{slug} {col}: expected n/a, got {got}");
+                    } else {
+                        let want: f64 = want.parse().unwrap();
+                        let got = got.as_f64().unwrap_or_else(|| panic!("{slug} {col}: missing"));
+                        assert!(close_enough(got, want), "{slug} {col}: {got} vs pandas {want}");
+                        compared += 1;
+                    }
+                }
+                assert!(compared >= 19, "{slug}: only {compared} values compared");
+            }
+        }
+
+        fn bad_signals_parameters_are_400s_naming_the_parameter(url) {
+            let app = quarry::server::router(prepared_state(&url).await);
+            for (query, param) in [("stance=sideways", "stance"), ("group=softs", "group"), ("sort=colour", "sort"), ("dir=up", "dir")] {
+                let (status, v) = get(&app, &format!("/api/commodities/signals?{query}")).await;
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {v}");
+                assert_eq!(v["parameter"], param);
+            }
+            let (status, v) = get(&app, "/api/commodities/metals").await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(v["instruments"].as_array().unwrap().len(), 5);
+        }
+
+        fn the_signals_table_filters_by_stance_and_sorts_missing_values_last(url) {
+            let state = prepared_state(&url).await;
+            quarry::server::refresh_demo(&state, true).await.unwrap();
+            run_slot(&state, JobKind::CommoditySignals, "demo").await.unwrap().unwrap();
+            let app = quarry::server::router(state);
+            let (_, all) = get(&app, "/api/commodities/signals?sort=rsi14&dir=desc").await;
+            let rows = all["rows"].as_array().unwrap();
+            assert_eq!(rows.len(), 21);
+            assert_eq!(all["demo"], true);
+            let rsi: Vec<Option<f64>> = rows.iter().map(|r| r["rsi14"].as_f64()).collect();
+            let present: Vec<f64> = rsi.iter().flatten().copied().collect();
+            assert!(present.windows(2).all(|w| w[0] >= w[1]), "{rsi:?}");
+            assert!(rsi.iter().skip(present.len()).all(Option::is_none), "n/a sorts last: {rsi:?}");
+            let lithium = rows.iter().find(|r| r["slug"] == "lithium").unwrap();
+            assert!(lithium["not_applicable"].as_array().unwrap().iter().any(|c| c == "rsi14"));
+            let (_, bullish) = get(&app, "/api/commodities/signals?stance=bullish").await;
+            assert!(bullish["rows"].as_array().unwrap().iter().all(|r| r["stance"] == "bullish"));
+            let mut counted = 0;
+            for s in ["bullish", "neutral", "bearish"] {
+                counted += get(&app, &format!("/api/commodities/signals?stance={s}")).await.1["rows"].as_array().unwrap().len();
+            }
+            assert_eq!(counted, 21, "every row has exactly one stance");
+        }
+    }
+}
