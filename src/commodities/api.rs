@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{Overview, SignalsTable};
+use super::model::{Overview, SignalsTable, Trending};
 use crate::error::AppError;
 use crate::universe::Universe;
 
@@ -94,6 +94,22 @@ pub async fn get_signals(
         stance_rule: STANCE_RULE.to_string(),
         rows,
     })
+}
+
+/// `GET /api/commodities/trending[?limit=N]`: top gainers and losers over 1 day, 1 week,
+/// 1 month and 1 year, the largest |z-scores|, and new 52-week highs and lows.
+#[server(prefix = "/api", endpoint = "commodities/trending", input = GetUrl, output = Json)]
+pub async fn get_trending(limit: Option<String>) -> Result<Trending, AppError> {
+    let limit = match limit.as_deref().filter(|l| !l.is_empty()) {
+        None => 5,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=50).contains(&n) => n,
+            _ => return Err(AppError::bad_parameter("limit", format!("'{l}' is not a whole number from 1 to 50"))),
+        },
+    };
+    let state = crate::state::use_app_state()?;
+    let rows = super::signal_store::latest(&state.db, &state.universe, None, None).await?;
+    Ok(super::model::trending(&rows, limit, chrono::Utc::now()))
 }
 
 /// `GET /api/commodities/config`: the universe (groups, instruments, ordered sources).

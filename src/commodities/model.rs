@@ -163,6 +163,9 @@ pub struct SignalSummary {
     /// The date the signals are as of: the newest observation.
     pub date: NaiveDate,
     pub close: f64,
+    /// Percent change from the previous observation (daily series only; `null` when that
+    /// close is zero or negative).
+    pub change_1d: Option<f64>,
     #[serde(flatten)]
     pub values: std::collections::BTreeMap<String, Option<f64>>,
     /// A golden or death cross on `date` itself.
@@ -176,7 +179,7 @@ pub struct SignalSummary {
 }
 
 /// Columns `commodities/signals` sorts by: these, and every numeric indicator's name.
-pub const SIGNAL_SORT_COLUMNS: [&str; 5] = ["name", "group", "date", "close", "stance"];
+pub const SIGNAL_SORT_COLUMNS: [&str; 6] = ["name", "group", "date", "close", "change_1d", "stance"];
 
 impl SignalSummary {
     /// The value of a sort column; `None` for an unknown column or a missing value.
@@ -187,6 +190,7 @@ impl SignalSummary {
             "group" => Some(SortValue::Text(self.group.clone())),
             "date" => Some(SortValue::Date(self.date)),
             "close" => Some(SortValue::Number(self.close)),
+            "change_1d" => self.change_1d.map(SortValue::Number),
             // Ranked bearish < neutral < bullish, so "desc" puts the bullish first.
             "stance" => Some(SortValue::Number(match self.stance {
                 Stance::Bearish => -1.0,
@@ -294,5 +298,158 @@ mod stale_tests {
         )
         .unwrap();
         assert_eq!(r, "last fetch failed at 2026-11-28 12:05 UTC: LBMA gold_pm: HTTP 503");
+    }
+}
+
+/// One mover: an instrument and the figure that ranks it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mover {
+    pub slug: String,
+    pub name: String,
+    pub group: String,
+    pub frequency: Frequency,
+    pub source: Option<String>,
+    pub date: NaiveDate,
+    pub close: f64,
+    /// The ranking figure: a percent change, or a z-score.
+    pub value: f64,
+}
+
+/// The `commodities/trending` answer. Changes are percentages over the last 1, 5, 21 and
+/// 252 observations of daily series (1 day, 1 week, 1 month, 1 year); monthly series take
+/// part in the 1-month and 1-year rankings with their own 1- and 12-month changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trending {
+    pub generated_at: DateTime<Utc>,
+    pub demo: bool,
+    pub notice: Option<String>,
+    /// At most this many per list.
+    pub limit: usize,
+    /// Keyed `1d`, `1w`, `1m`, `1y`: highest change first.
+    pub gainers: std::collections::BTreeMap<String, Vec<Mover>>,
+    /// Keyed like `gainers`: lowest change first.
+    pub losers: std::collections::BTreeMap<String, Vec<Mover>>,
+    /// Largest |z-score| against the last year first (the value keeps its sign).
+    pub largest_zscore: Vec<Mover>,
+    /// Instruments whose latest close is their highest (lowest) of the last year.
+    pub new_highs: Vec<Mover>,
+    pub new_lows: Vec<Mover>,
+}
+
+/// Ranks the latest signals into movers (pure: the endpoint reads, this sorts).
+pub fn trending(rows: &[SignalSummary], limit: usize, now: DateTime<Utc>) -> Trending {
+    let mover = |r: &SignalSummary, value: f64| Mover {
+        slug: r.slug.clone(),
+        name: r.name.clone(),
+        group: r.group.clone(),
+        frequency: r.frequency,
+        source: r.source.clone(),
+        date: r.date,
+        close: r.close,
+        value,
+    };
+    let ranked = |get: &dyn Fn(&SignalSummary) -> Option<f64>, descending: bool| {
+        let mut v: Vec<Mover> = rows.iter().filter_map(|r| get(r).map(|x| mover(r, x))).collect();
+        v.sort_by(|a, b| {
+            let o = a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal);
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        v.truncate(limit);
+        v
+    };
+    let value = |key: &'static str| move |r: &SignalSummary| r.values.get(key).copied().flatten();
+    let periods: [(&str, Box<dyn Fn(&SignalSummary) -> Option<f64>>); 4] = [
+        ("1d", Box::new(|r: &SignalSummary| r.change_1d)),
+        ("1w", Box::new(value("roc_1w"))),
+        ("1m", Box::new(value("roc_1m"))),
+        ("1y", Box::new(value("roc_1y"))),
+    ];
+    let mut gainers = std::collections::BTreeMap::new();
+    let mut losers = std::collections::BTreeMap::new();
+    for (key, get) in &periods {
+        // A gainer gained and a loser lost: a flat market has neither.
+        let up = |r: &SignalSummary| get(r).filter(|x| *x > 0.0);
+        let down = |r: &SignalSummary| get(r).filter(|x| *x < 0.0);
+        gainers.insert(key.to_string(), ranked(&up, true));
+        losers.insert(key.to_string(), ranked(&down, false));
+    }
+    let z = value("zscore_1y");
+    let mut largest_zscore: Vec<Mover> = rows.iter().filter_map(|r| z(r).map(|x| mover(r, x))).collect();
+    largest_zscore.sort_by(|a, b| b.value.abs().partial_cmp(&a.value.abs()).unwrap_or(std::cmp::Ordering::Equal));
+    largest_zscore.truncate(limit);
+    let at = |key: &'static str| move |r: &SignalSummary| value(key)(r).filter(|x| *x == r.close).map(|_| r.close);
+    let demo = rows.iter().any(|r| r.source.as_deref() == Some(crate::universe::DEMO_SOURCE));
+    Trending {
+        generated_at: now,
+        demo,
+        notice: demo.then(|| DEMO_NOTICE.to_string()),
+        limit,
+        gainers,
+        losers,
+        largest_zscore,
+        new_highs: ranked(&at("high_52w"), true),
+        new_lows: ranked(&at("low_52w"), false),
+    }
+}
+
+#[cfg(test)]
+mod trending_tests {
+    use super::*;
+    use crate::commodities::signals::Stance;
+
+    fn row(
+        slug: &str,
+        change_1d: Option<f64>,
+        roc_1y: Option<f64>,
+        z: Option<f64>,
+        close: f64,
+        high: f64,
+    ) -> SignalSummary {
+        SignalSummary {
+            slug: slug.into(),
+            name: slug.into(),
+            group: "metals".into(),
+            unit: "USD".into(),
+            frequency: Frequency::Daily,
+            source: Some("lbma".into()),
+            date: "2026-11-27".parse().unwrap(),
+            close,
+            change_1d,
+            values: [("roc_1y", roc_1y), ("zscore_1y", z), ("high_52w", Some(high)), ("low_52w", Some(1.0))]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            cross: None,
+            last_golden_cross: None,
+            last_death_cross: None,
+            stance: Stance::Neutral,
+            not_applicable: vec![],
+        }
+    }
+
+    #[test]
+    fn gainers_and_losers_are_ranked_and_a_flat_day_is_neither() {
+        let rows = vec![
+            row("a", Some(2.0), Some(-10.0), Some(0.5), 10.0, 12.0),
+            row("b", Some(-1.0), Some(30.0), Some(-2.5), 12.0, 12.0),
+            row("c", Some(0.0), None, None, 5.0, 9.0),
+            row("d", Some(5.0), Some(1.0), Some(1.0), 8.0, 9.0),
+        ];
+        let t = trending(&rows, 2, Utc::now());
+        let slugs = |v: &Vec<Mover>| v.iter().map(|m| m.slug.as_str()).collect::<Vec<_>>().join(",");
+        assert_eq!(slugs(&t.gainers["1d"]), "d,a");
+        assert_eq!(slugs(&t.losers["1d"]), "b");
+        assert_eq!(slugs(&t.gainers["1y"]), "b,d");
+        assert_eq!(slugs(&t.losers["1y"]), "a");
+        assert!(t.gainers["1w"].is_empty(), "no 1-week changes given");
+        assert_eq!(slugs(&t.largest_zscore), "b,d");
+        assert_eq!(t.largest_zscore[0].value, -2.5);
+        assert_eq!(slugs(&t.new_highs), "b");
+        assert!(t.new_lows.is_empty());
+        assert!(!t.demo);
     }
 }

@@ -255,6 +255,17 @@ pub async fn latest(
             .into_tuple()
             .one(db)
             .await?;
+        let previous: Option<f64> = table::Entity::find()
+            .select_only()
+            .column(table::Column::Close)
+            .filter(table::Column::SeriesId.eq(id))
+            .filter(table::Column::Date.lt(row.date))
+            .order_by_desc(table::Column::Date)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let change_1d =
+            previous.filter(|p| *p > 0.0 && inst.frequency == Frequency::Daily).map(|p| (row.close - p) / p * 100.0);
         let numeric = Indicator::ALL.into_iter().filter(|i| *i != Indicator::Cross);
         out.push(SignalSummary {
             slug: inst.slug.clone(),
@@ -265,6 +276,7 @@ pub async fn latest(
             source,
             date: row.date,
             close: row.close,
+            change_1d,
             values: numeric.map(|i| (i.as_str().to_string(), row.value(i))).collect(),
             cross: row.cross,
             last_golden_cross: last_cross("golden"),

@@ -229,6 +229,20 @@ mod endpoint {
                 counted += get(&app, &format!("/api/commodities/signals?stance={s}")).await.1["rows"].as_array().unwrap().len();
             }
             assert_eq!(counted, 21, "every row has exactly one stance");
+
+            // Trending reads the same rows: gainers gained, ranked highest first.
+            let (status, t) = get(&app, "/api/commodities/trending?limit=3").await;
+            assert_eq!(status, StatusCode::OK, "{t}");
+            for period in ["1d", "1w", "1m", "1y"] {
+                let g: Vec<f64> = t["gainers"][period].as_array().unwrap().iter().map(|m| m["value"].as_f64().unwrap()).collect();
+                assert!(g.len() <= 3 && g.iter().all(|x| *x > 0.0) && g.windows(2).all(|w| w[0] >= w[1]), "{period}: {g:?}");
+                let l: Vec<f64> = t["losers"][period].as_array().unwrap().iter().map(|m| m["value"].as_f64().unwrap()).collect();
+                assert!(l.iter().all(|x| *x < 0.0) && l.windows(2).all(|w| w[0] <= w[1]), "{period}: {l:?}");
+            }
+            assert_eq!(t["largest_zscore"].as_array().unwrap().len(), 3);
+            assert_eq!(t["demo"], true);
+            let (status, v) = get(&app, "/api/commodities/trending?limit=0").await;
+            assert_eq!((status, v["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
         }
     }
 }
