@@ -362,11 +362,12 @@ pub fn trending(rows: &[SignalSummary], limit: usize, now: DateTime<Utc>) -> Tre
         v
     };
     let value = |key: &'static str| move |r: &SignalSummary| r.values.get(key).copied().flatten();
-    let periods: [(&str, Box<dyn Fn(&SignalSummary) -> Option<f64>>); 4] = [
-        ("1d", Box::new(|r: &SignalSummary| r.change_1d)),
-        ("1w", Box::new(value("roc_1w"))),
-        ("1m", Box::new(value("roc_1m"))),
-        ("1y", Box::new(value("roc_1y"))),
+    type Get = fn(&SignalSummary) -> Option<f64>;
+    let periods: [(&str, Get); 4] = [
+        ("1d", |r| r.change_1d),
+        ("1w", |r| r.values.get("roc_1w").copied().flatten()),
+        ("1m", |r| r.values.get("roc_1m").copied().flatten()),
+        ("1y", |r| r.values.get("roc_1y").copied().flatten()),
     ];
     let mut gainers = std::collections::BTreeMap::new();
     let mut losers = std::collections::BTreeMap::new();
