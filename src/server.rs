@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .merge(crate::commodities::rest::routes())
         .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -1,11 +1,14 @@
 //! Commodities: prices of the instruments in the universe, their changes and pages.
 pub mod api;
 pub mod changes;
+pub mod downsample;
 pub mod model;
 pub mod pages;
 pub mod signals;
 pub mod sparkline;
 
+#[cfg(feature = "ssr")]
+pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -454,3 +454,34 @@ mod trending_tests {
         assert!(!t.demo);
     }
 }
+
+/// One point of a history answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    pub date: NaiveDate,
+    pub value: f64,
+    pub source: String,
+}
+
+/// The `commodities/{slug}/history` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub slug: String,
+    pub name: String,
+    pub unit: String,
+    pub frequency: Frequency,
+    /// The span of the points returned (`null` when there are none).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// `raw`, `week`, `month` or `year`: what the points are.
+    pub interval: String,
+    /// How the points were chosen, in words.
+    pub method: String,
+    /// Observations in the asked-for span before downsampling.
+    pub total_observations: usize,
+    pub demo: bool,
+    pub notice: Option<String>,
+    /// Every source the points come from.
+    pub sources: Vec<String>,
+    pub points: Vec<HistoryPoint>,
+}

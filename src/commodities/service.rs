@@ -101,6 +101,28 @@ pub async fn observations_since(
         .await
 }
 
+/// Observations of one series between two dates (either open), oldest first, with source.
+pub async fn observations_between(
+    db: &impl ConnectionTrait,
+    series_id: i32,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<(NaiveDate, f64, String)>, DbErr> {
+    let mut q = observations::Entity::find()
+        .select_only()
+        .column(observations::Column::Date)
+        .column(observations::Column::Value)
+        .column(observations::Column::Source)
+        .filter(observations::Column::SeriesId.eq(series_id));
+    if let Some(f) = from {
+        q = q.filter(observations::Column::Date.gte(f));
+    }
+    if let Some(t) = to {
+        q = q.filter(observations::Column::Date.lte(t));
+    }
+    q.order_by_asc(observations::Column::Date).into_tuple().all(db).await
+}
+
 /// The commodities overview: every instrument of the universe (or of one group), in
 /// universe order, with what the database holds for it.
 pub async fn overview(

@@ -5,6 +5,7 @@
 mod api;
 mod cli;
 mod database;
+mod history;
 mod ingest;
 mod signals;
 mod sources;

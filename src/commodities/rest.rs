@@ -1,0 +1,165 @@
+//! The commodity endpoints whose URL carries the instrument (`/api/commodities/{slug}/...`),
+//! which server functions cannot express: thin axum handlers over the same services,
+//! answering errors in the same JSON shape as every other endpoint.
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::downsample::{choose, period_close, Interval};
+use super::model::{History, HistoryPoint, DEMO_NOTICE};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::universe::DEMO_SOURCE;
+
+const DEFAULT_POINTS: usize = 2000;
+const MAX_POINTS: usize = 10_000;
+
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AppState: FromRef<S>,
+{
+    Router::new()
+        .route("/api/commodities/{slug}/history", get(history_json))
+        .route("/api/commodities/{slug}/history.csv", get(history_csv))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryQuery {
+    from: Option<String>,
+    to: Option<String>,
+    interval: Option<String>,
+    points: Option<String>,
+}
+
+fn fail(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e)).into_response()
+}
+
+fn date_param(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31"))),
+    }
+}
+
+/// Validates the request and reads the history; shared by the JSON and CSV answers.
+pub async fn history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<History, AppError> {
+    let inst = state.universe.instrument(slug).ok_or_else(|| {
+        AppError::not_found(format!("unknown instrument '{slug}'; /api/commodities/config lists them"))
+    })?;
+    let from = date_param("from", q.from.as_deref())?;
+    let to = date_param("to", q.to.as_deref())?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(AppError::bad_parameter("from", format!("from ({f}) is after to ({t})")));
+        }
+    }
+    let asked = Interval::parse(q.interval.as_deref().filter(|s| !s.is_empty()).unwrap_or("auto"))
+        .map_err(|m| AppError::bad_parameter("interval", m))?;
+    if let Some(i) = asked.filter(|i| !i.fits(inst.frequency)) {
+        return Err(AppError::bad_parameter(
+            "interval",
+            format!("interval '{}' is finer than this series' {} data", i.as_str(), inst.frequency.as_str()),
+        ));
+    }
+    let budget = match q.points.as_deref().filter(|s| !s.is_empty()) {
+        None => DEFAULT_POINTS,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if (10..=MAX_POINTS).contains(&n) => n,
+            _ => {
+                return Err(AppError::bad_parameter(
+                    "points",
+                    format!("'{p}' is not a whole number from 10 to {MAX_POINTS}"),
+                ))
+            }
+        },
+    };
+    let ids = super::service::series_ids(&state.db).await?;
+    let rows = match ids.get(slug) {
+        Some(id) => super::service::observations_between(&state.db, *id, from, to).await?,
+        None => Vec::new(),
+    };
+    let values: Vec<(NaiveDate, f64)> = rows.iter().map(|(d, v, _)| (*d, *v)).collect();
+    let interval = choose(&values, asked, inst.frequency, budget);
+    let tagged: Vec<(NaiveDate, (f64, String))> = rows.into_iter().map(|(d, v, s)| (d, (v, s))).collect();
+    let total = tagged.len();
+    let points: Vec<HistoryPoint> = period_close(&tagged, interval)
+        .into_iter()
+        .map(|(date, (value, source))| HistoryPoint { date, value, source })
+        .collect();
+    let mut sources: Vec<String> = points.iter().map(|p| p.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    let demo = sources.iter().any(|s| s == DEMO_SOURCE);
+    Ok(History {
+        slug: inst.slug.clone(),
+        name: inst.name.clone(),
+        unit: inst.unit.clone(),
+        frequency: inst.frequency,
+        from: points.first().map(|p| p.date),
+        to: points.last().map(|p| p.date),
+        interval: interval.as_str().to_string(),
+        method: interval.method().to_string(),
+        total_observations: total,
+        demo,
+        notice: demo.then(|| DEMO_NOTICE.to_string()),
+        sources,
+        points,
+    })
+}
+
+/// `GET /api/commodities/{slug}/history?from=&to=&interval=&points=`
+async fn history_json(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    q: Result<Query<HistoryQuery>, QueryRejection>,
+) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => return fail(AppError::bad_parameter("query", e.body_text())),
+    };
+    match history(&state, &slug, &q).await {
+        Ok(h) => Json(h).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+/// `GET /api/commodities/{slug}/history.csv?...`: the same points as CSV (date, value,
+/// unit, source), for a spreadsheet.
+async fn history_csv(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    q: Result<Query<HistoryQuery>, QueryRejection>,
+) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => return fail(AppError::bad_parameter("query", e.body_text())),
+    };
+    let h = match history(&state, &slug, &q).await {
+        Ok(h) => h,
+        Err(e) => return fail(e),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let written = w.write_record(["date", "value", "unit", "source"]).and_then(|_| {
+        h.points.iter().try_for_each(|p| {
+            w.write_record([p.date.to_string(), p.value.to_string(), h.unit.clone(), p.source.clone()])
+        })
+    });
+    let body = match written.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
+        Ok(b) => b,
+        Err(e) => return fail(AppError::internal("cannot write CSV", e)),
+    };
+    let disposition = format!("attachment; filename=\"{}-history-{}.csv\"", h.slug, h.interval);
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
+}
