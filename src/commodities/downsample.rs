@@ -39,12 +39,12 @@ impl Interval {
     /// Whether the interval is coarser than (or as fine as) the data: a week of monthly
     /// prices does not exist.
     pub fn fits(self, f: Frequency) -> bool {
-        match (self, f) {
-            (Interval::Raw, _) | (Interval::Year, _) => true,
-            (Interval::Week, Frequency::Daily) => true,
-            (Interval::Month, Frequency::Daily | Frequency::Monthly) => true,
-            _ => false,
-        }
+        matches!(
+            (self, f),
+            (Interval::Raw | Interval::Year, _)
+                | (Interval::Week, Frequency::Daily)
+                | (Interval::Month, Frequency::Daily | Frequency::Monthly)
+        )
     }
 
     fn period(self, d: NaiveDate) -> (i32, u32) {

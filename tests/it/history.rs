@@ -48,7 +48,7 @@ crate::on_both_backends! {
         // Each point is the last stored observation of its month.
         for p in points.iter().step_by(97) {
             let date: chrono::NaiveDate = p["date"].as_str().unwrap().parse().unwrap();
-            let last = pts.iter().filter(|o| o.date.year() == date.year() && o.date.month() == date.month()).last().unwrap();
+            let last = pts.iter().rfind(|o| o.date.year() == date.year() && o.date.month() == date.month()).unwrap();
             assert_eq!((last.date, last.value), (date, p["value"].as_f64().unwrap()));
         }
         let (_, _, body) = get(&app, "/api/commodities/wti/history?points=10000").await;
