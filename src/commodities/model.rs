@@ -485,3 +485,26 @@ pub struct History {
     pub sources: Vec<String>,
     pub points: Vec<HistoryPoint>,
 }
+
+/// One source of an instrument as the detail answer lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub provider: String,
+    pub label: String,
+    pub code: String,
+    pub licence: String,
+    /// 1 for the primary source, then the fallbacks in order.
+    pub rank: usize,
+}
+
+/// The `commodities/{slug}` answer: the overview figures, every signal, and the sources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detail {
+    #[serde(flatten)]
+    pub entry: OverviewEntry,
+    pub sources: Vec<SourceInfo>,
+    /// `null` until the `commodity_signals` job has run over this series.
+    pub signals: Option<SignalSummary>,
+    pub stance_rule: String,
+    pub notice: Option<String>,
+}

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::downsample::{choose, period_close, Interval};
-use super::model::{History, HistoryPoint, DEMO_NOTICE};
+use super::model::{Detail, History, HistoryPoint, SourceInfo, DEMO_NOTICE};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::universe::DEMO_SOURCE;
@@ -25,6 +25,7 @@ where
     AppState: FromRef<S>,
 {
     Router::new()
+        .route("/api/commodities/{slug}", get(detail_json))
         .route("/api/commodities/{slug}/history", get(history_json))
         .route("/api/commodities/{slug}/history.csv", get(history_csv))
 }
@@ -162,4 +163,39 @@ async fn history_csv(
     let disposition = format!("attachment; filename=\"{}-history-{}.csv\"", h.slug, h.interval);
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()
+}
+
+/// `GET /api/commodities/{slug}`: the instrument's latest figures, all its signals and its
+/// sources with their licences.
+async fn detail_json(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    match detail(&state, &slug).await {
+        Ok(d) => Json(d).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn detail(state: &AppState, slug: &str) -> Result<Detail, AppError> {
+    let inst = state.universe.instrument(slug).ok_or_else(|| {
+        AppError::not_found(format!("unknown instrument '{slug}'; /api/commodities/config lists them"))
+    })?;
+    let overview = super::service::overview(&state.db, &state.universe, Some(&inst.group), chrono::Utc::now()).await?;
+    let entry = overview.instruments.into_iter().find(|e| e.slug == slug).expect("the instrument is in its group");
+    let signals = super::signal_store::latest(&state.db, &state.universe, Some(&inst.group), None)
+        .await?
+        .into_iter()
+        .find(|s| s.slug == slug);
+    let sources = inst
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceInfo {
+            provider: s.provider.as_str().to_string(),
+            label: s.provider.label().to_string(),
+            code: s.code.clone(),
+            licence: s.provider.licence().to_string(),
+            rank: i + 1,
+        })
+        .collect();
+    let notice = entry.is_demo().then(|| DEMO_NOTICE.to_string());
+    Ok(Detail { entry, sources, signals, stance_rule: super::signals::STANCE_RULE.to_string(), notice })
 }

@@ -98,4 +98,33 @@ crate::on_both_backends! {
         let (status, _, body) = get(&app, "/api/commodities/unobtainium/history.csv").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     }
+
+    fn the_detail_answer_has_the_figures_every_signal_and_the_sources(url) {
+        let state = prepared_state(&url).await;
+        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::jobs::runner::run_slot(&state, quarry::jobs::commodity::JobKind::CommoditySignals, "detail").await.unwrap();
+        let app = quarry::server::router(state);
+        let (status, _, body) = get(&app, "/api/commodities/gold").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["slug"], "gold");
+        assert_eq!(v["source"], "demo");
+        assert!(v["notice"].is_string(), "demo figures carry the notice");
+        assert_eq!(v["sources"][0]["provider"], "lbma");
+        assert_eq!(v["sources"][0]["rank"], 1);
+        assert!(v["sources"][0]["licence"].as_str().unwrap().contains("LBMA"));
+        assert_eq!(v["signals"]["date"], v["as_of"]);
+        assert!(v["signals"]["sma200"].is_number());
+        assert!(v["stance_rule"].as_str().unwrap().contains("SMA200"));
+        let (status, _, body) = get(&app, "/api/commodities/lithium").await;
+        assert_eq!(status, StatusCode::OK);
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert!(v["signals"]["rsi14"].is_null());
+        assert!(v["signals"]["not_applicable"].as_array().unwrap().iter().any(|c| c == "rsi14"));
+        // The fixed endpoints are not taken for instruments.
+        let (status, _, _) = get(&app, "/api/commodities/config").await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, body) = get(&app, "/api/commodities/unobtainium").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    }
 }
