@@ -49,51 +49,8 @@ pub async fn get_signals(
     sort: Option<String>,
     dir: Option<String>,
 ) -> Result<SignalsTable, AppError> {
-    use super::signals::{Indicator, Stance, STANCE_RULE};
     let state = crate::state::use_app_state()?;
-    let group = group.filter(|g| !g.is_empty());
-    if let Some(g) = &group {
-        if state.universe.group(g).is_none() {
-            let known: Vec<_> = state.universe.groups.iter().map(|g| g.slug.as_str()).collect();
-            return Err(AppError::bad_parameter(
-                "group",
-                format!("unknown group '{g}'; expected one of: {}", known.join(", ")),
-            ));
-        }
-    }
-    let stance = match stance.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some("bullish") => Some(Stance::Bullish),
-        Some("neutral") => Some(Stance::Neutral),
-        Some("bearish") => Some(Stance::Bearish),
-        Some(other) => {
-            return Err(AppError::bad_parameter(
-                "stance",
-                format!("unknown stance '{other}'; expected bullish, neutral or bearish"),
-            ))
-        }
-    };
-    let sort = sort.filter(|s| !s.is_empty()).unwrap_or_else(|| "name".into());
-    let numeric = Indicator::ALL.into_iter().filter(|i| *i != Indicator::Cross).map(Indicator::as_str);
-    if !super::model::SIGNAL_SORT_COLUMNS.contains(&sort.as_str()) && !numeric.clone().any(|c| c == sort) {
-        let all: Vec<&str> = super::model::SIGNAL_SORT_COLUMNS.into_iter().chain(numeric).collect();
-        return Err(AppError::bad_parameter("sort", format!("cannot sort by '{sort}'; columns: {}", all.join(", "))));
-    }
-    let descending = match dir.as_deref().filter(|d| !d.is_empty()) {
-        None | Some("asc") => false,
-        Some("desc") => true,
-        Some(other) => return Err(AppError::bad_parameter("dir", format!("'{other}' is not asc or desc"))),
-    };
-    let mut rows = super::signal_store::latest(&state.db, &state.universe, group.as_deref(), stance).await?;
-    super::model::sort_missing_last(&mut rows, descending, |r| r.sort_value(&sort));
-    let demo = rows.iter().any(|r| r.source.as_deref() == Some(crate::universe::DEMO_SOURCE));
-    Ok(SignalsTable {
-        generated_at: chrono::Utc::now(),
-        demo,
-        notice: demo.then(|| super::model::DEMO_NOTICE.to_string()),
-        stance_rule: STANCE_RULE.to_string(),
-        rows,
-    })
+    super::rest::signals_table(&state, group, stance, sort, dir).await
 }
 
 /// `GET /api/commodities/trending[?limit=N]`: top gainers and losers over 1 day, 1 week,

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::downsample::{choose, period_close, Interval};
-use super::model::{Detail, History, HistoryPoint, SourceInfo, DEMO_NOTICE};
+use super::model::{Detail, History, HistoryPoint, SignalsTable, SourceInfo, DEMO_NOTICE};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::universe::DEMO_SOURCE;
@@ -25,6 +25,7 @@ where
     AppState: FromRef<S>,
 {
     Router::new()
+        .route("/api/commodities/signals.csv", get(signals_csv))
         .route("/api/commodities/{slug}", get(detail_json))
         .route("/api/commodities/{slug}/history", get(history_json))
         .route("/api/commodities/{slug}/history.csv", get(history_csv))
@@ -198,4 +199,126 @@ pub async fn detail(state: &AppState, slug: &str) -> Result<Detail, AppError> {
         .collect();
     let notice = entry.is_demo().then(|| DEMO_NOTICE.to_string());
     Ok(Detail { entry, sources, signals, stance_rule: super::signals::STANCE_RULE.to_string(), notice })
+}
+
+/// Validates the signals table's parameters and reads it; the server function and the CSV
+/// route share it, so both answer the same rows and the same errors.
+pub async fn signals_table(
+    state: &AppState,
+    group: Option<String>,
+    stance: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+) -> Result<SignalsTable, AppError> {
+    use super::signals::{Indicator, Stance, STANCE_RULE};
+    let group = group.filter(|g| !g.is_empty());
+    if let Some(g) = &group {
+        if state.universe.group(g).is_none() {
+            let known: Vec<_> = state.universe.groups.iter().map(|g| g.slug.as_str()).collect();
+            return Err(AppError::bad_parameter(
+                "group",
+                format!("unknown group '{g}'; expected one of: {}", known.join(", ")),
+            ));
+        }
+    }
+    let stance = match stance.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some("bullish") => Some(Stance::Bullish),
+        Some("neutral") => Some(Stance::Neutral),
+        Some("bearish") => Some(Stance::Bearish),
+        Some(other) => {
+            return Err(AppError::bad_parameter(
+                "stance",
+                format!("unknown stance '{other}'; expected bullish, neutral or bearish"),
+            ))
+        }
+    };
+    let sort = sort.filter(|s| !s.is_empty()).unwrap_or_else(|| "name".into());
+    let numeric = Indicator::ALL.into_iter().filter(|i| *i != Indicator::Cross).map(Indicator::as_str);
+    if !super::model::SIGNAL_SORT_COLUMNS.contains(&sort.as_str()) && !numeric.clone().any(|c| c == sort) {
+        let all: Vec<&str> = super::model::SIGNAL_SORT_COLUMNS.into_iter().chain(numeric).collect();
+        return Err(AppError::bad_parameter("sort", format!("cannot sort by '{sort}'; columns: {}", all.join(", "))));
+    }
+    let descending = match dir.as_deref().filter(|d| !d.is_empty()) {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return Err(AppError::bad_parameter("dir", format!("'{other}' is not asc or desc"))),
+    };
+    let mut rows = super::signal_store::latest(&state.db, &state.universe, group.as_deref(), stance).await?;
+    super::model::sort_missing_last(&mut rows, descending, |r| r.sort_value(&sort));
+    let demo = rows.iter().any(|r| r.source.as_deref() == Some(crate::universe::DEMO_SOURCE));
+    Ok(SignalsTable {
+        generated_at: chrono::Utc::now(),
+        demo,
+        notice: demo.then(|| super::model::DEMO_NOTICE.to_string()),
+        stance_rule: STANCE_RULE.to_string(),
+        rows,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SignalsQuery {
+    group: Option<String>,
+    stance: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+}
+
+/// `GET /api/commodities/signals.csv?group=&stance=&sort=&dir=`: the signals table as CSV,
+/// one row per instrument, "n/a" where an indicator does not exist at its frequency.
+async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery>, QueryRejection>) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => return fail(AppError::bad_parameter("query", e.body_text())),
+    };
+    let table = match signals_table(&state, q.group, q.stance, q.sort, q.dir).await {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let columns: Vec<&str> = super::signals::Indicator::ALL
+        .into_iter()
+        .filter(|i| *i != super::signals::Indicator::Cross)
+        .map(super::signals::Indicator::as_str)
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["slug", "name", "group", "frequency", "unit", "source", "date", "close", "change_1d"];
+    header.extend(&columns);
+    header.extend(["last_golden_cross", "last_death_cross", "stance"]);
+    let mut result = w.write_record(&header);
+    for r in &table.rows {
+        let mut rec = vec![
+            r.slug.clone(),
+            r.name.clone(),
+            r.group.clone(),
+            r.frequency.as_str().to_string(),
+            r.unit.clone(),
+            r.source.clone().unwrap_or_default(),
+            r.date.to_string(),
+            r.close.to_string(),
+            r.change_1d.map(|v| v.to_string()).unwrap_or_default(),
+        ];
+        for c in &columns {
+            rec.push(if r.not_applicable.iter().any(|n| n == c) {
+                "n/a".to_string()
+            } else {
+                r.values.get(*c).copied().flatten().map(|v| v.to_string()).unwrap_or_default()
+            });
+        }
+        rec.push(r.last_golden_cross.map(|d| d.to_string()).unwrap_or_default());
+        rec.push(r.last_death_cross.map(|d| d.to_string()).unwrap_or_default());
+        rec.push(r.stance.as_str().to_string());
+        result = result.and_then(|_| w.write_record(&rec));
+    }
+    let body = match result.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
+        Ok(b) => b,
+        Err(e) => return fail(AppError::internal("cannot write CSV", e)),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"quarry-signals.csv\""),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -241,6 +241,26 @@ mod endpoint {
             }
             assert_eq!(t["largest_zscore"].as_array().unwrap().len(), 3);
             assert_eq!(t["demo"], true);
+            // The same table as CSV: one line per instrument, n/a where the frequency has none.
+            let res = app
+                .clone()
+                .oneshot(Request::get("/api/commodities/signals.csv?sort=name").body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+            let csv = String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+            let lines: Vec<&str> = csv.lines().collect();
+            assert_eq!(lines.len(), 22, "{csv}");
+            assert!(lines[0].starts_with("slug,name,group,frequency,unit,source,date,close,change_1d,sma20,"));
+            let lithium = lines.iter().find(|l| l.starts_with("lithium,")).unwrap();
+            assert!(lithium.contains(",n/a,"), "{lithium}");
+            let res = app
+                .clone()
+                .oneshot(Request::get("/api/commodities/signals.csv?stance=up").body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST);
             let (status, v) = get(&app, "/api/commodities/trending?limit=0").await;
             assert_eq!((status, v["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
         }
