@@ -12,16 +12,7 @@ use crate::universe::Universe;
 #[server(prefix = "/api", endpoint = "commodities/overview", input = GetUrl, output = Json)]
 pub async fn get_overview(group: Option<String>) -> Result<Overview, AppError> {
     let state = crate::state::use_app_state()?;
-    let group = group.filter(|g| !g.is_empty());
-    if let Some(g) = &group {
-        if state.universe.group(g).is_none() {
-            let known: Vec<_> = state.universe.groups.iter().map(|g| g.slug.as_str()).collect();
-            return Err(AppError::bad_parameter(
-                "group",
-                format!("unknown group '{g}'; expected one of: {}", known.join(", ")),
-            ));
-        }
-    }
+    let group = super::rest::group_param(&state.universe, group)?;
     Ok(super::service::overview(&state.db, &state.universe, group.as_deref(), chrono::Utc::now()).await?)
 }
 

@@ -44,6 +44,26 @@ fn fail(e: AppError) -> Response {
     (status, Json(e)).into_response()
 }
 
+/// The `group` parameter: empty means all groups; an unknown one is a 400 listing the known.
+pub fn group_param(universe: &crate::universe::Universe, group: Option<String>) -> Result<Option<String>, AppError> {
+    let group = group.filter(|g| !g.is_empty());
+    if let Some(g) = &group {
+        if universe.group(g).is_none() {
+            let known: Vec<_> = universe.groups.iter().map(|g| g.slug.as_str()).collect();
+            return Err(AppError::bad_parameter(
+                "group",
+                format!("unknown group '{g}'; expected one of: {}", known.join(", ")),
+            ));
+        }
+    }
+    Ok(group)
+}
+
+/// A query string that axum could not read is a 400, in the same JSON shape as the rest.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+    q.map(|Query(q)| q).map_err(|e| AppError::bad_parameter("query", e.body_text()))
+}
+
 fn date_param(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     match v.filter(|s| !s.is_empty()) {
         None => Ok(None),
@@ -126,9 +146,9 @@ async fn history_json(
     Path(slug): Path<String>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return fail(AppError::bad_parameter("query", e.body_text())),
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return fail(e),
     };
     match history(&state, &slug, &q).await {
         Ok(h) => Json(h).into_response(),
@@ -143,9 +163,9 @@ async fn history_csv(
     Path(slug): Path<String>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return fail(AppError::bad_parameter("query", e.body_text())),
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return fail(e),
     };
     let h = match history(&state, &slug, &q).await {
         Ok(h) => h,
@@ -211,16 +231,7 @@ pub async fn signals_table(
     dir: Option<String>,
 ) -> Result<SignalsTable, AppError> {
     use super::signals::{Indicator, Stance, STANCE_RULE};
-    let group = group.filter(|g| !g.is_empty());
-    if let Some(g) = &group {
-        if state.universe.group(g).is_none() {
-            let known: Vec<_> = state.universe.groups.iter().map(|g| g.slug.as_str()).collect();
-            return Err(AppError::bad_parameter(
-                "group",
-                format!("unknown group '{g}'; expected one of: {}", known.join(", ")),
-            ));
-        }
-    }
+    let group = group_param(&state.universe, group)?;
     let stance = match stance.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some("bullish") => Some(Stance::Bullish),
@@ -267,9 +278,9 @@ pub struct SignalsQuery {
 /// `GET /api/commodities/signals.csv?group=&stance=&sort=&dir=`: the signals table as CSV,
 /// one row per instrument, "n/a" where an indicator does not exist at its frequency.
 async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery>, QueryRejection>) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return fail(AppError::bad_parameter("query", e.body_text())),
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return fail(e),
     };
     let table = match signals_table(&state, q.group, q.stance, q.sort, q.dir).await {
         Ok(t) => t,
