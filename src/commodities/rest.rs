@@ -171,19 +171,8 @@ async fn history_csv(
         Ok(h) => h,
         Err(e) => return fail(e),
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let written = w.write_record(["date", "value", "unit", "source"]).and_then(|_| {
-        h.points.iter().try_for_each(|p| {
-            w.write_record([p.date.to_string(), p.value.to_string(), h.unit.clone(), p.source.clone()])
-        })
-    });
-    let body = match written.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
-        Ok(b) => b,
-        Err(e) => return fail(AppError::internal("cannot write CSV", e)),
-    };
-    let disposition = format!("attachment; filename=\"{}-history-{}.csv\"", h.slug, h.interval);
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
+    let rows = h.points.iter().map(|p| vec![p.date.to_string(), p.value.to_string(), h.unit.clone(), p.source.clone()]);
+    csv_response(&format!("{}-history-{}.csv", h.slug, h.interval), &["date", "value", "unit", "source"], rows)
 }
 
 /// `GET /api/commodities/{slug}`: the instrument's latest figures, all its signals and its
@@ -291,12 +280,10 @@ async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery
         .filter(|i| *i != super::signals::Indicator::Cross)
         .map(super::signals::Indicator::as_str)
         .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["slug", "name", "group", "frequency", "unit", "source", "date", "close", "change_1d"];
     header.extend(&columns);
     header.extend(["last_golden_cross", "last_death_cross", "stance"]);
-    let mut result = w.write_record(&header);
-    for r in &table.rows {
+    let rows = table.rows.iter().map(|r| {
         let mut rec = vec![
             r.slug.clone(),
             r.name.clone(),
@@ -318,18 +305,21 @@ async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery
         rec.push(r.last_golden_cross.map(|d| d.to_string()).unwrap_or_default());
         rec.push(r.last_death_cross.map(|d| d.to_string()).unwrap_or_default());
         rec.push(r.stance.as_str().to_string());
-        result = result.and_then(|_| w.write_record(&rec));
-    }
-    let body = match result.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
+        rec
+    });
+    csv_response("quarry-signals.csv", &header, rows)
+}
+
+/// A CSV download: the header, then one record per row; a write failure is a 500 logged
+/// with its detail.
+fn csv_response(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Response {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let written = w.write_record(header).and_then(|_| rows.into_iter().try_for_each(|r| w.write_record(&r)));
+    let body = match written.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
         Ok(b) => b,
         Err(e) => return fail(AppError::internal("cannot write CSV", e)),
     };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"quarry-signals.csv\""),
-        ],
-        body,
-    )
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()
 }
