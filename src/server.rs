@@ -72,6 +72,14 @@ pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let rows = crate::demo::seed_demo(&state.db, &state.universe).await.context("demo seeding failed")?;
         tracing::info!(rows, elapsed_ms = started.elapsed().as_millis() as u64, "demo data seeded (source = demo)");
+        // Signals too, so the signal pages and charts are populated from the first request
+        // instead of after the job's first scheduled run.
+        let ids = crate::commodities::service::series_ids(&state.db).await?;
+        for inst in &state.universe.instruments {
+            if let Some(&id) = ids.get(&inst.slug) {
+                crate::commodities::signal_store::refresh(&state.db, id, inst.frequency, chrono::Utc::now()).await?;
+            }
+        }
     }
     state.set_demo_active(crate::commodities::service::has_demo_data(&state.db).await?);
     Ok(())

@@ -11,14 +11,18 @@ const NAV: [(&str, &str); 5] =
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let status = Resource::new(|| (), |_| get_status());
-    let location = use_location();
+    let pathname = use_location().pathname;
     let current = move |href: &str| {
-        let path = location.pathname.get();
+        let path = pathname.get();
         if href == "/" {
             path == "/" || path.starts_with("/commodities")
         } else {
             path.starts_with(href)
         }
+    };
+    let on_commodities = move || {
+        let path = pathname.get();
+        path == "/" || path.starts_with("/commodities")
     };
     view! {
         <header class="site-header">
@@ -52,7 +56,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 }
             })}
         </Suspense>
-        <main id="main">{children()}</main>
+        <main id="main">
+            {move || on_commodities().then(|| view! { <CommodityNav/> })}
+            {children()}
+        </main>
         <footer class="site-footer">
             <p>
                 "Every figure carries its source and as-of date. FRED data: not endorsed by the Federal Reserve Bank of St. Louis."
@@ -84,5 +91,39 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Not found"/>
         <h1>"Not found"</h1>
         <p>"There is no page at this address. " <a href="/">"Back to the commodities overview"</a></p>
+    }
+}
+
+/// The commodity section's own navigation: the overview, one page per group, and the
+/// cross-instrument views.
+const COMMODITY_NAV: [(&str, &str); 8] = [
+    ("/commodities", "Overview"),
+    ("/commodities/metals", "Metals"),
+    ("/commodities/energy", "Energy"),
+    ("/commodities/ai-materials", "AI materials"),
+    ("/commodities/space-tech", "Space tech"),
+    ("/commodities/signals", "Signals"),
+    ("/commodities/trending", "Trending"),
+    ("/commodities/compare", "Compare"),
+];
+
+#[component]
+fn CommodityNav() -> impl IntoView {
+    let location = use_location();
+    let current = move |href: &str| {
+        let path = location.pathname.get();
+        if href == "/commodities" {
+            path == "/" || path == "/commodities"
+        } else {
+            path == href
+        }
+    };
+    view! {
+        <nav class="subnav" aria-label="Commodities">
+            {COMMODITY_NAV
+                .into_iter()
+                .map(|(href, label)| view! { <a href=href aria-current=move || current(href).then_some("page")>{label}</a> })
+                .collect_view()}
+        </nav>
     }
 }

@@ -10,7 +10,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::commodities::pages::OverviewPage;
+use crate::commodities::pages::{ComparePage, GroupPage, InstrumentPage, OverviewPage, SignalsPage, TrendingPage};
 use layout::{EmptyPage, Layout, NotFound};
 
 /// The HTML document the server renders around the app.
@@ -55,6 +55,14 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("/commodities") view=OverviewPage ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/signals") view=SignalsPage ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/trending") view=TrendingPage ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/compare") view=ComparePage ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/metals") view=|| view! { <GroupPage group="metals"/> } ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/energy") view=|| view! { <GroupPage group="energy"/> } ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/ai-materials") view=|| view! { <GroupPage group="ai-materials"/> } ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/space-tech") view=|| view! { <GroupPage group="space-tech"/> } ssr=ssr.clone()/>
+                    <Route path=path!("/commodities/:slug") view=InstrumentPage ssr=ssr.clone()/>
                     <Route
                         path=path!("/venture")
                         view=|| view! {

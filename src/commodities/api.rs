@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{Overview, SignalsTable, Trending};
+use super::model::{InstrumentPage, Overview, SignalsTable, Trending};
 use crate::error::AppError;
 use crate::universe::Universe;
 
@@ -65,4 +65,41 @@ pub async fn get_trending(limit: Option<String>) -> Result<Trending, AppError> {
 pub async fn get_config() -> Result<Universe, AppError> {
     let state = crate::state::use_app_state()?;
     Ok((*state.universe).clone())
+}
+
+/// `GET /api/pages/commodity?slug=SLUG[&range=1m|3m|1y|5y|10y|max]`: what the instrument
+/// page shows: the `commodities/{slug}` answer, its charts for the range as inline SVG, and
+/// the newest observations. Made for the page; `commodities/{slug}/history` is the data API.
+#[server(prefix = "/api", endpoint = "pages/commodity", input = GetUrl, output = Json)]
+pub async fn get_instrument_page(slug: String, range: Option<String>) -> Result<InstrumentPage, AppError> {
+    let range = match range.as_deref().filter(|r| !r.is_empty()) {
+        None => None,
+        Some(r) => Some(super::range::Range::parse(r).map_err(|m| AppError::bad_parameter("range", m))?),
+    };
+    let state = crate::state::use_app_state()?;
+    super::instrument::page(&state, &slug, range).await
+}
+
+/// `GET /api/commodities/compare?instruments=a,b[,...][&base=&from=&to=]`: 2 to 6
+/// instruments rebased to 100 on `base` (default: the window start; the first common date
+/// on or after it is used) over `from`..`to` (default: the 5 years up to the newest common
+/// observation), with the chart of the rebased lines and the correlation matrix of their
+/// returns. Dates look like 2024-01-31; a bad one is a 400 naming its parameter.
+#[server(prefix = "/api", endpoint = "commodities/compare", input = GetUrl, output = Json)]
+pub async fn get_compare(
+    instruments: Option<String>,
+    base: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<super::comparison::Comparison, AppError> {
+    let state = crate::state::use_app_state()?;
+    super::compare::compare(
+        &state,
+        instruments.as_deref(),
+        base.as_deref(),
+        from.as_deref(),
+        to.as_deref(),
+        chrono::Utc::now().date_naive(),
+    )
+    .await
 }

@@ -1,12 +1,18 @@
 //! Commodities: prices of the instruments in the universe, their changes and pages.
 pub mod api;
 pub mod changes;
+pub mod comparison;
 pub mod downsample;
 pub mod model;
 pub mod pages;
+pub mod range;
 pub mod signals;
 pub mod sparkline;
 
+#[cfg(feature = "ssr")]
+pub mod compare;
+#[cfg(feature = "ssr")]
+pub mod instrument;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]

@@ -508,3 +508,31 @@ pub struct Detail {
     pub stance_rule: String,
     pub notice: Option<String>,
 }
+
+/// A chart drawn on the server: inline SVG with its own `<title>` and `<desc>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartSvg {
+    pub title: String,
+    pub svg: String,
+}
+
+/// What the instrument page shows for one range: the detail answer, the charts drawn for
+/// the range, and the most recent observations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstrumentPage {
+    pub detail: Detail,
+    pub range: super::range::Range,
+    /// The span drawn (`null` without data).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// How the drawn points were chosen (`raw`, or a period close for long ranges).
+    pub method: String,
+    pub points: usize,
+    pub price_chart: Option<ChartSvg>,
+    pub rsi_chart: Option<ChartSvg>,
+    pub macd_chart: Option<ChartSvg>,
+    /// Why a chart is missing, when one is.
+    pub chart_notes: Vec<String>,
+    /// The newest observations, newest first.
+    pub recent: Vec<HistoryPoint>,
+}

@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod compare;
 mod database;
 mod history;
 mod ingest;

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::get_overview;
-use super::model::{Overview, OverviewEntry, SortKey};
-use super::sparkline::polyline_points;
+use crate::commodities::api::get_overview;
+use crate::commodities::model::{Overview, OverviewEntry, SortKey};
+use crate::commodities::sparkline::polyline_points;
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
 
@@ -127,7 +127,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                 };
                 view! {
                     <section class="group" data-group=g.slug.clone() hidden=move || !visible()>
-                        <h2>{g.name.clone()}</h2>
+                        <h2><a href=format!("/commodities/{}", g.slug) class="group-link">{g.name.clone()}</a></h2>
                         <div class="table-wrap">
                             <table class="data overview">
                                 <thead>
@@ -199,7 +199,7 @@ fn SortHeader(
 }
 
 #[component]
-fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
+pub(super) fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
     let demo = entry.is_demo();
     let freq = entry.frequency.as_str();
     let change_cell = |c: Option<f64>| {
@@ -227,7 +227,7 @@ fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
     view! {
         <tr data-slug=entry.slug.clone() class:stale=entry.stale>
             <th scope="row">
-                {entry.name.clone()}
+                <a href=format!("/commodities/{}", entry.slug) class="instrument">{entry.name.clone()}</a>
                 {entry.is_proxy.then(|| view! { <span class="tag" title="The price of a related product stands in for this material">"proxy"</span> })}
             </th>
             <td class="num last">

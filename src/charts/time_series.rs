@@ -1,0 +1,552 @@
+//! One renderer for every chart over time: lines, a shaded band, bars around zero and
+//! horizontal reference lines, on a date axis. Price charts, indicator panels and the
+//! compare view are all this chart with different parts.
+use chrono::{Datelike, NaiveDate};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::theme::{self, FONT};
+use super::ChartError;
+
+/// A line drawn through its points (oldest first).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub label: String,
+    pub points: Vec<(NaiveDate, f64)>,
+    pub color: RGBColor,
+    pub width: u32,
+}
+
+/// A shaded band between a lower and an upper value.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub label: String,
+    /// (date, lower, upper)
+    pub points: Vec<(NaiveDate, f64, f64)>,
+    pub color: RGBColor,
+}
+
+/// Bars from zero, coloured by sign (a MACD histogram).
+#[derive(Debug, Clone)]
+pub struct Bars {
+    pub label: String,
+    pub points: Vec<(NaiveDate, f64)>,
+}
+
+/// A horizontal line at a fixed value (RSI 30 and 70, zero).
+#[derive(Debug, Clone)]
+pub struct RefLine {
+    pub value: f64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimeChart {
+    /// Read by screen readers, and shown as the page's heading for the chart.
+    pub title: String,
+    /// What the chart shows and how it is computed, in a sentence or two.
+    pub desc: String,
+    pub width: u32,
+    pub height: u32,
+    pub lines: Vec<Line>,
+    pub band: Option<Band>,
+    pub bars: Option<Bars>,
+    pub ref_lines: Vec<RefLine>,
+    /// A fixed y range (RSI is 0 to 100); otherwise the data's range with a margin.
+    pub y_range: Option<(f64, f64)>,
+    /// Plot on a logarithmic axis (values must be positive; others are left out).
+    pub log_scale: bool,
+    /// Faint text across the plot, e.g. "DEMO" for generated data.
+    pub watermark: Option<String>,
+    /// Lines read against a second y axis on the right (another unit).
+    pub right_lines: Vec<Line>,
+    /// What each axis measures, written along it ("USD bn", "percent").
+    pub left_desc: Option<String>,
+    pub right_desc: Option<String>,
+}
+
+impl TimeChart {
+    pub fn new(title: impl Into<String>, desc: impl Into<String>, width: u32, height: u32) -> Self {
+        TimeChart {
+            title: title.into(),
+            desc: desc.into(),
+            width,
+            height,
+            lines: Vec::new(),
+            band: None,
+            bars: None,
+            ref_lines: Vec::new(),
+            y_range: None,
+            log_scale: false,
+            watermark: None,
+            right_lines: Vec::new(),
+            left_desc: None,
+            right_desc: None,
+        }
+    }
+
+    fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.lines
+            .iter()
+            .chain(self.right_lines.iter())
+            .flat_map(|l| l.points.iter().map(|p| p.0))
+            .chain(self.band.iter().flat_map(|b| b.points.iter().map(|p| p.0)))
+            .chain(self.bars.iter().flat_map(|b| b.points.iter().map(|p| p.0)))
+    }
+
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .chain(self.band.iter().flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2])))
+            .chain(self.bars.iter().flat_map(|b| b.points.iter().map(|p| p.1)))
+            .chain(self.ref_lines.iter().map(|r| r.value))
+            .filter(|v| v.is_finite())
+    }
+}
+
+fn day(d: NaiveDate) -> f64 {
+    d.num_days_from_ce() as f64
+}
+
+/// The y range with a 5% margin; a flat series gets a unit either side.
+pub fn padded_range(min: f64, max: f64) -> (f64, f64) {
+    if !(min.is_finite() && max.is_finite()) {
+        return (0.0, 1.0);
+    }
+    if max > min {
+        let pad = (max - min) * 0.05;
+        (min - pad, max + pad)
+    } else {
+        let pad = if min == 0.0 { 1.0 } else { min.abs() * 0.05 };
+        (min - pad, max + pad)
+    }
+}
+
+/// An axis label for a value: thousands separators, and only the decimals the step needs.
+pub fn axis_value(v: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 || step <= 0.0 { 0 } else { (-step.log10().floor()) as usize };
+    let text = format!("{:.*}", decimals.min(6), v);
+    let (sign, digits) = text.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", text.as_str()));
+    let (int, frac) = digits.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((digits, None));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// How far apart date ticks are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TickStep {
+    Weeks(u32),
+    Months(u32),
+    Years(i32),
+}
+
+impl TickStep {
+    /// A tick's label, as fine as the step: years, months, or days.
+    pub fn label(self, d: NaiveDate) -> String {
+        match self {
+            TickStep::Years(_) => d.format("%Y").to_string(),
+            TickStep::Months(_) => d.format("%b %Y").to_string(),
+            TickStep::Weeks(_) => d.format("%d %b").to_string(),
+        }
+    }
+}
+
+/// Calendar-aligned ticks between two dates: Mondays, first days of months (every 1, 2, 3
+/// or 6 months, aligned to January) or first days of years (every 1, 2, 5, 10 or 20
+/// years, aligned to multiples), the finest step that gives at most `max` ticks. Pure.
+pub fn date_ticks(from: NaiveDate, to: NaiveDate, max: usize) -> (TickStep, Vec<NaiveDate>) {
+    const STEPS: [TickStep; 12] = [
+        TickStep::Weeks(1),
+        TickStep::Weeks(2),
+        TickStep::Months(1),
+        TickStep::Months(2),
+        TickStep::Months(3),
+        TickStep::Months(6),
+        TickStep::Years(1),
+        TickStep::Years(2),
+        TickStep::Years(5),
+        TickStep::Years(10),
+        TickStep::Years(20),
+        TickStep::Years(50),
+    ];
+    let ticks = |step: TickStep| -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        match step {
+            TickStep::Weeks(k) => {
+                let back = from.weekday().num_days_from_monday() as u64;
+                let mut d = from - chrono::Days::new(back);
+                if d < from {
+                    d = d + chrono::Days::new(7);
+                }
+                while d <= to {
+                    out.push(d);
+                    d = d + chrono::Days::new(7 * k as u64);
+                }
+            }
+            TickStep::Months(k) => {
+                let (mut y, mut m) = (from.year(), from.month());
+                loop {
+                    if let Some(d) = NaiveDate::from_ymd_opt(y, m, 1) {
+                        if d > to {
+                            break;
+                        }
+                        if d >= from && (m - 1) % k == 0 {
+                            out.push(d);
+                        }
+                    }
+                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+                }
+            }
+            TickStep::Years(k) => {
+                for y in from.year()..=to.year() {
+                    if let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
+                        if d >= from && d <= to && y.rem_euclid(k) == 0 {
+                            out.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    };
+    for step in STEPS {
+        // Cheap bound first, so a 60-year span never walks week by week.
+        let rough = match step {
+            TickStep::Weeks(k) => (to - from).num_days() / (7 * k as i64),
+            TickStep::Months(k) => (to - from).num_days() / (30 * k as i64),
+            TickStep::Years(k) => (to - from).num_days() / (366 * k as i64),
+        };
+        if rough as usize > max + 1 {
+            continue;
+        }
+        let t = ticks(step);
+        if t.len() <= max {
+            return (step, t);
+        }
+    }
+    (TickStep::Years(100), ticks(TickStep::Years(100)))
+}
+
+/// Draws the chart as SVG, with its title and description inside for screen readers.
+/// `id` must be unique on the page.
+pub fn render_svg(chart: &TimeChart, id: &str) -> Result<String, ChartError> {
+    theme::ensure_fonts();
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (chart.width, chart.height)).into_drawing_area();
+        draw(chart, &root)?;
+        root.present().map_err(|e| ChartError::Draw(e.to_string()))?;
+    }
+    Ok(super::svg::accessible(&buf, id, &chart.title, &chart.desc))
+}
+
+fn err<E: std::fmt::Display>(e: E) -> ChartError {
+    ChartError::Draw(e.to_string())
+}
+
+/// Draws onto any plotters area, so SVG, PNG and PDF pages share one drawing.
+pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+    let (x0, x1) = {
+        let mut dates = chart.dates();
+        let first = dates.next().ok_or(ChartError::Empty("no points"))?;
+        dates.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)))
+    };
+    let max_ticks = (chart.width / 110).clamp(3, 10) as usize;
+    let (tick_step, ticks) = date_ticks(x0, x1, max_ticks);
+    let (x0, x1) = (day(x0), day(x1).max(day(x0) + 1.0));
+    let log = chart.log_scale;
+    // A log axis is a linear axis over ln(value) with labels turned back into values.
+    let tf = |v: f64| if log { v.ln() } else { v };
+    let (y0, y1) = match chart.y_range {
+        Some(r) => (tf(r.0), tf(r.1)),
+        None => {
+            let (lo, hi) = chart
+                .values()
+                .filter(|v| !log || *v > 0.0)
+                .map(tf)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            padded_range(lo, hi)
+        }
+    };
+    let keep = |v: f64| v.is_finite() && (!log || v > 0.0);
+
+    let dual = !chart.right_lines.is_empty();
+    let (r0, r1) = if dual {
+        let (lo, hi) = chart
+            .right_lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        padded_range(lo, hi)
+    } else {
+        (y0, y1)
+    };
+
+    root.fill(&WHITE).map_err(err)?;
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .margin_top(10)
+        .margin_right(if dual { 6 } else { 16 })
+        .margin_left(6)
+        .x_label_area_size(26)
+        .y_label_area_size(if chart.left_desc.is_some() { 84 } else { 64 });
+    if dual {
+        builder.right_y_label_area_size(if chart.right_desc.is_some() { 84 } else { 64 });
+    }
+    let mut cc = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?.set_secondary_coord(x0..x1, r0..r1);
+    let span = x1 - x0;
+    let y_step = (y1 - y0) / 5.0;
+    let r_step = (r1 - r0) / 5.0;
+    let y_fmt = |y: &f64| if log { axis_value(y.exp(), y.exp() * y_step) } else { axis_value(*y, y_step) };
+    let r_fmt = |y: &f64| axis_value(*y, r_step);
+    if dual {
+        let mut axes = cc.configure_secondary_axes();
+        axes.y_labels(6)
+            .y_label_formatter(&r_fmt)
+            .axis_style(theme::AXIS)
+            .label_style((FONT, 14).into_font().color(&theme::MUTED));
+        if let Some(d) = &chart.right_desc {
+            axes.y_desc(d.as_str());
+        }
+        axes.draw().map_err(err)?;
+    }
+    let mut mesh = cc.configure_mesh();
+    if let Some(d) = &chart.left_desc {
+        mesh.y_desc(d.as_str());
+    }
+    mesh
+        .light_line_style(theme::GRID.mix(0.5))
+        .bold_line_style(theme::GRID)
+        .axis_style(theme::AXIS)
+        // Date ticks are drawn below, on calendar boundaries plotters does not know about.
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(6)
+        .y_label_formatter(&y_fmt)
+        .label_style((FONT, 14).into_font().color(&theme::MUTED))
+        .draw()
+        .map_err(err)?;
+
+    cc.draw_series(ticks.iter().map(|t| PathElement::new(vec![(day(*t), y0), (day(*t), y1)], theme::GRID)))
+        .map_err(err)?;
+    let (bx, by) = root.get_base_pixel();
+    let tick_font = (FONT, 14).into_font().color(&theme::MUTED).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ));
+    for t in &ticks {
+        let (px, py) = cc.backend_coord(&(day(*t), y0));
+        root.draw(&Text::new(tick_step.label(*t), (px - bx, py - by + 6), tick_font.clone())).map_err(err)?;
+    }
+
+    if let Some(w) = &chart.watermark {
+        let size = (chart.height as f64 * 0.3).clamp(24.0, 96.0) as u32;
+        let style = (FONT, size).into_font().style(FontStyle::Bold).color(&theme::DOWN.mix(0.12));
+        let mid = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        cc.draw_series(std::iter::once(Text::new(
+            w.clone(),
+            mid,
+            style.pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            )),
+        )))
+        .map_err(err)?;
+    }
+
+    if let Some(band) = &chart.band {
+        let pts: Vec<_> = band.points.iter().filter(|p| keep(p.1) && keep(p.2)).collect();
+        if pts.len() >= 2 {
+            let outline: Vec<(f64, f64)> = pts
+                .iter()
+                .map(|p| (day(p.0), tf(p.2)))
+                .chain(pts.iter().rev().map(|p| (day(p.0), tf(p.1))))
+                .collect();
+            let color = band.color;
+            cc.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.14).filled())))
+                .map_err(err)?
+                .label(band.label.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.mix(0.25).filled()));
+        }
+    }
+
+    for r in &chart.ref_lines {
+        if keep(r.value) {
+            let y = tf(r.value);
+            cc.draw_series(LineSeries::new([(x0, y), (x1, y)], theme::AXIS.stroke_width(1))).map_err(err)?;
+        }
+    }
+
+    if let Some(bars) = &chart.bars {
+        // Bars as wide as the spacing of the points, so weekly and daily data both read.
+        let n = bars.points.len().max(1) as f64;
+        let half = (span / n / 2.0).max(0.4);
+        let base = if log { y0 } else { 0.0 };
+        cc.draw_series(bars.points.iter().filter(|p| keep(p.1)).map(|(d, v)| {
+            let color = if *v >= 0.0 { theme::UP } else { theme::DOWN };
+            Rectangle::new([(day(*d) - half, base), (day(*d) + half, tf(*v))], color.mix(0.6).filled())
+        }))
+        .map_err(err)?
+        .label(bars.label.clone())
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], theme::UP.mix(0.6).filled()));
+    }
+
+    for line in &chart.lines {
+        let color = line.color;
+        let width = line.width;
+        let pts = line.points.iter().filter(|p| keep(p.1)).map(|(d, v)| (day(*d), tf(*v)));
+        cc.draw_series(LineSeries::new(pts, color.stroke_width(width)))
+            .map_err(err)?
+            .label(line.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(width.max(2))));
+    }
+
+    for line in &chart.right_lines {
+        let color = line.color;
+        let width = line.width;
+        let pts = line.points.iter().filter(|p| p.1.is_finite()).map(|(d, v)| (day(*d), *v));
+        cc.draw_secondary_series(LineSeries::new(pts, color.stroke_width(width)))
+            .map_err(err)?
+            .label(format!("{} (right axis)", line.label))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(width.max(2))));
+    }
+
+    let labelled = chart.lines.len()
+        + chart.right_lines.len()
+        + chart.band.is_some() as usize
+        + chart.bars.is_some() as usize;
+    if labelled > 1 || (labelled == 1 && chart.band.is_some()) {
+        cc.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(theme::GRID)
+            .label_font((FONT, 14).into_font().color(&theme::TEXT))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The text content of every `<text>` element.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text").skip(1).filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string())).collect()
+    }
+
+    #[test]
+    fn axis_values_get_the_decimals_their_step_needs() {
+        assert_eq!(axis_value(2345.0, 100.0), "2,345");
+        assert_eq!(axis_value(-1234567.0, 1000.0), "-1,234,567");
+        assert_eq!(axis_value(3.25, 0.25), "3.2");
+        assert_eq!(axis_value(0.0123, 0.005), "0.012");
+    }
+
+    #[test]
+    fn date_ticks_fall_on_calendar_boundaries_and_coarsen_with_the_span() {
+        // One month: Mondays.
+        let (step, t) = date_ticks(d("2026-10-27"), d("2026-11-27"), 8);
+        assert_eq!(step, TickStep::Weeks(1));
+        assert_eq!(t.first(), Some(&d("2026-11-02")));
+        assert!(t.iter().all(|x| x.weekday() == chrono::Weekday::Mon) && t.len() == 4, "{t:?}");
+        assert_eq!(step.label(t[0]), "02 Nov");
+        // One year: the first of every second month, aligned to January.
+        let (step, t) = date_ticks(d("2025-11-27"), d("2026-11-27"), 8);
+        assert_eq!(step, TickStep::Months(2));
+        assert_eq!(t, ["2026-01-01", "2026-03-01", "2026-05-01", "2026-07-01", "2026-09-01", "2026-11-01"].map(d));
+        assert_eq!(step.label(t[0]), "Jan 2026");
+        // Five years: every January.
+        let (step, t) = date_ticks(d("2021-11-27"), d("2026-11-27"), 8);
+        assert_eq!((step, t.len()), (TickStep::Years(1), 5));
+        assert_eq!(step.label(t[0]), "2022");
+        // Sixty years: every ten.
+        let (step, t) = date_ticks(d("1968-01-02"), d("2026-11-27"), 8);
+        assert_eq!(step, TickStep::Years(10));
+        assert_eq!(t.first(), Some(&d("1970-01-01")));
+        assert_eq!(t.len(), 6);
+    }
+
+    #[test]
+    fn a_flat_series_gets_a_visible_range() {
+        assert_eq!(padded_range(5.0, 5.0), (4.75, 5.25));
+        assert_eq!(padded_range(0.0, 0.0), (-1.0, 1.0));
+        assert_eq!(padded_range(0.0, 100.0), (-5.0, 105.0));
+    }
+
+    #[test]
+    fn a_chart_renders_to_labelled_svg_with_every_part() {
+        let mut c = TimeChart::new("Gold, 1 year", "Daily LBMA PM price.", 640, 240);
+        let pts: Vec<_> = (0..30).map(|i| (d("2024-01-01") + chrono::Days::new(i), 100.0 + i as f64)).collect();
+        c.lines.push(Line { label: "Close".into(), points: pts.clone(), color: theme::PALETTE[0], width: 2 });
+        c.band = Some(Band {
+            label: "band".into(),
+            points: pts.iter().map(|(d, v)| (*d, v - 1.0, v + 1.0)).collect(),
+            color: theme::PALETTE[1],
+        });
+        c.bars = Some(Bars { label: "hist".into(), points: pts.iter().map(|(d, v)| (*d, v - 115.0)).collect() });
+        c.ref_lines.push(RefLine { value: 110.0, label: "ref".into() });
+        c.watermark = Some("DEMO".into());
+        let svg = render_svg(&c, "gold").unwrap();
+        assert!(svg.starts_with("<svg viewBox=\"0 0 640 240\""), "{}", &svg[..80]);
+        assert!(svg.contains("<title id=\"gold-title\">Gold, 1 year</title>"));
+        let t = texts(&svg);
+        assert!(t.contains(&"DEMO".to_string()), "the watermark is real text: {t:?}");
+        assert!(svg.contains("<polyline") && svg.contains("<polygon"), "line and band drawn");
+        assert!(t.contains(&"Close".to_string()) && t.contains(&"band".to_string()), "legend drawn: {t:?}");
+        assert!(t.contains(&"08 Jan".to_string()), "Monday ticks for a one-month span: {t:?}");
+    }
+
+    #[test]
+    fn a_log_chart_labels_values_not_logarithms() {
+        let mut c = TimeChart::new("t", "d", 400, 200);
+        c.log_scale = true;
+        let pts = vec![(d("2020-01-01"), 10.0), (d("2021-01-01"), 1000.0), (d("2022-01-01"), -5.0)];
+        c.lines.push(Line { label: "x".into(), points: pts, color: theme::PALETTE[0], width: 1 });
+        let svg = render_svg(&c, "log").unwrap();
+        let t = texts(&svg);
+        let values: Vec<f64> = t.iter().filter_map(|s| s.replace(',', "").parse().ok()).collect();
+        assert!(values.iter().any(|v| *v >= 500.0), "labels in value terms, not ln(value): {t:?}");
+        assert!(values.iter().all(|v| *v >= 5.0), "no label below the smallest positive value's range: {t:?}");
+    }
+
+    #[test]
+    fn a_second_axis_labels_its_own_range_and_says_which_line_it_serves() {
+        let mut c = TimeChart::new("Net liquidity vs S&P 500", "d", 800, 300);
+        let days = |f: fn(f64) -> f64| -> Vec<(NaiveDate, f64)> {
+            (0..60).map(|i| (d("2025-01-01") + chrono::Days::new(i * 7), f(i as f64))).collect()
+        };
+        c.lines.push(Line { label: "Net liquidity".into(), points: days(|i| 5800.0 + i), color: theme::PALETTE[0], width: 2 });
+        c.right_lines.push(Line { label: "S&P 500".into(), points: days(|i| 0.5 + i / 100.0), color: theme::PALETTE[1], width: 2 });
+        c.left_desc = Some("USD bn".into());
+        c.right_desc = Some("index".into());
+        let t = texts(&render_svg(&c, "dual").unwrap());
+        assert!(t.contains(&"S&amp;P 500 (right axis)".to_string()), "{t:?}");
+        assert!(t.contains(&"USD bn".to_string()) && t.contains(&"index".to_string()), "{t:?}");
+        // Left labels in the thousands, right labels below 2: two scales, not one.
+        let nums: Vec<f64> = t.iter().filter_map(|s| s.replace(',', "").parse().ok()).collect();
+        assert!(nums.iter().any(|v| *v >= 5800.0) && nums.iter().any(|v| *v > 0.0 && *v < 2.0), "{t:?}");
+    }
+
+    #[test]
+    fn nothing_to_draw_is_an_error_not_an_empty_frame() {
+        let c = TimeChart::new("t", "d", 400, 200);
+        assert!(matches!(render_svg(&c, "x"), Err(ChartError::Empty(_))));
+    }
+}
