@@ -188,12 +188,10 @@ pub async fn detail(state: &AppState, slug: &str) -> Result<Detail, AppError> {
     let inst = state.universe.instrument(slug).ok_or_else(|| {
         AppError::not_found(format!("unknown instrument '{slug}'; /api/commodities/config lists them"))
     })?;
-    let overview = super::service::overview(&state.db, &state.universe, Some(&inst.group), chrono::Utc::now()).await?;
-    let entry = overview.instruments.into_iter().find(|e| e.slug == slug).expect("the instrument is in its group");
-    let signals = super::signal_store::latest(&state.db, &state.universe, Some(&inst.group), None)
-        .await?
-        .into_iter()
-        .find(|s| s.slug == slug);
+    let scope = super::service::Scope::Instrument(slug);
+    let overview = super::service::overview_in(&state.db, &state.universe, scope, chrono::Utc::now()).await?;
+    let entry = overview.instruments.into_iter().next().expect("the slug is in the universe");
+    let signals = super::signal_store::latest_in(&state.db, &state.universe, scope, None).await?.into_iter().next();
     let sources = inst
         .sources
         .iter()

@@ -131,12 +131,41 @@ pub async fn overview(
     group: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Overview, DbErr> {
+    overview_in(db, universe, group.map_or(Scope::All, Scope::Group), now).await
+}
+
+/// Which instruments a query covers: all, one group, or one instrument (the detail answer
+/// asks for one, and should not pay for its whole group).
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Group(&'a str),
+    Instrument(&'a str),
+}
+
+impl Scope<'_> {
+    pub fn includes(&self, inst: &crate::universe::Instrument) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Group(g) => inst.group == *g,
+            Scope::Instrument(s) => inst.slug == *s,
+        }
+    }
+}
+
+/// The overview of the instruments in `scope`.
+pub async fn overview_in(
+    db: &impl ConnectionTrait,
+    universe: &Universe,
+    scope: Scope<'_>,
+    now: DateTime<Utc>,
+) -> Result<Overview, DbErr> {
     let ids = series_ids(db).await?;
     let latest = latest_dates(db).await?;
     let failures = latest_failures(db).await?;
     let today = now.date_naive();
     let mut instruments = Vec::new();
-    for inst in universe.instruments.iter().filter(|i| group.is_none_or(|g| i.group == g)) {
+    for inst in universe.instruments.iter().filter(|i| scope.includes(i)) {
         let mut entry = OverviewEntry::without_data(inst);
         let last_date = ids.get(&inst.slug).and_then(|id| latest.get(id).map(|d| (*id, *d)));
         if let Some((id, last_date)) = last_date {
@@ -168,7 +197,16 @@ pub async fn overview(
         generated_at: now,
         demo,
         notice: demo.then(|| DEMO_NOTICE.to_string()),
-        groups: universe.groups.iter().filter(|g| group.is_none_or(|s| g.slug == s)).cloned().collect(),
+        groups: universe
+            .groups
+            .iter()
+            .filter(|g| match scope {
+                Scope::All => true,
+                Scope::Group(s) => g.slug == s,
+                Scope::Instrument(_) => instruments.iter().any(|e| e.group == g.slug),
+            })
+            .cloned()
+            .collect(),
         instruments,
     })
 }

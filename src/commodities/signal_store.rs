@@ -218,11 +218,21 @@ pub async fn latest(
     group: Option<&str>,
     stance: Option<Stance>,
 ) -> Result<Vec<super::model::SignalSummary>, DbErr> {
+    latest_in(db, universe, group.map_or(super::service::Scope::All, super::service::Scope::Group), stance).await
+}
+
+/// The latest signals of the instruments in `scope`.
+pub async fn latest_in(
+    db: &impl ConnectionTrait,
+    universe: &crate::universe::Universe,
+    scope: super::service::Scope<'_>,
+    stance: Option<Stance>,
+) -> Result<Vec<super::model::SignalSummary>, DbErr> {
     use super::model::SignalSummary;
     use super::signals::{applies, Indicator};
     let ids = super::service::series_ids(db).await?;
     let mut out = Vec::new();
-    for inst in universe.instruments.iter().filter(|i| group.is_none_or(|g| i.group == g)) {
+    for inst in universe.instruments.iter().filter(|i| scope.includes(i)) {
         let Some(&id) = ids.get(&inst.slug) else { continue };
         let Some(last) = table::Entity::find()
             .filter(table::Column::SeriesId.eq(id))

@@ -87,9 +87,19 @@ crate::on_both_backends! {
         assert_eq!(stored[100].close, all[100].value);
     }
 
-    fn the_commodity_signals_job_covers_every_series_and_writes_nothing_when_nothing_changed(url) {
+    fn demo_start_up_computes_signals_so_the_job_finds_nothing_left_to_do(url) {
         let state = prepared_state(&url).await;
         quarry::server::refresh_demo(&state, true).await.unwrap();
+        let table = signal_store::latest(&state.db, &state.universe, None, None).await.unwrap();
+        assert_eq!(table.len(), 21, "every instrument has signals right after seeding");
+        let run = run_slot(&state, JobKind::CommoditySignals, "t1").await.unwrap().unwrap();
+        assert_eq!(run.outcome.rows_written, 0);
+    }
+
+    fn the_commodity_signals_job_covers_every_series_and_writes_nothing_when_nothing_changed(url) {
+        let state = prepared_state(&url).await;
+        // Seeding alone: `refresh_demo` would compute the signals itself (see the next test).
+        quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
         let first = run_slot(&state, JobKind::CommoditySignals, "t1").await.unwrap().unwrap();
         assert_eq!(first.status, "succeeded");
         let observations = quarry::commodities::service::latest_dates(&state.db).await.unwrap().len();
