@@ -14,11 +14,17 @@ target=${CARGO_TARGET_DIR:-target}
 
 scripts/setup.sh
 
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium for the browser tests"
+# Debian packages the tests need: chromium for the browser tests, poppler-utils
+# (pdftotext, pdfinfo) for the chart PDF test, which fails under CI=true without them.
+debs=""
+[ -x /usr/bin/chromium ] || debs="$debs chromium"
+command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || debs="$debs poppler-utils"
+if [ -n "$debs" ]; then
+  say "installing Debian packages for the tests:$debs"
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
   $sudo_ apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086 # $debs is a list of package names
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $debs >/dev/null
 fi
 if [ ! -d end2end/node_modules/playwright-core ]; then
   say "installing playwright-core (no browser download: it drives /usr/bin/chromium)"

@@ -33,6 +33,13 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         from: Option<chrono::NaiveDate>,
     },
+    /// Render today's macro chart pack (cover + ten pages) from the database, keep it under
+    /// the data directory like the daily job does, and copy it to --out.
+    ChartPack {
+        /// Also write the PDF here.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -45,6 +52,7 @@ impl Cli {
             Some(Command::Serve { demo }) => Command::Serve { demo: *demo },
             Some(Command::Migrate) => Command::Migrate,
             Some(Command::Backfill { series, from }) => Command::Backfill { series: series.clone(), from: *from },
+            Some(Command::ChartPack { out }) => Command::ChartPack { out: out.clone() },
             None => Command::Serve { demo: false },
         }
     }

@@ -117,3 +117,13 @@ impl FromServerFnError for AppError {
         serde_json::to_vec(self).unwrap_or_default().into()
     }
 }
+
+/// Axum handlers answer errors in the same JSON shape and status as server functions.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = axum::http::StatusCode::from_u16(self.kind.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
+    }
+}

@@ -5,14 +5,13 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+pub mod charts;
 pub mod commodities;
 pub mod error;
 pub mod format;
 pub mod jobs;
 pub mod universe;
 
-#[cfg(feature = "ssr")]
-pub mod charts;
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]

@@ -33,6 +33,7 @@ async fn main() -> ExitCode {
             println!("database migrated and universe synced");
         }),
         Command::Backfill { series, from } => quarry::jobs::backfill::run_cli(config, series, from).await,
+        Command::ChartPack { out } => quarry::charts::pack_service::run_cli(config, out).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

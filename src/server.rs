@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(crate::commodities::rest::routes())
+        .merge(crate::charts::rest::routes())
         .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -7,6 +7,7 @@ mod m20261128_000002_create_observations;
 mod m20261128_000003_create_job_runs;
 mod m20261128_000004_create_health;
 mod m20261128_000005_create_signals;
+mod m20261128_000006_create_chart_packs;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_job_runs::Migration),
             Box::new(m20261128_000004_create_health::Migration),
             Box::new(m20261128_000005_create_signals::Migration),
+            Box::new(m20261128_000006_create_chart_packs::Migration),
         ]
     }
 }

@@ -74,17 +74,7 @@ pub fn App() -> impl IntoView {
                         }
                         ssr=ssr.clone()
                     />
-                    <Route
-                        path=path!("/charts")
-                        view=|| view! {
-                            <EmptyPage
-                                title="Charts"
-                                what="Chart views of any commodity or macro series, and the daily macro chart pack as a PDF."
-                                how="No chart pack has been generated yet: the chart_pack job renders one every day once macro series are loaded."
-                            />
-                        }
-                        ssr=ssr.clone()
-                    />
+                    <Route path=path!("/charts") view=crate::charts::pages::ChartsPage ssr=ssr.clone()/>
                     <Route path=path!("/jobs") view=crate::jobs::pages::JobsPage ssr=ssr.clone()/>
                     <Route path=path!("/api") view=docs::ApiPage ssr=ssr.clone()/>
                 </Routes>

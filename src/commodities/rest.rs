@@ -3,7 +3,7 @@
 //! answering errors in the same JSON shape as every other endpoint.
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRef, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -40,8 +40,7 @@ pub struct HistoryQuery {
 }
 
 fn fail(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(e)).into_response()
+    e.into_response()
 }
 
 /// The `group` parameter: empty means all groups; an unknown one is a 400 listing the known.

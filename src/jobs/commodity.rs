@@ -18,6 +18,9 @@ pub enum JobKind {
     SpaceTech,
     /// Signals of every series whose observations changed since the last run.
     CommoditySignals,
+    /// Render today's macro chart pack and keep it (not a commodity job, but the same
+    /// runner: lease, record, progress).
+    ChartPack,
     /// Full history for series that lack it (or from a date), one series at a time, each
     /// in its own transaction: an interrupted backfill resumes where it stopped.
     Backfill {
@@ -33,6 +36,7 @@ impl JobKind {
             JobKind::AiMaterials => "ai_materials",
             JobKind::SpaceTech => "space_tech",
             JobKind::CommoditySignals => "commodity_signals",
+            JobKind::ChartPack => "chart_pack",
             JobKind::Backfill { .. } => "backfill",
         }
     }
@@ -44,6 +48,7 @@ impl JobKind {
             "ai_materials" => Some(JobKind::AiMaterials),
             "space_tech" => Some(JobKind::SpaceTech),
             "commodity_signals" => Some(JobKind::CommoditySignals),
+            "chart_pack" => Some(JobKind::ChartPack),
             "backfill" => Some(JobKind::Backfill { series: None, from: None }),
             _ => None,
         }
@@ -55,6 +60,7 @@ impl JobKind {
             JobKind::AiMaterials => inst.group == AI_MATERIALS,
             JobKind::SpaceTech => inst.group == SPACE_TECH,
             JobKind::CommoditySignals => true,
+            JobKind::ChartPack => false,
             JobKind::Backfill { series, .. } => series.as_ref().is_none_or(|s| *s == inst.slug),
         }
     }
@@ -66,6 +72,19 @@ pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome>
     let selected: Vec<&Instrument> = state.universe.instruments.iter().filter(|i| kind.selects(i)).collect();
     if *kind == JobKind::CommoditySignals {
         return signals(ctx, &ids, &selected).await;
+    }
+    if *kind == JobKind::ChartPack {
+        let now = Utc::now();
+        let (info, _) = crate::charts::pack_service::generate(
+            &state.db,
+            &state.universe,
+            &state.config.data_dir,
+            now.date_naive(),
+            now,
+        )
+        .await?;
+        tracing::info!(date = %info.date, pages = info.pages, bytes = info.bytes, ms = info.render_ms, "chart pack kept");
+        return Ok(JobOutcome { items: info.pages as usize, rows_written: 1, ..Default::default() });
     }
     if let JobKind::Backfill { series: Some(slug), .. } = kind {
         anyhow::ensure!(!selected.is_empty(), "unknown series '{slug}'");

@@ -31,7 +31,8 @@ pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 9] {
 }
 
 /// Jobs whose implementation this build contains.
-const REGISTERED: [&str; 5] = ["commodity_prices", "commodity_signals", "ai_materials", "space_tech", "backfill"];
+const REGISTERED: [&str; 6] =
+    ["commodity_prices", "commodity_signals", "ai_materials", "space_tech", "chart_pack", "backfill"];
 
 pub fn is_registered(name: &str) -> bool {
     REGISTERED.contains(&name)

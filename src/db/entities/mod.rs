@@ -1,3 +1,4 @@
+pub mod chart_packs;
 pub mod job_runs;
 pub mod observations;
 pub mod series;

@@ -1,0 +1,761 @@
+//! The macro chart pack: a cover and ten pages read the liquidity-first way (balance sheet,
+//! rates and the dollar before prices), one chart a page with a title, a one-line reading
+//! of what it shows now, its sources and as-of date, and the FRED notice where FRED data is
+//! used. Building the pages from data is pure; `render` draws them; `pdf.rs` binds them.
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::bars::{self, BarChart, BarSeries};
+use super::theme::{self, FONT};
+use super::time_series::{self, Line, RefLine, TimeChart};
+use super::transform::{change_over, monthly_mean, net_liquidity, per_quarter, quarter_label, ratio, year_on_year};
+use super::ChartError;
+use crate::format::{format_change, format_period, format_value};
+use crate::universe::Frequency;
+
+/// Page size: A4 landscape at 96 px per inch.
+pub const PAGE_W: u32 = 1123;
+pub const PAGE_H: u32 = 794;
+pub const FRED_NOTICE: &str = "Source: FRED, Federal Reserve Bank of St. Louis; not endorsed by the Federal Reserve Bank of St. Louis.";
+
+/// One series as the pack reads it: points oldest first and where they came from.
+#[derive(Debug, Clone)]
+pub struct SeriesData {
+    pub name: String,
+    pub unit: String,
+    pub frequency: Frequency,
+    /// Provider labels of the points (`FRED`, `LBMA`, or `DEMO`).
+    pub sources: Vec<String>,
+    pub points: Vec<(NaiveDate, f64)>,
+}
+
+impl SeriesData {
+    pub fn demo(&self) -> bool {
+        self.sources.iter().any(|s| s == "DEMO")
+    }
+    fn last(&self) -> Option<(NaiveDate, f64)> {
+        self.points.last().copied()
+    }
+}
+
+/// One daily indicator row for the oil page: (date, close, SMA 50, SMA 200, RSI 14).
+pub type SignalRow = (NaiveDate, f64, Option<f64>, Option<f64>, Option<f64>);
+pub type SignalRows = Vec<SignalRow>;
+
+/// One row of the AI-materials table.
+#[derive(Debug, Clone)]
+pub struct LatestRow {
+    pub name: String,
+    pub unit: String,
+    pub frequency: Frequency,
+    pub last: Option<f64>,
+    pub as_of: Option<NaiveDate>,
+    pub change_1y: Option<f64>,
+    pub source: Option<String>,
+}
+
+/// Dated events for the venture pages: (date, amount in USD) per Form D, and IPO filings.
+#[derive(Debug, Clone, Default)]
+pub struct VentureData {
+    pub form_d: Vec<(NaiveDate, f64)>,
+    pub ipo_filed: Vec<NaiveDate>,
+    pub ipo_priced: Vec<NaiveDate>,
+    pub demo: bool,
+}
+
+/// Everything the pack draws, read by the service (`pack_service.rs`) in one go.
+#[derive(Debug, Clone, Default)]
+pub struct PackData {
+    pub date: NaiveDate,
+    /// By slug: macro series (`walcl`, `dgs10`, ...) and commodities (`gold`, `copper`, ...).
+    pub series: HashMap<String, SeriesData>,
+    /// By slug: daily signals rows (`wti`, `brent`).
+    pub signals: HashMap<String, SignalRows>,
+    pub ai_materials: Vec<LatestRow>,
+    pub venture: Option<VentureData>,
+}
+
+/// What a page draws.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Time(Box<TimeChart>),
+    /// Two time charts stacked (prices over RSI).
+    Stacked(Box<TimeChart>, Box<TimeChart>),
+    Bars(Box<BarChart>),
+    Table(Vec<LatestRow>),
+    /// The data is missing: say what and how to get it, instead of an empty frame.
+    Missing(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub reading: String,
+    pub sources: String,
+    pub as_of: Option<NaiveDate>,
+    /// How the footer says it: a day, or a month or year for coarser data.
+    pub as_of_label: Option<String>,
+    pub fred: bool,
+    pub demo: bool,
+    pub body: Body,
+}
+
+const CHART_W: u32 = PAGE_W - 80;
+const CHART_H: u32 = PAGE_H - 250;
+
+fn since(points: &[(NaiveDate, f64)], from: NaiveDate) -> Vec<(NaiveDate, f64)> {
+    points.iter().filter(|(d, _)| *d >= from).copied().collect()
+}
+
+fn years_back(d: NaiveDate, years: u32) -> NaiveDate {
+    d.checked_sub_months(chrono::Months::new(12 * years)).unwrap_or(d)
+}
+
+fn pct_change_over(points: &[(NaiveDate, f64)], days: u64) -> Option<f64> {
+    let (_, last, diff) = change_over(points, days)?;
+    let base = last - diff;
+    (base > 0.0).then(|| diff / base * 100.0)
+}
+
+fn sources_line(parts: &[&SeriesData]) -> String {
+    let mut labels: Vec<String> = parts.iter().flat_map(|s| s.sources.iter().cloned()).collect();
+    labels.sort();
+    labels.dedup();
+    let names: Vec<String> = parts.iter().map(|s| s.name.clone()).collect();
+    format!("{} ({})", labels.join(", "), names.join("; "))
+}
+
+fn latest_date(parts: &[&SeriesData]) -> Option<NaiveDate> {
+    parts.iter().filter_map(|s| s.last().map(|l| l.0)).max()
+}
+
+fn line(label: &str, points: Vec<(NaiveDate, f64)>, i: usize) -> Line {
+    Line { label: label.into(), points, color: theme::PALETTE[i % theme::PALETTE.len()], width: 2 }
+}
+
+fn chart(title: &str, desc: String) -> TimeChart {
+    TimeChart::new(title, desc, CHART_W, CHART_H)
+}
+
+/// A page whose series are missing: which ones, and what fills them.
+fn missing(title: &str, slugs: &[&str], data: &PackData) -> Option<Page> {
+    let absent: Vec<&str> = slugs.iter().copied().filter(|s| data.series.get(*s).is_none_or(|d| d.points.is_empty())).collect();
+    (!absent.is_empty()).then(|| Page {
+        title: title.into(),
+        reading: "Not drawn: the data this page needs is not loaded.".into(),
+        sources: "—".into(),
+        as_of: None,
+        as_of_label: None,
+        fred: false,
+        demo: false,
+        body: Body::Missing(format!(
+            "Missing series: {}. The macro_series and commodity jobs (or `quarry backfill`) load them; with no network, `quarry serve --demo` generates labelled demo data.",
+            absent.join(", ")
+        )),
+    })
+}
+
+/// The ten pages, in order, from whatever data there is.
+pub fn pages(data: &PackData) -> Vec<Page> {
+    vec![
+        liquidity(data),
+        policy(data),
+        dollar(data),
+        gold_real(data),
+        copper_gold(data),
+        oil(data),
+        credit(data),
+        venture_liquidity(data),
+        ipo_window(data),
+        ai_materials(data),
+    ]
+}
+
+fn s<'a>(data: &'a PackData, slug: &str) -> &'a SeriesData {
+    &data.series[slug]
+}
+
+fn liquidity(data: &PackData) -> Page {
+    let title = "1. Fed balance sheet and net liquidity vs the S&P 500";
+    if let Some(p) = missing(title, &["walcl", "wtregen", "rrpontsyd", "sp500"], data) {
+        return p;
+    }
+    let (w, t, r, spx) = (s(data, "walcl"), s(data, "wtregen"), s(data, "rrpontsyd"), s(data, "sp500"));
+    let from = years_back(data.date, 5);
+    let net = since(&net_liquidity(&w.points, &t.points, &r.points), from);
+    let assets: Vec<_> = since(&w.points, from).into_iter().map(|(d, v)| (d, v / 1000.0)).collect();
+    let spx_pts = since(&spx.points, from);
+    let reading = match (change_over(&net, 91), pct_change_over(&spx_pts, 91)) {
+        (Some((d, v, diff)), spx_chg) => format!(
+            "Net liquidity USD {} bn on {d} ({}{} bn over 13 weeks); S&P 500 {} ({} over the same span).",
+            format_value(v),
+            if diff >= 0.0 { "+" } else { "" },
+            format_value(diff),
+            spx.last().map(|l| format_value(l.1)).unwrap_or_default(),
+            format_change(spx_chg),
+        ),
+        _ => "Not enough history for a 13-week reading.".into(),
+    };
+    let mut c = chart(title, "Fed total assets (WALCL) and net liquidity (WALCL − TGA − reverse repos), USD bn, weekly; S&P 500 daily on the right axis.".into());
+    c.lines.push(line("Fed total assets", assets, 4));
+    c.lines.push(line("Net liquidity", net, 0));
+    c.right_lines.push(line("S&P 500", spx_pts, 1));
+    c.left_desc = Some("USD bn".into());
+    c.right_desc = Some("S&P 500 index".into());
+    finish(title, reading, c, &[w, t, r, spx], true)
+}
+
+fn policy(data: &PackData) -> Page {
+    let title = "2. Fed funds vs CPI inflation";
+    if let Some(p) = missing(title, &["dff", "cpiaucsl"], data) {
+        return p;
+    }
+    let (dff, cpi) = (s(data, "dff"), s(data, "cpiaucsl"));
+    let from = years_back(data.date, 10);
+    let yoy = since(&year_on_year(&cpi.points), from);
+    let funds = since(&dff.points, from);
+    let reading = match (funds.last(), yoy.last()) {
+        (Some((_, f)), Some((m, c))) => format!(
+            "Fed funds {f:.2}% vs CPI {c:.1}% year on year ({}): a real policy rate of {:+.1} points.",
+            format_period(*m, Frequency::Monthly),
+            f - c
+        ),
+        _ => "Not enough history for a year-on-year reading.".into(),
+    };
+    let mut c = chart(title, "Effective federal funds rate (daily) and CPI, all urban consumers, change over 12 months (monthly), percent.".into());
+    c.lines.push(line("Fed funds rate", funds, 0));
+    c.lines.push(line("CPI, % y/y", yoy, 5));
+    c.ref_lines.push(RefLine { value: 0.0, label: "0".into() });
+    c.left_desc = Some("percent".into());
+    finish(title, reading, c, &[dff, cpi], true)
+}
+
+fn dollar(data: &PackData) -> Page {
+    let title = "3. Broad dollar vs the all-commodity index";
+    if let Some(p) = missing(title, &["dtwexbgs", "pallfnfindexm"], data) {
+        return p;
+    }
+    let (usd, com) = (s(data, "dtwexbgs"), s(data, "pallfnfindexm"));
+    let from = years_back(data.date, 10);
+    let (u, k) = (since(&usd.points, from), since(&com.points, from));
+    let reading = format!(
+        "Broad dollar index {} ({} over a year); all-commodity index {} ({} over a year, monthly, {}).",
+        u.last().map(|l| format_value(l.1)).unwrap_or_default(),
+        format_change(pct_change_over(&u, 365)),
+        k.last().map(|l| format_value(l.1)).unwrap_or_default(),
+        format_change(pct_change_over(&k, 365)),
+        k.last().map(|l| format_period(l.0, Frequency::Monthly)).unwrap_or_default(),
+    );
+    let mut c = chart(title, "Nominal broad U.S. dollar index (daily, Jan 2006 = 100) and the IMF all-commodity price index (monthly, 2016 = 100, right axis).".into());
+    c.lines.push(line("Broad dollar", u, 0));
+    c.right_lines.push(line("All-commodity index", k, 1));
+    c.left_desc = Some("dollar index".into());
+    c.right_desc = Some("commodity index".into());
+    finish(title, reading, c, &[usd, com], true)
+}
+
+fn gold_real(data: &PackData) -> Page {
+    let title = "4. Gold vs the 10-year real yield";
+    if let Some(p) = missing(title, &["gold", "dfii10"], data) {
+        return p;
+    }
+    let (gold, real) = (s(data, "gold"), s(data, "dfii10"));
+    let from = years_back(data.date, 10);
+    let (g, r) = (since(&gold.points, from), since(&real.points, from));
+    let reading = format!(
+        "Gold USD {}/oz ({} over a year); 10-year TIPS yield {:.2}% ({:+.0} bp over a year).",
+        g.last().map(|l| format_value(l.1)).unwrap_or_default(),
+        format_change(pct_change_over(&g, 365)),
+        r.last().map(|l| l.1).unwrap_or(f64::NAN),
+        change_over(&r, 365).map(|c| c.2 * 100.0).unwrap_or(f64::NAN),
+    );
+    let mut c = chart(title, "Gold price (daily, USD per troy ounce) and the 10-year Treasury inflation-indexed yield (daily, percent, right axis).".into());
+    c.lines.push(line("Gold", g, 1));
+    c.right_lines.push(line("10-year real yield", r, 0));
+    c.left_desc = Some("USD/oz".into());
+    c.right_desc = Some("percent".into());
+    finish(title, reading, c, &[gold, real], true)
+}
+
+fn copper_gold(data: &PackData) -> Page {
+    let title = "5. Copper/gold ratio vs the 10-year yield (Gundlach's indicator)";
+    if let Some(p) = missing(title, &["copper", "gold", "dgs10"], data) {
+        return p;
+    }
+    let (cu, au, y) = (s(data, "copper"), s(data, "gold"), s(data, "dgs10"));
+    let from = years_back(data.date, 10);
+    // Copper is a monthly average in USD per metric ton: gold's monthly mean is its match;
+    // copper in USD per pound (÷ 2204.62) over gold in USD per ounce, × 1000 for legibility.
+    let cu_lb: Vec<_> = cu.points.iter().map(|(d, v)| (*d, v / 2204.62 * 1000.0)).collect();
+    let r = since(&ratio(&cu_lb, &monthly_mean(&au.points)), from);
+    let yields = since(&y.points, from);
+    let reading = format!(
+        "Copper/gold {:.3} ({}, {} over a year); 10-year Treasury yield {:.2}%. The ratio and yields tend to move together (Jeffrey Gundlach).",
+        r.last().map(|l| l.1).unwrap_or(f64::NAN),
+        r.last().map(|l| format_period(l.0, Frequency::Monthly)).unwrap_or_default(),
+        format_change(pct_change_over(&r, 365)),
+        yields.last().map(|l| l.1).unwrap_or(f64::NAN),
+    );
+    let mut c = chart(title, "Copper (USD/lb, monthly average) divided by gold (USD/oz, monthly mean of daily prices) × 1000, against the 10-year Treasury yield (daily, percent, right axis).".into());
+    c.lines.push(line("Copper/gold × 1000", r, 5));
+    c.right_lines.push(line("10-year yield", yields, 0));
+    c.left_desc = Some("ratio × 1000".into());
+    c.right_desc = Some("percent".into());
+    finish(title, reading, c, &[cu, au, y], true)
+}
+
+fn oil(data: &PackData) -> Page {
+    let title = "6. WTI and Brent with 50- and 200-day averages and RSI";
+    if let Some(p) = missing(title, &["wti", "brent"], data) {
+        return p;
+    }
+    let (wti, brent) = (s(data, "wti"), s(data, "brent"));
+    let from = years_back(data.date, 2);
+    let rows = |slug: &str| -> SignalRows {
+        data.signals.get(slug).map(|r| r.iter().filter(|x| x.0 >= from).cloned().collect()).unwrap_or_default()
+    };
+    let (w, b) = (rows("wti"), rows("brent"));
+    let mut top = TimeChart::new(title, "WTI and Brent spot prices (daily, USD per barrel) with their 50- and 200-day simple moving averages.", CHART_W, CHART_H * 2 / 3);
+    let mut rsi = TimeChart::new("RSI 14", "Relative strength index, 14 days (Wilder), with 70 and 30 marked.", CHART_W, CHART_H / 3);
+    rsi.y_range = Some((0.0, 100.0));
+    rsi.ref_lines = vec![RefLine { value: 70.0, label: "70".into() }, RefLine { value: 30.0, label: "30".into() }];
+    for (i, (name, r)) in [("WTI", &w), ("Brent", &b)].into_iter().enumerate() {
+        let pick = |f: fn(&SignalRow) -> Option<f64>| -> Vec<(NaiveDate, f64)> {
+            r.iter().filter_map(|x| f(x).map(|v| (x.0, v))).collect()
+        };
+        let base = i * 3;
+        top.lines.push(line(name, pick(|x| Some(x.1)), base));
+        top.lines.push(Line { width: 1, ..line(&format!("{name} SMA 50"), pick(|x| x.2), base + 1) });
+        top.lines.push(Line { width: 1, ..line(&format!("{name} SMA 200"), pick(|x| x.3), base + 2) });
+        rsi.lines.push(Line { width: 1, ..line(&format!("{name} RSI"), pick(|x| x.4), base) });
+    }
+    if w.is_empty() && b.is_empty() {
+        // Prices without computed signals: draw the prices alone and say why.
+        top.lines = vec![line("WTI", since(&wti.points, from), 0), line("Brent", since(&brent.points, from), 3)];
+    }
+    let side = |r: &SignalRows| match r.last() {
+        Some((_, c, _, Some(s200), rsi)) => format!(
+            "{} ({} its 200-day average{})",
+            format_value(*c),
+            if c >= s200 { "above" } else { "below" },
+            rsi.map(|x| format!(", RSI {x:.0}")).unwrap_or_default()
+        ),
+        Some((_, c, ..)) => format_value(*c),
+        None => "n/a".into(),
+    };
+    let reading = format!("WTI USD {}; Brent USD {}.", side(&w), side(&b));
+    let demo = wti.demo() || brent.demo();
+    if demo {
+        top.watermark = Some("DEMO".into());
+        rsi.watermark = Some("DEMO".into());
+    }
+    let body = if rsi.lines.iter().all(|l| l.points.is_empty()) {
+        Body::Time(Box::new(top))
+    } else {
+        Body::Stacked(Box::new(top), Box::new(rsi))
+    };
+    Page {
+        title: title.into(),
+        reading,
+        sources: sources_line(&[wti, brent]),
+        as_of: latest_date(&[wti, brent]),
+        as_of_label: None,
+        fred: wti.sources.iter().chain(&brent.sources).any(|s| s == "FRED"),
+        demo,
+        body,
+    }
+}
+
+fn credit(data: &PackData) -> Page {
+    let title = "7. High-yield spread and the VIX";
+    if let Some(p) = missing(title, &["bamlh0a0hym2", "vixcls"], data) {
+        return p;
+    }
+    let (hy, vix) = (s(data, "bamlh0a0hym2"), s(data, "vixcls"));
+    let from = years_back(data.date, 5);
+    let (h, v) = (since(&hy.points, from), since(&vix.points, from));
+    let reading = format!(
+        "High-yield option-adjusted spread {:.2}% ({:+.0} bp over 3 months); VIX {:.1}.",
+        h.last().map(|l| l.1).unwrap_or(f64::NAN),
+        change_over(&h, 91).map(|c| c.2 * 100.0).unwrap_or(f64::NAN),
+        v.last().map(|l| l.1).unwrap_or(f64::NAN),
+    );
+    let mut c = chart(title, "ICE BofA US High Yield option-adjusted spread (daily, percent) and the CBOE volatility index (daily, right axis).".into());
+    c.lines.push(line("High-yield spread", h, 5));
+    c.right_lines.push(line("VIX", v, 0));
+    c.left_desc = Some("percent".into());
+    c.right_desc = Some("VIX".into());
+    finish(title, reading, c, &[hy, vix], true)
+}
+
+fn venture_missing(title: &str) -> Page {
+    Page {
+        title: title.into(),
+        reading: "Not drawn: no SEC filings are loaded yet.".into(),
+        sources: "SEC EDGAR".into(),
+        as_of: None,
+        as_of_label: None,
+        fred: false,
+        demo: false,
+        body: Body::Missing(
+            "Form D and S-1/F-1 filings come from SEC EDGAR through the vc_sync and ipo_monitor jobs; until they have run (or demo data is generated), this page has nothing to show.".into(),
+        ),
+    }
+}
+
+fn venture_liquidity(data: &PackData) -> Page {
+    let title = "8. Venture liquidity: Form D filings per quarter vs net liquidity";
+    let Some(v) = data.venture.as_ref().filter(|v| !v.form_d.is_empty()) else { return venture_missing(title) };
+    let from = years_back(data.date, 5);
+    let quarters = per_quarter(&since(&v.form_d, from));
+    let mut c = BarChart::new(title, "Form D filings per quarter (count) and the dollars they report (USD bn, right label).", CHART_W, CHART_H);
+    c.categories = quarters.iter().map(|q| quarter_label(q.0)).collect();
+    c.series.push(BarSeries { label: "Filings".into(), values: quarters.iter().map(|q| Some(q.2 as f64)).collect(), color: theme::PALETTE[0] });
+    c.value_desc = Some("filings".into());
+    let net = ["walcl", "wtregen", "rrpontsyd"].iter().all(|k| data.series.contains_key(*k)).then(|| {
+        net_liquidity(&s(data, "walcl").points, &s(data, "wtregen").points, &s(data, "rrpontsyd").points)
+    });
+    let last_q = quarters.last();
+    let reading = format!(
+        "{} Form D filings reporting USD {} bn in {}{}.",
+        last_q.map(|q| q.2).unwrap_or(0),
+        last_q.map(|q| format_value(q.1 / 1e9)).unwrap_or_default(),
+        last_q.map(|q| quarter_label(q.0)).unwrap_or_default(),
+        net.as_ref().and_then(|n| n.last().copied()).map(|(d, x)| format!("; net liquidity USD {} bn on {d}", format_value(x))).unwrap_or_default(),
+    );
+    if v.demo {
+        c.watermark = Some("DEMO".into());
+    }
+    Page {
+        title: title.into(),
+        reading,
+        sources: "SEC EDGAR (Form D); FRED (net liquidity)".into(),
+        as_of: v.form_d.last().map(|x| x.0),
+        as_of_label: None,
+        fred: net.is_some(),
+        demo: v.demo,
+        body: Body::Bars(Box::new(c)),
+    }
+}
+
+fn ipo_window(data: &PackData) -> Page {
+    let title = "9. IPO window: S-1/F-1 filings and pricings per quarter";
+    let Some(v) = data.venture.as_ref().filter(|v| !v.ipo_filed.is_empty()) else { return venture_missing(title) };
+    let from = years_back(data.date, 5);
+    let count = |dates: &[NaiveDate]| per_quarter(&dates.iter().filter(|d| **d >= from).map(|d| (*d, 1.0)).collect::<Vec<_>>());
+    let (filed, priced) = (count(&v.ipo_filed), count(&v.ipo_priced));
+    let mut qs: Vec<NaiveDate> = filed.iter().chain(&priced).map(|q| q.0).collect();
+    qs.sort();
+    qs.dedup();
+    let get = |list: &[(NaiveDate, f64, usize)], q: NaiveDate| list.iter().find(|x| x.0 == q).map(|x| x.2 as f64).or(Some(0.0));
+    let mut c = BarChart::new(title, "Registration statements (S-1, F-1) filed and offerings priced (424B4) per quarter.", CHART_W, CHART_H);
+    c.categories = qs.iter().map(|q| quarter_label(*q)).collect();
+    c.series.push(BarSeries { label: "Filed (S-1/F-1)".into(), values: qs.iter().map(|q| get(&filed, *q)).collect(), color: theme::PALETTE[0] });
+    c.series.push(BarSeries { label: "Priced (424B4)".into(), values: qs.iter().map(|q| get(&priced, *q)).collect(), color: theme::PALETTE[1] });
+    c.value_desc = Some("filings".into());
+    if v.demo {
+        c.watermark = Some("DEMO".into());
+    }
+    let reading = match qs.last() {
+        Some(q) => format!(
+            "{}: {} filed, {} priced.",
+            quarter_label(*q),
+            get(&filed, *q).unwrap_or(0.0),
+            get(&priced, *q).unwrap_or(0.0)
+        ),
+        None => "No filings in the last five years.".into(),
+    };
+    Page {
+        title: title.into(),
+        reading,
+        sources: "SEC EDGAR (S-1, F-1, 424B4)".into(),
+        as_of: v.ipo_filed.iter().chain(&v.ipo_priced).max().copied(),
+        as_of_label: None,
+        fred: false,
+        demo: v.demo,
+        body: Body::Bars(Box::new(c)),
+    }
+}
+
+fn ai_materials(data: &PackData) -> Page {
+    let title = "10. AI materials: latest prices and their changes";
+    let rows: Vec<LatestRow> = data.ai_materials.iter().filter(|r| r.last.is_some()).cloned().collect();
+    if rows.is_empty() {
+        return Page {
+            title: title.into(),
+            reading: "Not drawn: no AI-materials prices are loaded.".into(),
+            sources: "—".into(),
+            as_of: None,
+            as_of_label: None,
+            fred: false,
+            demo: false,
+            body: Body::Missing("The ai_materials job loads them (USGS annual prices, FRED and World Bank monthly).".into()),
+        };
+    }
+    let best = rows.iter().filter(|r| r.change_1y.is_some()).max_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
+    let worst = rows.iter().filter(|r| r.change_1y.is_some()).min_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
+    let reading = match (best, worst) {
+        (Some(b), Some(w)) => format!(
+            "Over a year: {} {}, {} {}. Annual USGS prices are yearly averages, not quotes.",
+            b.name,
+            format_change(b.change_1y),
+            w.name,
+            format_change(w.change_1y)
+        ),
+        _ => "No year-on-year changes yet.".into(),
+    };
+    let mut sources: Vec<String> = rows.iter().filter_map(|r| r.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    let demo = sources.iter().any(|s| s == "DEMO");
+    Page {
+        title: title.into(),
+        reading,
+        fred: sources.iter().any(|s| s == "FRED"),
+        sources: sources.join(", "),
+        as_of_label: rows
+            .iter()
+            .filter_map(|r| r.as_of.map(|d| (d, r.frequency)))
+            .max_by_key(|(d, _)| *d)
+            .map(|(d, f)| format!("{} ({}; the table gives each figure's own date)", format_period(d, f), f.as_str())),
+        as_of: rows.iter().filter_map(|r| r.as_of).max(),
+        demo,
+        body: Body::Table(rows),
+    }
+}
+
+fn finish(title: &str, reading: String, mut c: TimeChart, parts: &[&SeriesData], fred: bool) -> Page {
+    let demo = parts.iter().any(|p| p.demo());
+    if demo {
+        c.watermark = Some("DEMO".into());
+    }
+    Page {
+        title: title.into(),
+        reading,
+        sources: sources_line(parts),
+        as_of: latest_date(parts),
+        as_of_label: None,
+        fred: fred && parts.iter().any(|p| p.sources.iter().any(|s| s == "FRED")),
+        demo,
+        body: Body::Time(Box::new(c)),
+    }
+}
+
+fn err<E: std::fmt::Display>(e: E) -> ChartError {
+    ChartError::Draw(e.to_string())
+}
+
+fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    at: (i32, i32),
+    size: u32,
+    style: FontStyle,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let font = (FONT, size).into_font().style(style).color(&color).pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw(&Text::new(s.to_string(), at, font)).map_err(err)
+}
+
+/// Draws one page (title, reading, chart, footer) as SVG.
+pub fn render_page(page: &Page, number: usize, date: NaiveDate) -> Result<String, ChartError> {
+    theme::ensure_fonts();
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (PAGE_W, PAGE_H)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        text(&root, &page.title, (40, 30), 30, FontStyle::Bold, theme::TEXT)?;
+        text(&root, &page.reading, (40, 78), 18, FontStyle::Normal, theme::TEXT)?;
+        let body = root.margin(120, 110, 40, 40);
+        match &page.body {
+            Body::Time(c) => time_series::draw(c, &body)?,
+            Body::Stacked(a, b) => {
+                let (top, bottom) = body.split_vertically(CHART_H * 2 / 3);
+                time_series::draw(a, &top)?;
+                time_series::draw(b, &bottom)?;
+            }
+            Body::Bars(c) => bars::draw(c, &body)?,
+            Body::Table(rows) => draw_table(&body, rows)?,
+            Body::Missing(why) => {
+                text(&body, "No data for this page yet", (0, 40), 24, FontStyle::Bold, theme::DOWN)?;
+                for (i, l) in wrap(why, 100).iter().enumerate() {
+                    text(&body, l, (0, 90 + 28 * i as i32), 18, FontStyle::Normal, theme::TEXT)?;
+                }
+            }
+        }
+        let as_of = page
+            .as_of_label
+            .clone()
+            .or(page.as_of.map(|d| d.to_string()))
+            .map(|d| format!("data as of {d}"))
+            .unwrap_or_else(|| "no data".into());
+        let demo = if page.demo { "  ·  DEMO: generated data, not market data" } else { "" };
+        text(&root, &format!("Sources: {}  ·  {as_of}{demo}", page.sources), (40, PAGE_H as i32 - 92), 14, FontStyle::Normal, theme::MUTED)?;
+        if page.fred {
+            text(&root, FRED_NOTICE, (40, PAGE_H as i32 - 68), 14, FontStyle::Normal, theme::MUTED)?;
+        }
+        text(&root, &format!("Quarry macro chart pack · {date} · page {number} of 11"), (40, PAGE_H as i32 - 40), 13, FontStyle::Normal, theme::MUTED)?;
+        root.present().map_err(err)?;
+    }
+    // Raw SVG: the page carries its own title as text (a <title> would add a band in PDF).
+    Ok(buf)
+}
+
+fn draw_table<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[LatestRow]) -> Result<(), ChartError> {
+    let cols = [(0, "Material"), (260, "Last"), (420, "Unit"), (580, "As of"), (720, "Change 1Y"), (900, "Source")];
+    for (x, h) in cols {
+        text(area, h, (x, 0), 16, FontStyle::Bold, theme::MUTED)?;
+    }
+    let max = rows.iter().filter_map(|r| r.change_1y.map(f64::abs)).fold(1.0f64, f64::max);
+    for (i, r) in rows.iter().enumerate() {
+        let y = 36 + 40 * i as i32;
+        text(area, &r.name, (0, y), 17, FontStyle::Normal, theme::TEXT)?;
+        text(area, &r.last.map(format_value).unwrap_or_else(|| "—".into()), (260, y), 17, FontStyle::Normal, theme::TEXT)?;
+        text(area, &r.unit, (420, y), 15, FontStyle::Normal, theme::MUTED)?;
+        let as_of = r.as_of.map(|d| format!("{} {}", format_period(d, r.frequency), r.frequency.as_str())).unwrap_or_default();
+        text(area, &as_of, (580, y), 15, FontStyle::Normal, theme::TEXT)?;
+        let color = match r.change_1y {
+            Some(c) if c < 0.0 => theme::DOWN,
+            _ => theme::UP,
+        };
+        if let Some(c) = r.change_1y {
+            let w = (c.abs() / max * 60.0).round() as i32;
+            let x0 = 790;
+            let (a, b) = if c < 0.0 { (x0 - w, x0) } else { (x0, x0 + w) };
+            area.draw(&Rectangle::new([(a, y + 22), (b.max(a + 1), y + 27)], color.mix(0.6).filled())).map_err(err)?;
+        }
+        text(area, &format_change(r.change_1y), (720, y), 17, FontStyle::Normal, color)?;
+        text(area, r.source.as_deref().unwrap_or("—"), (900, y), 15, FontStyle::Normal, theme::TEXT)?;
+    }
+    Ok(())
+}
+
+/// Greedy word wrap at `width` characters.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in s.split_whitespace() {
+        let cur = lines.last_mut().expect("never empty");
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    lines
+}
+
+/// The cover: title, date, the contents, and whether any page shows generated data.
+pub fn render_cover(pages: &[Page], date: NaiveDate) -> Result<String, ChartError> {
+    theme::ensure_fonts();
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (PAGE_W, PAGE_H)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        text(&root, "Quarry macro chart pack", (60, 70), 44, FontStyle::Bold, theme::TEXT)?;
+        text(&root, &format!("{}", date.format("%A %-d %B %Y")), (60, 130), 22, FontStyle::Normal, theme::MUTED)?;
+        text(&root, "Liquidity first: the Fed's balance sheet, real rates and the dollar before prices.", (60, 170), 18, FontStyle::Normal, theme::TEXT)?;
+        text(&root, "Contents", (60, 230), 22, FontStyle::Bold, theme::TEXT)?;
+        for (i, p) in pages.iter().enumerate() {
+            let note = match (&p.body, p.demo) {
+                (Body::Missing(_), _) => "  (no data yet)",
+                (_, true) => "  (DEMO data)",
+                _ => "",
+            };
+            text(&root, &format!("{}{note}", p.title), (60, 270 + 34 * i as i32), 17, FontStyle::Normal, theme::TEXT)?;
+            text(&root, &format!("page {}", i + 2), (PAGE_W as i32 - 160, 270 + 34 * i as i32), 17, FontStyle::Normal, theme::MUTED)?;
+        }
+        if pages.iter().any(|p| p.demo) {
+            text(&root, "DEMO: pages marked so show generated data, not market data.", (60, PAGE_H as i32 - 90), 17, FontStyle::Bold, theme::DOWN)?;
+        }
+        text(&root, "Every page names its sources and the date of its newest data.", (60, PAGE_H as i32 - 60), 15, FontStyle::Normal, theme::MUTED)?;
+        root.present().map_err(err)?;
+    }
+    Ok(buf)
+}
+
+/// The whole pack as SVG pages: the cover, then the ten.
+pub fn render(data: &PackData) -> Result<Vec<String>, ChartError> {
+    let pages = pages(data);
+    let mut out = vec![render_cover(&pages, data.date)?];
+    for (i, p) in pages.iter().enumerate() {
+        out.push(render_page(p, i + 2, data.date)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn series(name: &str, source: &str, points: Vec<(NaiveDate, f64)>) -> SeriesData {
+        SeriesData { name: name.into(), unit: "u".into(), frequency: Frequency::Daily, sources: vec![source.into()], points }
+    }
+
+    fn weekly(from: &str, n: u64, f: impl Fn(f64) -> f64) -> Vec<(NaiveDate, f64)> {
+        (0..n).map(|i| (d(from) + chrono::Days::new(7 * i), f(i as f64))).collect()
+    }
+
+    #[test]
+    fn a_pack_without_data_says_so_on_every_page() {
+        let data = PackData { date: d("2026-11-27"), ..Default::default() };
+        let p = pages(&data);
+        assert_eq!(p.len(), 10);
+        assert!(p.iter().all(|p| matches!(p.body, Body::Missing(_))), "no empty frames");
+        assert!(matches!(&p[0].body, Body::Missing(m) if m.contains("walcl")));
+        let svgs = render(&data).unwrap();
+        assert_eq!(svgs.len(), 11);
+        assert!(svgs[1].contains("No data for this page yet"));
+    }
+
+    #[test]
+    fn the_liquidity_page_reads_net_liquidity_and_its_13_week_change() {
+        let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
+        // WALCL 7,000,000 falling 1,000 a week; TGA flat 800,000; RRP flat 100 bn.
+        data.series.insert("walcl".into(), series("Fed total assets", "FRED", weekly("2026-01-07", 47, |i| 7_000_000.0 - 1000.0 * i)));
+        data.series.insert("wtregen".into(), series("TGA", "FRED", weekly("2026-01-07", 47, |_| 800_000.0)));
+        data.series.insert("rrpontsyd".into(), series("RRP", "FRED", weekly("2026-01-06", 47, |_| 100.0)));
+        data.series.insert("sp500".into(), series("S&P 500", "FRED", weekly("2026-01-07", 47, |i| 5000.0 + 10.0 * i)));
+        let p = liquidity(&data);
+        // Last week (i = 46): 7,000,000 - 46,000 - 800,000 = 6,154,000 mn = 6,154 bn, less 100 = 6,054.
+        assert!(p.reading.starts_with("Net liquidity USD 6,054 bn on 2026-11-25 (-13.00 bn over 13 weeks)"), "{}", p.reading);
+        assert!(p.fred && !p.demo);
+        assert_eq!(p.as_of, Some(d("2026-11-25")));
+        let svg = render_page(&p, 2, data.date).unwrap();
+        assert!(svg.contains(FRED_NOTICE));
+        assert!(svg.contains("Net liquidity (") || svg.contains("Net liquidity"));
+    }
+
+    #[test]
+    fn demo_data_is_watermarked_and_named_in_the_footer() {
+        let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
+        data.series.insert("dff".into(), series("Fed funds", "DEMO", weekly("2014-01-01", 400, |_| 4.33)));
+        let cpi: Vec<_> = (0..140u32)
+            .map(|m| (d("2015-01-01").checked_add_months(chrono::Months::new(m)).unwrap(), 100.0 * 1.0025f64.powi(m as i32)))
+            .collect();
+        data.series.insert("cpiaucsl".into(), SeriesData { frequency: Frequency::Monthly, ..series("CPI", "DEMO", cpi) });
+        let p = policy(&data);
+        assert!(p.demo && !p.fred, "demo data carries no FRED notice");
+        // 1.0025^12 - 1 = 3.04%; 4.33 - 3.04 = +1.3.
+        assert!(p.reading.contains("CPI 3.0% year on year") && p.reading.contains("+1.3 points"), "{}", p.reading);
+        let svg = render_page(&p, 3, data.date).unwrap();
+        assert!(svg.contains("DEMO: generated data"));
+        assert!(svg.contains("\nDEMO\n"), "watermark in the chart");
+    }
+
+    #[test]
+    fn words_wrap_at_the_width() {
+        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        assert_eq!(wrap("", 7), vec![""]);
+    }
+}

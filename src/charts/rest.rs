@@ -1,0 +1,146 @@
+//! Chart downloads over plain HTTP: the kept chart packs as PDF.
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::view::ViewQuery;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AppState: FromRef<S>,
+{
+    Router::new()
+        .route("/api/charts/pack/{file}", get(pack_pdf))
+        .route("/api/charts/view.svg", get(view_svg))
+        .route("/api/charts/view.png", get(view_png))
+        .route("/api/charts/view.pdf", get(view_pdf))
+        .route("/api/charts/view.csv", get(view_csv))
+}
+
+type ViewQ = Result<Query<ViewQuery>, QueryRejection>;
+
+/// Validates and builds a view for a download; errors in the API's JSON shape.
+async fn view_data(state: &AppState, q: ViewQ) -> Result<(super::view::View, super::view::ViewData), AppError> {
+    let Query(q) = q.map_err(|e| AppError::bad_parameter("query", e.body_text()))?;
+    let known: Vec<String> = super::view::options(&state.db).await?.into_iter().map(|o| o.slug).collect();
+    let view = super::view::parse(&q, &known)?;
+    let data = super::view::build(&state.db, &view).await?;
+    Ok((view, data))
+}
+
+fn file_stem(view: &super::view::View) -> String {
+    format!("quarry-{}-{}", view.series.join("-"), view.range.as_str())
+}
+
+fn download(content_type: &str, name: String, body: Vec<u8>) -> Response {
+    (
+        [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\""))],
+        body,
+    )
+        .into_response()
+}
+
+fn drawn<T>(r: Result<T, super::ChartError>) -> Result<T, AppError> {
+    r.map_err(|e| match e {
+        super::ChartError::Empty(_) => AppError::not_found("no observations in this range: nothing to draw"),
+        e => AppError::internal("chart not drawn", e),
+    })
+}
+
+/// `GET /api/charts/view.svg?series=...`: the view as standalone SVG.
+async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
+    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_svg(&d.chart, "chart"))?))) {
+        Ok((v, svg)) => download("image/svg+xml", format!("{}.svg", file_stem(&v)), svg.into_bytes()),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /api/charts/view.png?series=...&scale=`: the view as a PNG at twice its size.
+async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
+    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_png(&d.chart, 2.0))?))) {
+        Ok((v, png)) => download("image/png", format!("{}.png", file_stem(&v)), png),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /api/charts/view.pdf?series=...`: the view as a one-page vector PDF.
+async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
+    let pdf = view_data(&state, q).await.and_then(|(v, d)| {
+        let svg = drawn(super::render_svg(&d.chart, "chart"))?;
+        Ok((v, drawn(super::svgs_to_pdf(&[svg]))?))
+    });
+    match pdf {
+        Ok((v, pdf)) => download("application/pdf", format!("{}.pdf", file_stem(&v)), pdf),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /api/charts/view.csv?series=...`: the view's data, one column per line drawn,
+/// every observation in the range (not the thinned points the chart draws).
+async fn view_csv(State(state): State<AppState>, q: ViewQ) -> Response {
+    let (view, data) = match view_data(&state, q).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["date".to_string()];
+    header.extend(data.columns.iter().cloned());
+    let mut result = w.write_record(&header);
+    for (d, vals) in &data.rows {
+        if result.is_err() {
+            break;
+        }
+        let mut rec = vec![d.to_string()];
+        rec.extend(vals.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()));
+        result = w.write_record(&rec);
+    }
+    match result.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
+        Ok(body) => download("text/csv; charset=utf-8", format!("{}.csv", file_stem(&view)), body),
+        Err(e) => AppError::internal("cannot write CSV", e).into_response(),
+    }
+}
+
+/// `GET /api/charts/pack/latest.pdf` or `/api/charts/pack/YYYY-MM-DD.pdf`.
+async fn pack_pdf(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(stem) = file.strip_suffix(".pdf") else {
+        return AppError::not_found(format!("no pack at '{file}': ask for latest.pdf or YYYY-MM-DD.pdf")).into_response();
+    };
+    let date = match stem {
+        "latest" => None,
+        d => match d.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                return AppError::bad_parameter("date", format!("'{d}' is not a date like 2026-11-28 (or 'latest')"))
+                    .into_response()
+            }
+        },
+    };
+    let found = match super::pack_service::file(&state.db, &state.config.data_dir, date).await {
+        Ok(f) => f,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let Some((day, path)) = found else {
+        let what = date.map(|d| format!("for {d}")).unwrap_or_else(|| "yet".into());
+        return AppError::not_found(format!(
+            "no chart pack {what}: the chart_pack job makes one a day, or run `quarry chart-pack`"
+        ))
+        .into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"quarry-chart-pack-{day}.pdf\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => AppError::internal("the chart pack file is missing", format!("{}: {e}", path.display())).into_response(),
+    }
+}
