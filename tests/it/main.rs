@@ -3,6 +3,7 @@
 #![cfg(feature = "ssr")]
 
 mod api;
+mod charts;
 mod cli;
 mod compare;
 mod database;
