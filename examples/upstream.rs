@@ -1,6 +1,9 @@
 //! A local stand-in for every upstream Quarry reads, answering in each provider's real
 //! format with generated prices: for working offline, for the browser tests and for the
-//! backfill benchmark. Not part of the product.
+//! backfill benchmark. It serves every instrument's primary feed and the 12 macro series
+//! (FRED `fredgraph.csv` at their true frequencies, WALCL and WTREGEN weekly on Wednesdays,
+//! with their demo models' values, so levels are plausible; at most back to 2010). Not part
+//! of the product.
 //!
 //!     cargo run --features ssr --example upstream -- [--port 9900] [--years 40]
 //!
@@ -80,11 +83,13 @@ async fn main() {
     let today = chrono::Utc::now().date_naive();
 
     let mut rows = 0;
+    let mut feeds = 0;
     let mut usgs_codes = Vec::new();
-    for (i, inst) in universe.instruments.iter().enumerate() {
+    for (i, inst) in universe.all_series().enumerate() {
         let src = &inst.sources[0];
         let p = upstream::series_over(inst, today, 50.0 + 10.0 * i as f64, years);
         rows += p.iter().filter(|(_, v)| v.is_some()).count();
+        feeds += 1;
         let (mock, body, content_type) = upstream::source_answer(src.provider, &src.code, &p);
         mock.respond_with(Switchable { provider: src.provider, body, content_type, broken: broken.clone() })
             .mount(&server)
@@ -114,7 +119,11 @@ async fn main() {
             .await;
     }
 
-    println!("upstream: {uri} serves 21 feeds, {rows} observations ({years} years of daily history)");
+    println!(
+        "upstream: {uri} serves {feeds} feeds ({} instruments, {} macro series), {rows} observations ({years} years of daily history)",
+        universe.instruments.len(),
+        universe.macros.len()
+    );
     for (k, v) in upstream::env_for(&uri) {
         println!("export {k}={v}");
     }

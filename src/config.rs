@@ -87,6 +87,7 @@ pub struct JobsConfig {
     pub commodity_signals: String,
     pub ai_materials: String,
     pub space_tech: String,
+    pub macro_series: String,
     pub vc_sync: String,
     pub funding_tracker: String,
     pub ipo_monitor: String,
@@ -270,6 +271,7 @@ mod tests {
             assert!(!c.demo);
             assert!(c.universe_file.is_none());
             assert_eq!(c.sources.lbma_base_url, "https://prices.lbma.org.uk");
+            assert_eq!(c.jobs.macro_series, "0 30 22 * * *");
             Ok(())
         });
     }
@@ -283,11 +285,13 @@ mod tests {
             jail.set_env("LEPTOS_SITE_ADDR", "0.0.0.0:8080");
             jail.set_env("DATABASE_URL", "postgres://db/quarry");
             jail.set_env("QUARRY_SOURCES__FRED_BASE_URL", "http://127.0.0.1:9999");
+            jail.set_env("QUARRY_JOBS__MACRO_SERIES", "");
             let c = Config::load_from(None, Path::new("Leptos.toml")).unwrap();
             assert!(c.demo);
             assert_eq!(c.site_addr.to_string(), "0.0.0.0:8080");
             assert_eq!(c.database_url, "postgres://db/quarry");
             assert_eq!(c.sources.fred_base_url, "http://127.0.0.1:9999");
+            assert_eq!(c.jobs.macro_series, "", "an empty schedule disables the job");
             assert!(c.data_dir.ends_with("from-file"));
             Ok(())
         });

@@ -1,5 +1,7 @@
 //! Demo data for machines with no network: a deterministic, plausible price history for
-//! every instrument, stored with source `demo` so that every page and API answer labels it.
+//! every instrument and macro series, stored with source `demo` so that every page and API
+//! answer labels it. Macro series follow their own models (`macro_::demo`): a rate stays a
+//! rate, the Fed's balance sheet keeps its size.
 //!
 //! Each value depends only on the instrument and the date (a walk from a fixed epoch with a
 //! seed taken from the slug), so seeding again tomorrow extends the same history instead
@@ -8,10 +10,10 @@ use chrono::{Datelike, Days, Months, NaiveDate, Utc, Weekday};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
 
 use crate::db::entities::observations;
-use crate::universe::{Frequency, Instrument, Universe, DEMO_SOURCE};
+use crate::universe::{Frequency, Instrument, Universe, DEMO_SOURCE, MACRO_GROUP};
 
 /// Where every demo walk starts; more than ten years before any plausible "today".
-const EPOCH: (i32, u32, u32) = (2010, 1, 4);
+pub(crate) const EPOCH: (i32, u32, u32) = (2010, 1, 4);
 const CHUNK: usize = 1000;
 
 /// A price level around the epoch and an annualised volatility, per known slug.
@@ -44,7 +46,7 @@ fn profile(slug: &str) -> (f64, f64) {
 
 /// splitmix64: tiny, and stable forever (a library RNG's stream may change between
 /// versions, which would silently change the demo history).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next_u64(&mut self) -> u64 {
@@ -55,32 +57,41 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
     /// Standard normal by Box-Muller.
-    fn normal(&mut self) -> f64 {
+    pub(crate) fn normal(&mut self) -> f64 {
         let (u1, u2) = (self.uniform(), self.uniform());
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
 }
 
-fn seed(slug: &str) -> u64 {
+pub(crate) fn seed(slug: &str) -> u64 {
     // FNV-1a: fixed, unlike std's hasher.
     slug.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// The demo history of one instrument up to `end` (inclusive): business days for daily
-/// series, the first of each month for monthly ones up to the last complete month, and
-/// January 1st of each year up to the last complete year for annual ones.
-pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveDate, f64)> {
-    let (level, vol) = profile(slug);
-    let mut rng = Rng(seed(slug));
+/// The demo history of one series of the universe: its own model for a known macro
+/// series, the commodity walk for everything else.
+pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> {
+    if inst.group == MACRO_GROUP {
+        if let Some(points) = crate::macro_::demo::generate(&inst.slug, inst.frequency, end) {
+            return points;
+        }
+    }
+    generate(&inst.slug, inst.frequency, end)
+}
+
+/// The dates of a demo history up to `end` (inclusive), with the step between two of them
+/// in years: business days for daily series, Wednesdays for weekly ones (the day the Fed's
+/// weekly levels are dated), the first of each month for monthly ones up to the last
+/// complete month, and January 1st of each year up to the last complete year for annual
+/// ones.
+pub(crate) fn demo_dates(frequency: Frequency, end: NaiveDate) -> (f64, Box<dyn Iterator<Item = NaiveDate>>) {
     let epoch = NaiveDate::from_ymd_opt(EPOCH.0, EPOCH.1, EPOCH.2).expect("valid epoch");
-    // Log price follows a mean-reverting walk around a slowly drifting level, so sixteen
-    // years stay in a plausible band instead of wandering off by orders of magnitude.
-    let (step_years, dates): (f64, Box<dyn Iterator<Item = NaiveDate>>) = match frequency {
+    match frequency {
         Frequency::Daily => (
             1.0 / 252.0,
             Box::new(
@@ -89,6 +100,17 @@ pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveD
                     .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)),
             ),
         ),
+        Frequency::Weekly => {
+            let ahead = (7 + Weekday::Wed.num_days_from_monday() - epoch.weekday().num_days_from_monday()) % 7;
+            let first = epoch + Days::new(u64::from(ahead));
+            (
+                1.0 / 52.0,
+                Box::new(
+                    std::iter::successors(Some(first), |d| d.checked_add_days(Days::new(7)))
+                        .take_while(move |d| *d <= end),
+                ),
+            )
+        }
         Frequency::Monthly => {
             let last =
                 NaiveDate::from_ymd_opt(end.year(), end.month(), 1).and_then(|d| d.checked_sub_months(Months::new(1)));
@@ -102,7 +124,17 @@ pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveD
             )
         }
         Frequency::Annual => (1.0, Box::new((EPOCH.0..end.year()).filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1)))),
-    };
+    }
+}
+
+/// The demo history of one instrument up to `end` (inclusive), at the dates of
+/// [`demo_dates`].
+pub fn generate(slug: &str, frequency: Frequency, end: NaiveDate) -> Vec<(NaiveDate, f64)> {
+    let (level, vol) = profile(slug);
+    let mut rng = Rng(seed(slug));
+    // Log price follows a mean-reverting walk around a slowly drifting level, so sixteen
+    // years stay in a plausible band instead of wandering off by orders of magnitude.
+    let (step_years, dates) = demo_dates(frequency, end);
     let theta = 0.35; // mean reversion per year
     let drift = 0.03; // the anchor level's growth per year
     let mut x = level.ln();
@@ -125,14 +157,15 @@ fn round_to_cents(v: f64) -> f64 {
     }
 }
 
-/// Fills every series that holds no real data with demo history up to today. Series with
-/// real observations are left alone, so demo and real rows never mix in one series; rows
-/// already present are kept (the insert skips existing dates). Returns rows written.
+/// Fills every series (instruments and macro series) that holds no real data with demo
+/// history up to today. Series with real observations are left alone, so demo and real
+/// rows never mix in one series; rows already present are kept (the insert skips existing
+/// dates). Returns rows written.
 pub async fn seed_demo(db: &DatabaseConnection, universe: &Universe) -> Result<u64, DbErr> {
     let ids = crate::commodities::service::series_ids(db).await?;
     let today = Utc::now().date_naive();
     let mut written = 0;
-    for inst in &universe.instruments {
+    for inst in universe.all_series() {
         let Some(&series_id) = ids.get(&inst.slug) else { continue };
         if crate::commodities::service::has_real_data(db, series_id).await? {
             continue;
@@ -149,7 +182,7 @@ async fn write_demo_series(
     end: NaiveDate,
 ) -> Result<u64, DbErr> {
     let now = Utc::now();
-    let points = generate(&inst.slug, inst.frequency, end);
+    let points = generate_for(inst, end);
     let txn = db.begin().await?;
     let mut written = 0;
     for chunk in points.chunks(CHUNK) {
@@ -205,6 +238,11 @@ mod tests {
         assert_eq!(monthly.last().unwrap().0, d("2026-10-01"), "last complete month");
         assert!(monthly.iter().all(|(d, _)| d.day() == 1));
         assert!(monthly.len() >= 120);
+        let weekly = generate("walcl", Frequency::Weekly, end);
+        assert!(weekly.iter().all(|(d, _)| d.weekday() == Weekday::Wed));
+        assert_eq!(weekly[0].0, d("2010-01-06"));
+        assert_eq!(weekly.last().unwrap().0, d("2026-11-25"));
+        assert!(weekly.windows(2).all(|w| (w[1].0 - w[0].0).num_days() == 7));
         let annual = generate("lithium", Frequency::Annual, end);
         assert_eq!(annual.last().unwrap().0, d("2025-01-01"), "last complete year");
         assert!(annual.len() >= 10);

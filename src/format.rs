@@ -36,12 +36,13 @@ pub fn format_change(pct: Option<f64>) -> String {
     }
 }
 
-/// A period as its frequency names it: a day for daily data, `2026-10` for a month,
-/// `2025` for a year, so a monthly or annual figure never reads like a daily quote.
+/// A period as its frequency names it: a day for daily data and for weekly data (the day
+/// the week's figure is dated, e.g. a Wednesday level), `2026-10` for a month, `2025` for
+/// a year, so a monthly or annual figure never reads like a daily quote.
 pub fn format_period(date: chrono::NaiveDate, frequency: crate::universe::Frequency) -> String {
     use crate::universe::Frequency;
     match frequency {
-        Frequency::Daily => date.format("%Y-%m-%d").to_string(),
+        Frequency::Daily | Frequency::Weekly => date.format("%Y-%m-%d").to_string(),
         Frequency::Monthly => date.format("%Y-%m").to_string(),
         Frequency::Annual => date.format("%Y").to_string(),
     }
@@ -68,6 +69,7 @@ mod tests {
         use crate::universe::Frequency;
         let d = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
         assert_eq!(format_period(d, Frequency::Daily), "2025-01-01");
+        assert_eq!(format_period(d, Frequency::Weekly), "2025-01-01");
         assert_eq!(format_period(d, Frequency::Monthly), "2025-01");
         assert_eq!(format_period(d, Frequency::Annual), "2025");
     }

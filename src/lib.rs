@@ -10,6 +10,7 @@ pub mod commodities;
 pub mod error;
 pub mod format;
 pub mod jobs;
+pub mod macro_;
 pub mod universe;
 
 #[cfg(feature = "ssr")]

@@ -54,7 +54,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
     crate::db::migrate(&db).await.context("database migration failed")?;
     let n = crate::commodities::service::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
-    tracing::info!(instruments = n, "universe synced");
+    tracing::info!(series = n, "universe synced");
     let sources =
         Sources::new(&config.sources, HttpPolicy::from_config(&config.sources)).context("cannot set up the sources")?;
     Ok(AppState {

@@ -1,5 +1,5 @@
-//! Price changes over fixed look-backs, honest about frequency: a monthly series has no
-//! one-day change and an annual one no one-month change. Pure; no I/O.
+//! Price changes over fixed look-backs, honest about frequency: a weekly or monthly series
+//! has no one-day change and an annual one no one-month change. Pure; no I/O.
 use chrono::{Months, NaiveDate};
 
 use crate::universe::Frequency;
@@ -22,15 +22,16 @@ pub fn percent_change(points: &[(NaiveDate, f64)], frequency: Frequency, lookbac
             // A "1-day" change across a gap of more than a long weekend plus holiday is not one.
             ((last_date - d).num_days() <= 5).then_some(v)?
         }
-        (Frequency::Monthly | Frequency::Annual, Lookback::Day) | (Frequency::Annual, Lookback::Month) => return None,
+        (Frequency::Weekly | Frequency::Monthly | Frequency::Annual, Lookback::Day)
+        | (Frequency::Annual, Lookback::Month) => return None,
         (_, lb) => {
             let months = if lb == Lookback::Month { 1 } else { 12 };
             let target = last_date.checked_sub_months(Months::new(months))?;
             let idx = points.partition_point(|(d, _)| *d <= target).checked_sub(1)?;
             let (d, v) = points[idx];
             let close_enough = match frequency {
-                // Nearest trading day at or before the target, within a week.
-                Frequency::Daily => (target - d).num_days() <= 7,
+                // Nearest trading day (or weekly print) at or before the target, within a week.
+                Frequency::Daily | Frequency::Weekly => (target - d).num_days() <= 7,
                 // Monthly and annual periods are dated at their start: the same period or nothing.
                 Frequency::Monthly | Frequency::Annual => d == target,
             };
@@ -93,6 +94,26 @@ mod tests {
         assert_eq!(percent_change(&pts, Frequency::Monthly, Lookback::Year), Some(23.75));
         let gap = vec![(d("2026-08-01"), 1.0), (d("2026-10-01"), 2.0)];
         assert_eq!(percent_change(&gap, Frequency::Monthly, Lookback::Month), None);
+    }
+
+    #[test]
+    fn weekly_series_have_no_daily_change_and_take_the_latest_week_at_or_before_the_target() {
+        // Wednesday levels: 2026-11-25 back a month is 2026-10-25 (a Sunday), so the
+        // Wednesday before it, 2026-10-22, is the reference; a year back, 2025-11-19.
+        let pts = vec![
+            (d("2025-11-19"), 6_600_000.0),
+            (d("2025-11-26"), 6_500_000.0),
+            (d("2026-10-22"), 6_800_000.0),
+            (d("2026-10-29"), 6_900_000.0),
+            (d("2026-11-25"), 7_260_000.0),
+        ];
+        assert_eq!(percent_change(&pts, Frequency::Weekly, Lookback::Day), None);
+        let m = percent_change(&pts, Frequency::Weekly, Lookback::Month).unwrap();
+        assert!((m - (7_260_000.0 / 6_800_000.0 - 1.0) * 100.0).abs() < 1e-9, "{m}");
+        assert_eq!(percent_change(&pts, Frequency::Weekly, Lookback::Year), Some(10.0));
+        // A missing month of prints is no monthly change.
+        let gap = vec![(d("2026-09-30"), 1.0), (d("2026-11-25"), 2.0)];
+        assert_eq!(percent_change(&gap, Frequency::Weekly, Lookback::Month), None);
     }
 
     #[test]

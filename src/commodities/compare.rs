@@ -230,6 +230,7 @@ fn draw(
     let (first, last) = (lines[0].first()?.0, lines[0].last()?.0);
     let at = match basis {
         crate::universe::Frequency::Daily => "daily closes",
+        crate::universe::Frequency::Weekly => "week-end closes",
         crate::universe::Frequency::Monthly => "month-end closes",
         crate::universe::Frequency::Annual => "year-end closes",
     };

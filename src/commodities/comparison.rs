@@ -123,6 +123,8 @@ pub fn basis(frequencies: &[Frequency]) -> Frequency {
         Frequency::Annual
     } else if frequencies.contains(&Frequency::Monthly) {
         Frequency::Monthly
+    } else if frequencies.contains(&Frequency::Weekly) {
+        Frequency::Weekly
     } else {
         Frequency::Daily
     }
@@ -132,6 +134,8 @@ pub fn basis(frequencies: &[Frequency]) -> Frequency {
 pub fn period_end(d: NaiveDate, basis: Frequency) -> NaiveDate {
     match basis {
         Frequency::Daily => d,
+        // The Sunday that ends the ISO week.
+        Frequency::Weekly => d + chrono::Days::new(6 - u64::from(d.weekday().num_days_from_monday())),
         Frequency::Monthly => {
             let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
             NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
@@ -144,6 +148,8 @@ pub fn period_end(d: NaiveDate, basis: Frequency) -> NaiveDate {
 pub fn period_start(d: NaiveDate, basis: Frequency) -> NaiveDate {
     match basis {
         Frequency::Daily => d,
+        // The Monday that starts the ISO week.
+        Frequency::Weekly => d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday())),
         Frequency::Monthly => d.with_day(1).unwrap_or(d),
         Frequency::Annual => NaiveDate::from_ymd_opt(d.year(), 1, 1).unwrap_or(d),
     }
@@ -154,6 +160,7 @@ pub fn period_start(d: NaiveDate, basis: Frequency) -> NaiveDate {
 pub fn at_basis(points: &[(NaiveDate, f64)], basis: Frequency) -> Vec<(NaiveDate, f64)> {
     let interval = match basis {
         Frequency::Daily => return points.to_vec(),
+        Frequency::Weekly => Interval::Week,
         Frequency::Monthly => Interval::Month,
         Frequency::Annual => Interval::Year,
     };
@@ -309,6 +316,7 @@ pub fn correlation_matrix(series: &[Vec<(NaiveDate, f64)>]) -> (Vec<Vec<Option<f
 pub fn method_text(basis: Frequency, base_used: Option<NaiveDate>, chart_interval: Interval) -> String {
     let mut m = match basis {
         Frequency::Daily => "Daily observations as stored, on the dates every instrument shares.".to_string(),
+        Frequency::Weekly => "Mixed frequencies: a weekly series is among the instruments, so every series is compared at week ends (the last observation of each ISO week, dated the week's Sunday).".to_string(),
         Frequency::Monthly => "Mixed frequencies: a monthly series is among the instruments, so every series is compared at month ends (the last observation of each calendar month, dated the month's last day).".to_string(),
         Frequency::Annual => "Mixed frequencies: an annual series is among the instruments, so every series is compared at year ends (the last observation of each calendar year, dated 31 December).".to_string(),
     };

@@ -42,8 +42,8 @@ impl Interval {
         matches!(
             (self, f),
             (Interval::Raw | Interval::Year, _)
-                | (Interval::Week, Frequency::Daily)
-                | (Interval::Month, Frequency::Daily | Frequency::Monthly)
+                | (Interval::Week, Frequency::Daily | Frequency::Weekly)
+                | (Interval::Month, Frequency::Daily | Frequency::Weekly | Frequency::Monthly)
         )
     }
 
@@ -137,6 +137,7 @@ mod tests {
     #[test]
     fn an_interval_finer_than_the_data_does_not_fit() {
         assert!(!Interval::Week.fits(Frequency::Monthly));
+        assert!(Interval::Week.fits(Frequency::Weekly) && Interval::Month.fits(Frequency::Weekly));
         assert!(!Interval::Month.fits(Frequency::Annual));
         assert!(Interval::Year.fits(Frequency::Monthly));
         assert_eq!(

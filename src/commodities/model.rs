@@ -227,6 +227,7 @@ mod tests {
             frequency: crate::universe::Frequency::Daily,
             is_proxy: false,
             sources: vec![],
+            note: None,
         };
         OverviewEntry { change_1y, ..OverviewEntry::without_data(&inst) }
     }
@@ -285,6 +286,13 @@ mod stale_tests {
     #[test]
     fn an_annual_figure_a_year_old_is_not_stale() {
         assert!(stale_reason(Frequency::Annual, Some(d("2025-01-01")), d("2026-11-28"), None).is_none());
+    }
+
+    #[test]
+    fn a_weekly_level_is_current_for_ten_days() {
+        assert!(stale_reason(Frequency::Weekly, Some(d("2026-11-18")), d("2026-11-28"), None).is_none());
+        let r = stale_reason(Frequency::Weekly, Some(d("2026-11-11")), d("2026-11-28"), None).unwrap();
+        assert!(r.contains("newest weekly observation is 17 days old (limit 10 days)"), "{r}");
     }
 
     #[test]

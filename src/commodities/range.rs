@@ -73,19 +73,21 @@ impl Range {
     }
 
     /// Whether the range shows enough points of a series at this frequency to draw a line:
-    /// at least a year of monthly data, five years of annual data.
+    /// any range of daily or weekly data, at least a year of monthly data, five years of
+    /// annual data.
     pub fn fits(self, f: Frequency) -> bool {
         match f {
-            Frequency::Daily => true,
+            Frequency::Daily | Frequency::Weekly => true,
             Frequency::Monthly => self.months().is_none_or(|m| m >= 12),
             Frequency::Annual => self.months().is_none_or(|m| m >= 60),
         }
     }
 
-    /// What a page shows first: a year of daily data, ten years of monthly, all of annual.
+    /// What a page shows first: a year of daily or weekly data, ten years of monthly, all
+    /// of annual.
     pub fn default_for(f: Frequency) -> Range {
         match f {
-            Frequency::Daily => Range::Y1,
+            Frequency::Daily | Frequency::Weekly => Range::Y1,
             Frequency::Monthly => Range::Y10,
             Frequency::Annual => Range::Max,
         }
@@ -125,7 +127,8 @@ mod tests {
         assert!(Range::Y1.fits(Frequency::Monthly));
         assert!(!Range::Y1.fits(Frequency::Annual));
         assert!(Range::Max.fits(Frequency::Annual));
-        for f in [Frequency::Daily, Frequency::Monthly, Frequency::Annual] {
+        assert!(Range::M1.fits(Frequency::Weekly));
+        for f in [Frequency::Daily, Frequency::Weekly, Frequency::Monthly, Frequency::Annual] {
             assert!(Range::default_for(f).fits(f));
         }
     }

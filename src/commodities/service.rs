@@ -15,13 +15,17 @@ use crate::universe::{source_label, Frequency, Universe, DEMO_SOURCE};
 
 const SPARKLINE_POINTS: usize = 60;
 
-/// Makes the `series` table match the universe: one row per instrument, keyed by slug.
-/// Instruments removed from the universe keep their rows and history.
+/// Makes the `series` table match the universe: one row per instrument (kind `commodity`)
+/// and per macro series (kind `macro`, group `macro`), keyed by slug; `position` is the
+/// order within its kind. Series removed from the universe keep their rows and history.
+/// Returns how many series the universe has.
 pub async fn sync_universe(db: &impl ConnectionTrait, universe: &Universe) -> Result<usize, DbErr> {
-    for (position, inst) in universe.instruments.iter().enumerate() {
+    let commodities = universe.instruments.iter().enumerate().map(|(i, inst)| ("commodity", i, inst));
+    let macros = universe.macros.iter().enumerate().map(|(i, inst)| ("macro", i, inst));
+    for (kind, position, inst) in commodities.chain(macros) {
         let primary = &inst.sources[0];
         let row = series::ActiveModel {
-            kind: Set("commodity".into()),
+            kind: Set(kind.into()),
             slug: Set(inst.slug.clone()),
             name: Set(inst.name.clone()),
             group_slug: Set(inst.group.clone()),
@@ -54,7 +58,7 @@ pub async fn sync_universe(db: &impl ConnectionTrait, universe: &Universe) -> Re
             .exec_without_returning(db)
             .await?;
     }
-    Ok(universe.instruments.len())
+    Ok(universe.instruments.len() + universe.macros.len())
 }
 
 /// Slug -> series id for every series in the database.

@@ -9,7 +9,10 @@
 //! week = 5, month = 21, quarter (3 months) = 63 and year = 252 observations. A monthly
 //! series only gets what makes sense on monthly points: rates of change over 1, 3 and 12
 //! observations, the 12-observation high/low with the distances to them and the z-score
-//! against the last 12 observations. An annual series only gets the 1-year rate of change
+//! against the last 12 observations. A weekly series gets the same on weekly points: rates
+//! of change over 1, 4, 13 and 52 observations (1 week, "1 month", "3 months", 1 year),
+//! the 52-observation high/low with the distances and the z-score against the last 52.
+//! An annual series only gets the 1-year rate of change
 //! (1 observation back). Everything else is `None` ("n/a"); [`applies`] tells which
 //! indicator exists for which frequency, and [`min_observations`] from which point on.
 //!
@@ -46,6 +49,11 @@ pub const DAILY_QUARTER: usize = 63;
 pub const DAILY_YEAR: usize = 252;
 /// Observations in a "year" of a monthly series (also its high/low and z-score window).
 pub const MONTHLY_YEAR: usize = 12;
+/// Observations in a "month", "3 months" and "year" of a weekly series (the year is also
+/// its high/low and z-score window).
+pub const WEEKLY_MONTH: usize = 4;
+pub const WEEKLY_QUARTER: usize = 13;
+pub const WEEKLY_YEAR: usize = 52;
 
 const RSI_PERIOD: usize = 14;
 const VOL_RETURNS: usize = 20;
@@ -64,6 +72,8 @@ Daily series: +1 if the close is above SMA200, -1 if below; \
 Monthly series: +1 if the 12-month z-score is above 0 (close above the mean of the last 12 observations), \
 -1 if below; +1 if the 3-month rate of change is above 0, -1 if below; \
 +1 if the 1-year rate of change is above 0, -1 if below. \
+Weekly series: the monthly rule on weekly points (the z-score against the last 52 observations, \
+the 3-month change over 13 weeks, the 1-year change over 52 weeks). \
 Annual series: always neutral (one yearly change is not a stance). \
 Bullish if the score is 2 or more, bearish if it is -2 or less, neutral otherwise.";
 
@@ -182,6 +192,14 @@ pub fn min_observations(ind: Indicator, f: Frequency) -> Option<usize> {
             // The first SMA200 only sets the side; a cross needs a later one.
             Cross => 201,
         }),
+        Frequency::Weekly => match ind {
+            Roc1w => Some(2),
+            Roc1m => Some(WEEKLY_MONTH + 1),
+            Roc3m => Some(WEEKLY_QUARTER + 1),
+            Roc1y => Some(WEEKLY_YEAR + 1),
+            High52w | Low52w | PctFromHigh | PctFromLow | Zscore1y => Some(WEEKLY_YEAR),
+            _ => None,
+        },
         Frequency::Monthly => match ind {
             Roc1m => Some(2),
             Roc3m => Some(4),
@@ -201,6 +219,10 @@ fn roc_lag(ind: Indicator, f: Frequency) -> Option<usize> {
         (Frequency::Daily, Roc1m) => Some(DAILY_MONTH),
         (Frequency::Daily, Roc3m) => Some(DAILY_QUARTER),
         (Frequency::Daily, Roc1y) => Some(DAILY_YEAR),
+        (Frequency::Weekly, Roc1w) => Some(1),
+        (Frequency::Weekly, Roc1m) => Some(WEEKLY_MONTH),
+        (Frequency::Weekly, Roc3m) => Some(WEEKLY_QUARTER),
+        (Frequency::Weekly, Roc1y) => Some(WEEKLY_YEAR),
         (Frequency::Monthly, Roc1m) => Some(1),
         (Frequency::Monthly, Roc3m) => Some(3),
         (Frequency::Monthly, Roc1y) => Some(MONTHLY_YEAR),
@@ -453,7 +475,7 @@ pub fn stance(row: &SignalRow, frequency: Frequency) -> Stance {
                 + side(row.macd, Some(0.0))
                 + rsi
         }
-        Frequency::Monthly => {
+        Frequency::Weekly | Frequency::Monthly => {
             side(row.zscore_1y, Some(0.0)) + side(row.roc_3m, Some(0.0)) + side(row.roc_1y, Some(0.0))
         }
         Frequency::Annual => 0,
@@ -484,6 +506,7 @@ fn step(date: NaiveDate, closes: &[f64], prev: &CarryState, f: Frequency) -> Sig
     let daily = f == Frequency::Daily;
     let year = match f {
         Frequency::Daily => Some(DAILY_YEAR),
+        Frequency::Weekly => Some(WEEKLY_YEAR),
         Frequency::Monthly => Some(MONTHLY_YEAR),
         Frequency::Annual => None,
     };
@@ -724,6 +747,11 @@ mod tests {
     fn monthly(values: &[f64]) -> Vec<(NaiveDate, f64)> {
         let start = d("2000-01-01");
         values.iter().enumerate().map(|(i, &v)| (start + chrono::Months::new(i as u32), v)).collect()
+    }
+
+    fn weekly(values: &[f64]) -> Vec<(NaiveDate, f64)> {
+        let start = d("2000-01-05"); // a Wednesday
+        values.iter().enumerate().map(|(i, &v)| (start + chrono::Days::new(7 * i as u64), v)).collect()
     }
 
     fn annual(values: &[f64]) -> Vec<(NaiveDate, f64)> {
@@ -970,6 +998,7 @@ mod tests {
         let values = wiggly(300);
         for (f, points) in [
             (Frequency::Daily, series(&values)),
+            (Frequency::Weekly, weekly(&values)),
             (Frequency::Monthly, monthly(&values)),
             (Frequency::Annual, annual(&values[..60])),
         ] {
@@ -1013,6 +1042,43 @@ mod tests {
         assert!(last.pct_from_high.is_some() && last.pct_from_low.is_some() && last.zscore_1y.is_some());
         // Twelve observations, not 252: the range and z-score exist from the 12th month.
         assert!(rows[10].high_52w.is_none() && rows[11].high_52w.is_some());
+    }
+
+    #[test]
+    fn a_weekly_series_gets_weekly_rates_of_change_and_a_fifty_two_week_range() {
+        let rows = compute(&weekly(&wiggly(120)), Frequency::Weekly);
+        for ind in [
+            Indicator::Sma20,
+            Indicator::Sma200,
+            Indicator::Macd,
+            Indicator::Rsi14,
+            Indicator::Vol20d,
+            Indicator::Cross,
+        ] {
+            assert!(!applies(ind, Frequency::Weekly), "{}", ind.as_str());
+            assert!(rows.iter().all(|r| r.value(ind).is_none() && r.cross.is_none()), "{}", ind.as_str());
+        }
+        let closes: Vec<f64> = rows.iter().map(|r| r.close).collect();
+        let n = closes.len();
+        let roc = |lag: usize| Some((closes[n - 1] - closes[n - 1 - lag]) / closes[n - 1 - lag] * 100.0);
+        let last = rows.last().unwrap();
+        assert_eq!((last.roc_1w, last.roc_1m, last.roc_3m, last.roc_1y), (roc(1), roc(4), roc(13), roc(52)));
+        let year = &closes[n - 52..];
+        assert_eq!(last.high_52w, Some(year.iter().copied().fold(f64::MIN, f64::max)));
+        assert_eq!(last.low_52w, Some(year.iter().copied().fold(f64::MAX, f64::min)));
+        // Fifty-two weekly observations make the 52-week range, not 252.
+        assert!(rows[50].high_52w.is_none() && rows[51].high_52w.is_some());
+        assert!(rows[51].roc_1y.is_none() && rows[52].roc_1y.is_some());
+        // The stance follows the monthly rule on weekly points.
+        let up: Vec<f64> = (0..80).map(|i| 100.0 + i as f64).collect();
+        assert_eq!(compute(&weekly(&up), Frequency::Weekly).last().unwrap().stance, Stance::Bullish);
+        assert_eq!(compute(&weekly(&[5.0; 80]), Frequency::Weekly).last().unwrap().stance, Stance::Neutral);
+        // Extending week by week gives the full computation's rows.
+        let w = weekly(&wiggly(120));
+        assert_identical(
+            &incremental(&w, &[1, 2, 52, 53, 60, 120], Frequency::Weekly),
+            &compute(&w, Frequency::Weekly),
+        );
     }
 
     #[test]
@@ -1168,9 +1234,10 @@ mod tests {
                 _ => 20.0 * (i as f64 * 0.21).sin() + if i > 300 { -15.0 } else { 3.0 },
             })
             .collect();
-        for f in [Frequency::Daily, Frequency::Monthly, Frequency::Annual] {
+        for f in [Frequency::Daily, Frequency::Weekly, Frequency::Monthly, Frequency::Annual] {
             let points = match f {
                 Frequency::Daily => series(&values),
+                Frequency::Weekly => weekly(&values),
                 Frequency::Monthly => monthly(&values),
                 Frequency::Annual => annual(&values[..200]),
             };

@@ -47,6 +47,7 @@ pub enum IngestError {
 fn overlap(frequency: Frequency) -> Months {
     match frequency {
         Frequency::Daily => Months::new(1),
+        Frequency::Weekly => Months::new(3),
         Frequency::Monthly => Months::new(12),
         Frequency::Annual => Months::new(120),
     }
@@ -155,6 +156,7 @@ mod tests {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         assert_eq!(fetch_from(Mode::Incremental, Some(d("2026-03-31")), Frequency::Daily), Some(d("2026-02-28")));
         assert_eq!(fetch_from(Mode::Incremental, Some(d("2026-03-01")), Frequency::Monthly), Some(d("2025-03-01")));
+        assert_eq!(fetch_from(Mode::Incremental, Some(d("2026-11-25")), Frequency::Weekly), Some(d("2026-08-25")));
         assert_eq!(fetch_from(Mode::Incremental, None, Frequency::Daily), None);
         assert_eq!(
             fetch_from(Mode::Backfill(Some(d("2000-01-01"))), Some(d("2026-03-01")), Frequency::Daily),

@@ -15,8 +15,8 @@ use crate::config::Config;
 pub async fn run_cli(config: Config, series: Option<String>, from: Option<NaiveDate>) -> anyhow::Result<()> {
     let state = crate::server::prepare(config).await?;
     if let Some(slug) = &series {
-        if state.universe.instrument(slug).is_none() {
-            let known: Vec<_> = state.universe.instruments.iter().map(|i| i.slug.as_str()).collect();
+        if state.universe.series(slug).is_none() {
+            let known: Vec<_> = state.universe.all_series().map(|i| i.slug.as_str()).collect();
             anyhow::bail!("unknown series '{slug}'; known: {}", known.join(", "));
         }
     }

@@ -1,10 +1,10 @@
-//! The commodity jobs: refresh a set of instruments, and the backfill. Plain async
-//! functions; the runner adds the lease, the record and the error capture.
+//! The ingest jobs: refresh a set of instruments (or the macro series), and the backfill.
+//! Plain async functions; the runner adds the lease, the record and the error capture.
 use chrono::{NaiveDate, Utc};
 
 use super::runner::{JobContext, JobOutcome, Progress};
 use crate::ingest::{self, Mode};
-use crate::universe::Instrument;
+use crate::universe::{Instrument, Universe};
 
 /// Groups that have jobs of their own; `commodity_prices` refreshes every other group.
 pub const AI_MATERIALS: &str = "ai-materials";
@@ -16,13 +16,17 @@ pub enum JobKind {
     CommodityPrices,
     AiMaterials,
     SpaceTech,
-    /// Signals of every series whose observations changed since the last run.
+    /// Signals of every instrument whose observations changed since the last run (never
+    /// of a macro series).
     CommoditySignals,
+    /// The macro series (`[[macro]]` in the universe), incrementally.
+    MacroSeries,
     /// Render today's macro chart pack and keep it (not a commodity job, but the same
     /// runner: lease, record, progress).
     ChartPack,
-    /// Full history for series that lack it (or from a date), one series at a time, each
-    /// in its own transaction: an interrupted backfill resumes where it stopped.
+    /// Full history for series that lack it (or from a date), instruments and macro
+    /// series alike, one series at a time, each in its own transaction: an interrupted
+    /// backfill resumes where it stopped.
     Backfill {
         series: Option<String>,
         from: Option<NaiveDate>,
@@ -36,6 +40,7 @@ impl JobKind {
             JobKind::AiMaterials => "ai_materials",
             JobKind::SpaceTech => "space_tech",
             JobKind::CommoditySignals => "commodity_signals",
+            JobKind::MacroSeries => "macro_series",
             JobKind::ChartPack => "chart_pack",
             JobKind::Backfill { .. } => "backfill",
         }
@@ -48,6 +53,7 @@ impl JobKind {
             "ai_materials" => Some(JobKind::AiMaterials),
             "space_tech" => Some(JobKind::SpaceTech),
             "commodity_signals" => Some(JobKind::CommoditySignals),
+            "macro_series" => Some(JobKind::MacroSeries),
             "chart_pack" => Some(JobKind::ChartPack),
             "backfill" => Some(JobKind::Backfill { series: None, from: None }),
             _ => None,
@@ -59,17 +65,29 @@ impl JobKind {
             JobKind::CommodityPrices => inst.group != AI_MATERIALS && inst.group != SPACE_TECH,
             JobKind::AiMaterials => inst.group == AI_MATERIALS,
             JobKind::SpaceTech => inst.group == SPACE_TECH,
-            JobKind::CommoditySignals => true,
+            JobKind::CommoditySignals | JobKind::MacroSeries => true,
             JobKind::ChartPack => false,
             JobKind::Backfill { series, .. } => series.as_ref().is_none_or(|s| *s == inst.slug),
         }
+    }
+
+    /// The series this job works on, in universe order: the macro series for
+    /// `macro_series`, instruments and macro series for the backfill, the selected
+    /// instruments (never a macro series) for every other job.
+    pub fn select<'u>(&self, universe: &'u Universe) -> Vec<&'u Instrument> {
+        let pool: Box<dyn Iterator<Item = &'u Instrument>> = match self {
+            JobKind::MacroSeries => Box::new(universe.macros.iter()),
+            JobKind::Backfill { .. } => Box::new(universe.all_series()),
+            _ => Box::new(universe.instruments.iter()),
+        };
+        pool.filter(|i| self.selects(i)).collect()
     }
 }
 
 pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome> {
     let state = &ctx.state;
     let ids = crate::commodities::service::series_ids(&state.db).await?;
-    let selected: Vec<&Instrument> = state.universe.instruments.iter().filter(|i| kind.selects(i)).collect();
+    let selected = kind.select(&state.universe);
     if *kind == JobKind::CommoditySignals {
         return signals(ctx, &ids, &selected).await;
     }
@@ -153,4 +171,38 @@ async fn signals(
         outcome.rows_written += refresh.rows() as u64;
     }
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::universe::{parse_universe, BUILTIN_UNIVERSE, MACRO_GROUP};
+
+    fn slugs(kind: &JobKind, u: &Universe) -> Vec<String> {
+        kind.select(u).into_iter().map(|i| i.slug.clone()).collect()
+    }
+
+    #[test]
+    fn macro_series_have_their_own_job_and_no_commodity_job_touches_them() {
+        let u = parse_universe("builtin", BUILTIN_UNIVERSE).unwrap();
+        let macros = JobKind::MacroSeries.select(&u);
+        assert_eq!(macros.len(), 12);
+        assert!(macros.iter().all(|i| i.group == MACRO_GROUP));
+        for kind in [JobKind::CommodityPrices, JobKind::AiMaterials, JobKind::SpaceTech, JobKind::CommoditySignals] {
+            assert!(kind.select(&u).iter().all(|i| i.group != MACRO_GROUP), "{}", kind.name());
+        }
+        assert_eq!(JobKind::CommoditySignals.select(&u).len(), 21);
+        assert_eq!(JobKind::by_name("macro_series"), Some(JobKind::MacroSeries));
+        assert_eq!(JobKind::MacroSeries.name(), "macro_series");
+    }
+
+    #[test]
+    fn the_backfill_covers_instruments_then_macro_series_or_the_one_asked_for() {
+        let u = parse_universe("builtin", BUILTIN_UNIVERSE).unwrap();
+        let all = slugs(&JobKind::Backfill { series: None, from: None }, &u);
+        assert_eq!(all.len(), 33);
+        assert_eq!((all[0].as_str(), all[21].as_str(), all[32].as_str()), ("gold", "walcl", "pallfnfindexm"));
+        assert_eq!(slugs(&JobKind::Backfill { series: Some("walcl".into()), from: None }, &u), ["walcl"]);
+        assert!(slugs(&JobKind::Backfill { series: Some("nope".into()), from: None }, &u).is_empty());
+    }
 }

@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 /// Every job Quarry knows: name, what it does, its configured schedule (empty: not
 /// scheduled; the backfill runs at start-up and on demand only).
-pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 9] {
+pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 10] {
     [
         (
             "commodity_prices",
@@ -22,6 +22,11 @@ pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 9] {
         ("commodity_signals", "Recompute signals for series whose prices changed", &c.commodity_signals),
         ("ai_materials", "Refresh the AI-materials instruments", &c.ai_materials),
         ("space_tech", "Refresh the space-tech instruments", &c.space_tech),
+        (
+            "macro_series",
+            "Macro series from FRED for the chart pack (liquidity, rates, CPI, dollar, S&P 500, VIX): latest observations",
+            &c.macro_series,
+        ),
         ("vc_sync", "EDGAR daily index: new Form D filings to companies, funds and rounds", &c.vc_sync),
         ("funding_tracker", "Funding aggregates by sector, stage and month; notable rounds", &c.funding_tracker),
         ("ipo_monitor", "S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW)", &c.ipo_monitor),
@@ -31,8 +36,8 @@ pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 9] {
 }
 
 /// Jobs whose implementation this build contains.
-const REGISTERED: [&str; 6] =
-    ["commodity_prices", "commodity_signals", "ai_materials", "space_tech", "chart_pack", "backfill"];
+const REGISTERED: [&str; 7] =
+    ["commodity_prices", "commodity_signals", "ai_materials", "space_tech", "macro_series", "chart_pack", "backfill"];
 
 pub fn is_registered(name: &str) -> bool {
     REGISTERED.contains(&name)
@@ -97,6 +102,18 @@ mod tests {
         assert_eq!(slot_for(cron, at("2026-11-28T12:05:00.2Z")).unwrap(), "2026-11-28T12:05:00Z");
         assert_eq!(slot_for(cron, at("2026-11-28T12:04:59.5Z")).unwrap(), "2026-11-28T12:05:00Z");
         assert_eq!(slot_for(cron, at("2026-11-28T12:05:07Z")).unwrap(), "2026-11-28T12:05:00Z");
+    }
+
+    #[test]
+    fn every_registered_job_is_in_the_catalogue_and_startable_by_name() {
+        let config = crate::config::Config::builtin().unwrap();
+        let names: Vec<&str> = catalogue(&config.jobs).iter().map(|(n, _, _)| *n).collect();
+        for name in REGISTERED {
+            assert!(names.contains(&name), "{name}");
+            assert_eq!(JobKind::by_name(name).map(|k| k.name()), Some(name));
+        }
+        let (_, _, cron) = catalogue(&config.jobs).into_iter().find(|(n, _, _)| *n == "macro_series").unwrap();
+        assert_eq!(next_run(cron, at("2026-11-28T07:00:00Z")), Some(at("2026-11-28T22:30:00Z")));
     }
 
     #[test]

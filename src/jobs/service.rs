@@ -53,8 +53,8 @@ pub async fn list_jobs(
     Ok(out)
 }
 
-/// Every feed of the universe with its health, the stale instruments with their reasons,
-/// and the backfill in progress.
+/// Every feed of the universe (instruments and macro series) with its health, the stale
+/// instruments and macro series with their reasons, and the backfill in progress.
 pub async fn health(
     db: &impl ConnectionTrait,
     universe: &Universe,
@@ -63,7 +63,7 @@ pub async fn health(
     now: DateTime<Utc>,
 ) -> Result<Health, DbErr> {
     let mut feeds: BTreeMap<(Provider, String), FeedHealth> = BTreeMap::new();
-    for inst in &universe.instruments {
+    for inst in universe.all_series() {
         for s in &inst.sources {
             let entry = feeds.entry((s.provider, s.code.clone())).or_insert_with(|| FeedHealth {
                 provider: s.provider.as_str().to_string(),
@@ -92,11 +92,9 @@ pub async fn health(
             f.last_rows = h.last_rows;
         }
     }
-    let stale = crate::commodities::service::stale_instruments(db, universe, now)
-        .await?
-        .into_iter()
-        .map(|(slug, name, reason)| StaleSeries { slug, name, reason })
-        .collect();
+    let mut stale = crate::commodities::service::stale_instruments(db, universe, now).await?;
+    stale.extend(crate::macro_::service::stale_series(db, universe, now).await?);
+    let stale = stale.into_iter().map(|(slug, name, reason)| StaleSeries { slug, name, reason }).collect();
     let backfill = job_runs::Entity::find()
         .filter(job_runs::Column::Job.eq("backfill"))
         .filter(job_runs::Column::Status.eq("running"))

@@ -1,6 +1,6 @@
-//! The commodity universe: which instruments Quarry tracks, in which groups, and where each
-//! one's prices come from. The types cross the wire (`commodities/config`); loading and
-//! validation are server-only.
+//! The universe: which commodity instruments Quarry tracks, in which groups, and where each
+//! one's prices come from; and, apart from them, the macro series the chart pack draws on.
+//! The types cross the wire (`commodities/config`); loading and validation are server-only.
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -12,6 +12,8 @@ pub use load::{load_universe, parse_universe, UniverseError, BUILTIN_UNIVERSE};
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
     Daily,
+    /// One observation a week (the Fed's H.4.1 balance-sheet levels, dated Wednesdays).
+    Weekly,
     Monthly,
     Annual,
 }
@@ -20,6 +22,7 @@ impl Frequency {
     pub fn as_str(self) -> &'static str {
         match self {
             Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
             Frequency::Monthly => "monthly",
             Frequency::Annual => "annual",
         }
@@ -28,17 +31,20 @@ impl Frequency {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "daily" => Some(Frequency::Daily),
+            "weekly" => Some(Frequency::Weekly),
             "monthly" => Some(Frequency::Monthly),
             "annual" => Some(Frequency::Annual),
             _ => None,
         }
     }
 
-    /// How old the newest observation may be before the series counts as stale. Monthly
-    /// and annual figures are published with a lag, so their allowance covers it.
+    /// How old the newest observation may be before the series counts as stale. Weekly,
+    /// monthly and annual figures are published with a lag, so their allowance covers it
+    /// (a Wednesday level appears on Thursday evening; a holiday can push it a day).
     pub fn stale_after_days(self) -> i64 {
         match self {
             Frequency::Daily => 4,
+            Frequency::Weekly => 10,
             Frequency::Monthly => 75,
             Frequency::Annual => 760,
         }
@@ -142,12 +148,24 @@ pub struct Instrument {
     pub frequency: Frequency,
     pub is_proxy: bool,
     pub sources: Vec<SourceRef>,
+    /// A line on what the series is (macro series say what the chart pack uses them for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// The group every macro series belongs to (`series.group_slug`). It is not one of the
+/// universe's `groups`: those are the commodity groups the pages list.
+pub const MACRO_GROUP: &str = "macro";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Universe {
     pub groups: Vec<Group>,
+    /// The commodity instruments: what the commodity pages, signals and jobs cover.
     pub instruments: Vec<Instrument>,
+    /// Macro series (`[[macro]]` in the file; group `macro`), kept apart from the
+    /// instruments so that no commodity page, table or job picks them up.
+    #[serde(default)]
+    pub macros: Vec<Instrument>,
 }
 
 impl Universe {
@@ -155,7 +173,23 @@ impl Universe {
         self.groups.iter().find(|g| g.slug == slug)
     }
 
+    /// A commodity instrument (never a macro series).
     pub fn instrument(&self, slug: &str) -> Option<&Instrument> {
         self.instruments.iter().find(|i| i.slug == slug)
+    }
+
+    /// A macro series.
+    pub fn macro_series(&self, slug: &str) -> Option<&Instrument> {
+        self.macros.iter().find(|i| i.slug == slug)
+    }
+
+    /// Any series the universe defines: an instrument or a macro series.
+    pub fn series(&self, slug: &str) -> Option<&Instrument> {
+        self.all_series().find(|i| i.slug == slug)
+    }
+
+    /// Every series: the instruments in order, then the macro series.
+    pub fn all_series(&self) -> impl Iterator<Item = &Instrument> {
+        self.instruments.iter().chain(&self.macros)
     }
 }

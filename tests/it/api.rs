@@ -180,12 +180,15 @@ mod jobs {
             let feeds = v["feeds"].as_array().unwrap();
             let universe = quarry::universe::parse_universe("builtin", quarry::universe::BUILTIN_UNIVERSE).unwrap();
             let unique: std::collections::BTreeSet<_> =
-                universe.instruments.iter().flat_map(|i| i.sources.iter().map(|s| (s.provider, s.code.clone()))).collect();
+                universe.all_series().flat_map(|i| i.sources.iter().map(|s| (s.provider, s.code.clone()))).collect();
             assert_eq!(feeds.len(), unique.len());
             let eia = feeds.iter().find(|f| f["provider"] == "eia").unwrap();
             assert!(eia["unavailable"].as_str().unwrap().contains("EIA_API_KEY"));
             let gold = feeds.iter().find(|f| f["code"] == "gold_pm").unwrap();
             assert_eq!(gold["instruments"], serde_json::json!(["gold"]));
+            // The macro series' FRED feeds are listed too.
+            let walcl = feeds.iter().find(|f| f["code"] == "WALCL").unwrap();
+            assert_eq!((walcl["provider"].as_str(), walcl["instruments"].clone()), (Some("fred"), serde_json::json!(["walcl"])));
             assert!(v["stale"].as_array().unwrap().is_empty());
             let (_, _, body) = get(&app, "/api/jobs").await;
             let jobs: Value = serde_json::from_str(&body).unwrap();

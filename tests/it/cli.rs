@@ -210,12 +210,33 @@ mod live {
             assert_eq!(e["stale"], false, "{slug}: {}", e["stale_reason"]);
         }
 
+        // The backfill goes on with the 12 macro series, also from their FRED feeds.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let macros = loop {
+            let list = json(&c, format!("{base}/api/macro/series")).await;
+            let filled = list["series"].as_array().unwrap().iter().filter(|e| e["source"] == "fred").count();
+            if filled == 12 {
+                break list;
+            }
+            assert!(Instant::now() < deadline, "only {filled} of 12 macro series filled: {list}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        for e in macros["series"].as_array().unwrap() {
+            let slug = e["slug"].as_str().unwrap();
+            let (d, v) = served[slug].iter().rev().find_map(|(d, v)| v.map(|v| (*d, v))).unwrap();
+            assert_eq!(
+                (e["as_of"].as_str(), e["last_value"].as_f64()),
+                (Some(d.to_string().as_str()), Some(v)),
+                "{slug}"
+            );
+        }
+
         // "Run now" wants the token; with it, a second run of every job writes nothing.
         let res = post_form(&c, format!("{base}/api/jobs/run"), "job=commodity_prices").await;
         assert_eq!(res.status(), 401);
         let res = post_form(&c, format!("{base}/api/jobs/run"), "job=commodity_prices&token=wrong").await;
         assert_eq!(res.status(), 401);
-        for job in ["commodity_prices", "ai_materials", "space_tech"] {
+        for job in ["commodity_prices", "ai_materials", "space_tech", "macro_series"] {
             let run = run_now(&c, &base, job).await;
             assert_eq!(run["status"], "succeeded", "{run}");
             assert_eq!(run["rows_written"], 0, "{job} wrote rows on a second run: {run}");
@@ -318,5 +339,35 @@ mod live {
         let out = cmd(&["backfill", "--series", "unobtainium"]).output().unwrap();
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("unknown series 'unobtainium'"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn backfill_loads_one_macro_series_by_its_slug() {
+        let server = MockServer::start().await;
+        let walcl = upstream::weekly(Utc::now().date_naive(), 300, 7_000_000.0);
+        upstream::mount_source(&server, Provider::Fred, "WALCL", &walcl).await;
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = |args: &[&str]| {
+            let mut c = quarry(dir.path());
+            c.envs(upstream::env_for(&server.uri())).args(args);
+            c
+        };
+        let out = cmd(&["backfill", "--series", "walcl"]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("backfill succeeded: 1 series, 300 rows written"), "{stdout}");
+        let asked: Vec<String> = server.received_requests().await.unwrap().iter().map(|r| r.url.to_string()).collect();
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        assert!(asked[0].contains("/graph/fredgraph.csv?id=WALCL"), "{asked:?}");
+        // Run again, it is already loaded.
+        let out = cmd(&["backfill", "--series", "walcl"]).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 series, 0 rows written"));
+        // An unknown slug lists the macro series among the known ones.
+        let out = cmd(&["backfill", "--series", "m2sl"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains("unknown series 'm2sl'") && stderr.contains("walcl"),
+            "{stderr}"
+        );
     }
 }

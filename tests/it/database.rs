@@ -28,13 +28,16 @@ crate::on_both_backends! {
         let state = prepared_state(&url).await;
         quarry::db::migrate(&state.db).await.expect("second migration run is a no-op");
         sync_universe(&state.db, &state.universe).await.unwrap();
-        assert_eq!(series::Entity::find().count(&state.db).await.unwrap(), 21);
+        // 21 instruments of kind commodity and 12 macro series of kind macro.
+        assert_eq!(series::Entity::find().count(&state.db).await.unwrap(), 33);
+        let of_kind = |k: &'static str| series::Entity::find().filter(series::Column::Kind.eq(k)).count(&state.db);
+        assert_eq!((of_kind("commodity").await.unwrap(), of_kind("macro").await.unwrap()), (21, 12));
 
         // A renamed instrument updates its row instead of adding one.
         let text = BUILTIN_UNIVERSE.replacen("name = \"Gold\"", "name = \"Gold (LBMA PM)\"", 1);
         let changed = parse_universe("changed", &text).unwrap();
         sync_universe(&state.db, &changed).await.unwrap();
-        assert_eq!(series::Entity::find().count(&state.db).await.unwrap(), 21);
+        assert_eq!(series::Entity::find().count(&state.db).await.unwrap(), 33);
         let gold = series::Entity::find().filter(series::Column::Slug.eq("gold")).one(&state.db).await.unwrap().unwrap();
         assert_eq!(gold.name, "Gold (LBMA PM)");
         assert_eq!(gold.provider, "lbma");

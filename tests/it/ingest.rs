@@ -42,9 +42,10 @@ fn present(p: &upstream::Pts) -> usize {
     p.iter().filter(|(_, v)| v.is_some()).count()
 }
 
+/// Runs every ingest job once: the three commodity jobs and the macro series.
 async fn run_all(state: &AppState, tag: &str) -> u64 {
     let mut rows = 0;
-    for kind in [JobKind::CommodityPrices, JobKind::AiMaterials, JobKind::SpaceTech] {
+    for kind in [JobKind::CommodityPrices, JobKind::AiMaterials, JobKind::SpaceTech, JobKind::MacroSeries] {
         let report = run_slot(state, kind, &format!("test:{tag}")).await.unwrap().expect("lease");
         rows += report.outcome.rows_written;
     }

@@ -9,6 +9,7 @@ mod compare;
 mod database;
 mod history;
 mod ingest;
+mod macro_series;
 mod signals;
 mod sources;
 mod support;

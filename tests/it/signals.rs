@@ -102,8 +102,10 @@ crate::on_both_backends! {
         quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
         let first = run_slot(&state, JobKind::CommoditySignals, "t1").await.unwrap().unwrap();
         assert_eq!(first.status, "succeeded");
+        // Demo data fills the 21 instruments and the 12 macro series; signals are for the
+        // instruments only.
         let observations = quarry::commodities::service::latest_dates(&state.db).await.unwrap().len();
-        assert_eq!(observations, 21);
+        assert_eq!(observations, 33);
         assert!(first.outcome.rows_written > 21 * 10, "{}", first.outcome.rows_written);
         let second = run_slot(&state, JobKind::CommoditySignals, "t2").await.unwrap().unwrap();
         assert_eq!(second.outcome.rows_written, 0);

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use quarry::config::Config;
-use quarry::universe::{Frequency, Instrument, Provider, Universe};
+use quarry::universe::{Frequency, Instrument, Provider, Universe, MACRO_GROUP};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -61,6 +61,19 @@ pub fn daily(end: NaiveDate, n: usize, base: f64) -> Pts {
     }
     out.reverse();
     out.into_iter().enumerate().map(|(i, d)| (d, Some(((base + i as f64 * 0.37) * 100.0).round() / 100.0))).collect()
+}
+
+/// Wednesdays, `n` of them, the last one at or before `end`, with values drifting from
+/// `base` (the Fed's weekly levels are dated Wednesdays).
+pub fn weekly(end: NaiveDate, n: usize, base: f64) -> Pts {
+    let back = (7 + end.weekday().num_days_from_monday() - Weekday::Wed.num_days_from_monday()) % 7;
+    let last = end - Duration::days(i64::from(back));
+    (0..n)
+        .map(|i| {
+            let d = last - Duration::weeks((n - 1 - i) as i64);
+            (d, Some(((base + i as f64 * 1.25) * 100.0).round() / 100.0))
+        })
+        .collect()
 }
 
 pub fn monthly(last: NaiveDate, n: u32, base: f64) -> Pts {
@@ -186,11 +199,28 @@ pub fn series_for(inst: &Instrument, today: NaiveDate, seed: f64) -> Pts {
 }
 
 /// The same over `years` of history (annual series always have the five USGS publishes).
+/// A macro series serves its demo model's values (its real order of magnitude: a balance
+/// sheet in USD millions, rates in percent) over the same span, at most back to 2010.
 pub fn series_over(inst: &Instrument, today: NaiveDate, seed: f64, years: u32) -> Pts {
+    if inst.group == MACRO_GROUP {
+        let end = today - Duration::days(1);
+        if let Some(all) = quarry::macro_::demo::generate(&inst.slug, inst.frequency, end) {
+            let months = if inst.frequency == Frequency::Monthly { 36.max(12 * years) } else { 12 * years };
+            let from = end.checked_sub_months(chrono::Months::new(months)).unwrap();
+            let mut p: Pts = all.into_iter().filter(|(d, _)| *d > from).map(|(d, v)| (d, Some(v))).collect();
+            p[3].1 = None; // a day (or week, or month) without a value: `.`, not zero
+            return p;
+        }
+    }
     match inst.frequency {
         Frequency::Daily => {
             let mut p = daily(today - Duration::days(1), 260 * years as usize, seed);
             p[10].1 = None; // a holiday: missing, not zero
+            p
+        }
+        Frequency::Weekly => {
+            let mut p = weekly(today - Duration::days(1), 52 * years as usize, seed);
+            p[3].1 = None; // a week without a print: `.`, not zero
             p
         }
         Frequency::Monthly => {
@@ -205,7 +235,8 @@ pub fn series_over(inst: &Instrument, today: NaiveDate, seed: f64, years: u32) -
     }
 }
 
-/// Mounts answers for the primary source of every instrument and returns what each serves.
+/// Mounts answers for the primary source of every series (the instruments and the macro
+/// series) and returns what each serves, by slug.
 pub async fn mount_universe(server: &MockServer, universe: &Universe, today: NaiveDate) -> HashMap<String, Pts> {
     mount_universe_except(server, universe, today, None).await
 }
@@ -220,7 +251,7 @@ pub async fn mount_universe_except(
     let uri = server.uri();
     let mut served = HashMap::new();
     let mut usgs_codes = Vec::new();
-    for (i, inst) in universe.instruments.iter().enumerate() {
+    for (i, inst) in universe.all_series().enumerate() {
         let src = &inst.sources[0];
         if Some(src.provider) == except {
             continue;

@@ -240,6 +240,7 @@ fn tint(r: Option<f64>) -> (&'static str, String) {
 fn Results(c: Comparison) -> impl IntoView {
     let basis_word = match c.basis {
         Frequency::Daily => "daily",
+        Frequency::Weekly => "week-end",
         Frequency::Monthly => "month-end",
         Frequency::Annual => "year-end",
     };
