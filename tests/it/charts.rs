@@ -95,7 +95,12 @@ crate::on_both_backends! {
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "image/svg+xml"));
         let svg = String::from_utf8(svg).unwrap();
         assert!(svg.contains("<title id=\"chart-title\">Gold, Silver, MAX</title>"), "{}", &svg[..300]);
-        assert!(svg.contains("Silver (daily) (right axis)"), "a second unit reads on its own axis");
+        // Both in USD per troy ounce: one axis, both lines in the legend.
+        assert!(svg.contains("Gold (daily)") && svg.contains("Silver (daily)"), "legend");
+        assert!(!svg.contains("right axis"), "one unit, one axis");
+        let (_, _, two_units) = get(&app, "/api/charts/view.svg?series=gold,dgs10&range=max").await;
+        let two_units = String::from_utf8(two_units).unwrap();
+        assert!(two_units.contains("(right axis)"), "a second unit reads on its own axis");
 
         let (s, ct, png) = get(&app, "/api/charts/view.png?series=gold").await;
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "image/png"));
