@@ -207,7 +207,7 @@ crate::on_both_backends! {
         assert!(gold_page.contains("Missing series: dfii10"), "{gold_page}");
         // Every page renders and none is blank: each has dark pixels (text, lines).
         let out = std::process::Command::new("pdftoppm")
-            .args(["-gray", "-r", "20", file.to_str().unwrap(), dir.path().join("p").to_str().unwrap()])
+            .args(["-gray", "-r", "30", file.to_str().unwrap(), dir.path().join("p").to_str().unwrap()])
             .status()
             .unwrap();
         assert!(out.success());
@@ -220,8 +220,8 @@ crate::on_both_backends! {
         assert_eq!(pages.len(), 11);
         for p in pages {
             let bytes = std::fs::read(&p).unwrap();
-            let dark = pgm_pixels(&bytes).iter().filter(|v| **v < 160).count();
-            assert!(dark > 50, "{} is blank ({dark} dark pixels)", p.display());
+            let dark = pgm_pixels(&bytes).iter().filter(|v| **v < 220).count();
+            assert!(dark > 300, "{} is blank ({dark} inked pixels)", p.display());
         }
     }
 }

@@ -273,6 +273,92 @@ mod live {
         assert!(stop(&mut child).success());
     }
 
+    /// The issue's acceptance: `quarry chart-pack --out pack.pdf` on data loaded from every
+    /// provider's real format writes 11 pages that poppler renders, each with its title and
+    /// sources as real text, none blank.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn chart_pack_from_real_format_data_is_eleven_pages_of_real_text_none_blank() {
+        let server = MockServer::start().await;
+        let universe = quarry::universe::parse_universe("built-in", BUILTIN_UNIVERSE).unwrap();
+        let today = Utc::now().date_naive();
+        upstream::mount_universe(&server, &universe, today).await;
+        let dir = tempfile::tempdir().unwrap();
+        let env = upstream::env_for(&server.uri());
+        let run = |args: &[&str]| {
+            let out = quarry(dir.path()).envs(env.clone()).args(args).output().unwrap();
+            let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(out.status.success(), "quarry {args:?}: {text}");
+            text
+        };
+        run(&["backfill"]);
+        let pdf = dir.path().join("pack.pdf");
+        let said = run(&["chart-pack", "--out", pdf.to_str().unwrap()]);
+        assert!(said.contains(": 11 pages,"), "{said}");
+        // Every FRED series and commodity is loaded; only the SEC pages lack data.
+        assert!(said.contains("pages without data: [9, 10]"), "{said}");
+
+        if std::process::Command::new("pdfinfo").arg("-v").output().is_err() {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "poppler-utils missing under CI");
+            eprintln!("SKIPPED: poppler-utils missing");
+            return;
+        }
+        let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout).to_string();
+        let pages_line = info.lines().find(|l| l.starts_with("Pages:")).unwrap_or_default();
+        assert_eq!(pages_line.split_whitespace().nth(1), Some("11"), "{info}");
+        let page_text = |n: usize| {
+            let out = std::process::Command::new("pdftotext")
+                .args(["-layout", "-f", &n.to_string(), "-l", &n.to_string(), pdf.to_str().unwrap(), "-"])
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let titles = [
+            "1. Fed balance sheet and net liquidity vs the S&P 500",
+            "2. Fed funds vs CPI inflation",
+            "3. Broad dollar vs the all-commodity index",
+            "4. Gold vs the 10-year real yield",
+            "5. Copper/gold ratio vs the 10-year yield (Gundlach's indicator)",
+            "6. WTI and Brent with 50- and 200-day averages and RSI",
+            "7. High-yield spread and the VIX",
+            "8. Venture liquidity",
+            "9. IPO window",
+            "10. AI materials: latest prices and their changes",
+        ];
+        assert!(page_text(1).contains("Contents"));
+        for (i, title) in titles.iter().enumerate() {
+            let text = page_text(i + 2);
+            assert!(text.contains(title), "page {}: {text}", i + 2);
+            assert!(text.contains("Sources:"), "page {}: {text}", i + 2);
+            if i < 7 {
+                assert!(text.contains("FRED"), "page {} names FRED: {text}", i + 2);
+                assert!(text.contains("not endorsed by the Federal Reserve Bank of St. Louis"), "page {}", i + 2);
+                assert!(!text.contains("No data for this page yet"), "page {}: {text}", i + 2);
+                assert!(!text.contains("DEMO"), "real-format data is not labelled demo: page {}", i + 2);
+            }
+        }
+        assert!(page_text(2).contains("Net liquidity USD"), "the reading is computed: {}", page_text(2));
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-gray", "-r", "30", pdf.to_str().unwrap(), dir.path().join("page").to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+            .collect();
+        pages.sort();
+        assert_eq!(pages.len(), 11);
+        for p in &pages {
+            let bytes = std::fs::read(p).unwrap();
+            // Past the three-line P5 header, count dark pixels: a blank page has none.
+            let body = &bytes[bytes.len() - bytes.len() * 9 / 10..];
+            let dark = body.iter().filter(|v| **v < 220).count();
+            assert!(dark > 300, "{} looks blank ({dark} inked pixels)", p.display());
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn backfill_reports_rows_per_second_resumes_after_an_interrupt_and_checks_its_arguments() {
         let server = MockServer::start().await;
