@@ -9,6 +9,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod bars;
 #[cfg(feature = "ssr")]
+pub mod heatmap;
+#[cfg(feature = "ssr")]
+pub mod multiples;
+#[cfg(feature = "ssr")]
 pub mod pack;
 #[cfg(feature = "ssr")]
 pub mod pack_service;

@@ -21,6 +21,33 @@ where
         .route("/api/charts/view.png", get(view_png))
         .route("/api/charts/view.pdf", get(view_pdf))
         .route("/api/charts/view.csv", get(view_csv))
+        .route("/api/charts/series/{file}", get(series_file))
+}
+
+/// `GET /api/charts/series/{slug}.{svg,png,pdf,csv}?range=&overlays=&log=`: one series' chart,
+/// the same as `view.{ext}?series={slug}`.
+async fn series_file(State(state): State<AppState>, Path(file): Path<String>, q: ViewQ) -> Response {
+    let Some((slug, ext)) = file.rsplit_once('.') else {
+        return AppError::not_found(format!("no chart at '{file}': ask for SLUG.svg, .png, .pdf or .csv")).into_response();
+    };
+    let q = match q {
+        Ok(Query(mut q)) => {
+            if q.series.is_some() || q.ratio.is_some() {
+                return AppError::bad_parameter("series", "the series is in the path; use /api/charts/view.* for several")
+                    .into_response();
+            }
+            q.series = Some(slug.to_string());
+            Ok(Query(q))
+        }
+        Err(e) => Err(e),
+    };
+    match ext {
+        "svg" => view_svg(State(state), q).await,
+        "png" => view_png(State(state), q).await,
+        "pdf" => view_pdf(State(state), q).await,
+        "csv" => view_csv(State(state), q).await,
+        other => AppError::not_found(format!("no '.{other}' charts: svg, png, pdf or csv")).into_response(),
+    }
 }
 
 type ViewQ = Result<Query<ViewQuery>, QueryRejection>;

@@ -102,7 +102,14 @@ crate::on_both_backends! {
         let two_units = String::from_utf8(two_units).unwrap();
         assert!(two_units.contains("(right axis)"), "a second unit reads on its own axis");
 
-        let (s, ct, png) = get(&app, "/api/charts/view.png?series=gold").await;
+        let (s, ct, one) = get(&app, "/api/charts/series/gold.svg?range=1y&overlays=sma50").await;
+        assert_eq!((s, ct.as_str()), (StatusCode::OK, "image/svg+xml"));
+        assert!(String::from_utf8(one).unwrap().contains("<title id=\"chart-title\">Gold, 1Y</title>"));
+        let (s, _, b) = get(&app, "/api/charts/series/gold.gif").await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&b));
+        let (s, _, b) = get(&app, "/api/charts/series/gold.png?range=century").await;
+        bad(s, &b, "range", "the per-series route validates like the view");
+        let (s, ct, png) = get(&app, "/api/charts/series/gold.png").await;
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "image/png"));
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         // IHDR: width and height, big-endian, at bytes 16..24: twice 960 x 420.
