@@ -277,44 +277,4 @@ mod tests {
             assert!(page.contains(t), "{t:?} on its own page: {page}");
         }
     }
-
-    /// Timings and sizes, for the record:
-    /// `cargo test --release --features ssr --lib -- --ignored pdf --nocapture`
-    /// With `CHART_OUT=dir`, also writes the files there to look at.
-    #[test]
-    #[ignore]
-    fn pdf_timing_of_ten_typical_pages() {
-        let svgs: Vec<String> = (0..10)
-            .map(|i| render_svg(&chart(&format!("Chart {i}"), 800, 880, 320), &format!("c{i}")).unwrap())
-            .collect();
-        let t = std::time::Instant::now();
-        let one = svgs_to_pdf(&svgs[..1]).unwrap();
-        let first = t.elapsed();
-        let t = std::time::Instant::now();
-        let pdf = svgs_to_pdf(&svgs).unwrap();
-        let ten = t.elapsed();
-        assert_eq!(page_objects(&pdf), 10);
-        let t = std::time::Instant::now();
-        let png = crate::charts::png::render_png(&chart("Chart", 800, 880, 320), 1.0).unwrap();
-        let png_time = t.elapsed();
-        let t = std::time::Instant::now();
-        let png2 = crate::charts::png::render_png(&chart("Chart", 800, 880, 320), 2.0).unwrap();
-        let png2_time = t.elapsed();
-        if let Some(dir) = std::env::var_os("CHART_OUT") {
-            let dir = std::path::Path::new(&dir);
-            std::fs::write(dir.join("chart.svg"), &svgs[0]).unwrap();
-            std::fs::write(dir.join("chart.png"), &png).unwrap();
-            std::fs::write(dir.join("chart@2x.png"), &png2).unwrap();
-            std::fs::write(dir.join("charts.pdf"), &pdf).unwrap();
-        }
-        eprintln!(
-            "SVG {} bytes; PDF 1 page {} bytes in {first:?} (first call, loads fonts); 10 pages {} bytes in {ten:?}; \
-             PNG 1x {} bytes in {png_time:?}; PNG 2x {} bytes in {png2_time:?}",
-            svgs[0].len(),
-            one.len(),
-            pdf.len(),
-            png.len(),
-            png2.len()
-        );
-    }
 }
