@@ -127,3 +127,17 @@ impl axum::response::IntoResponse for AppError {
         (status, axum::Json(self)).into_response()
     }
 }
+
+/// Gives the page being rendered on the server the status of the error it shows, so a page
+/// saying "unknown instrument" answers 404 and one rejecting a parameter 400. Call it from
+/// the component that renders the error; in the browser it does nothing.
+pub fn set_page_status(e: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(
+            axum::http::StatusCode::from_u16(e.kind.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = e;
+}

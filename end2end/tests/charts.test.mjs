@@ -53,6 +53,7 @@ for (const mode of MODES) {
     await context.close();
 
     const bad = await open(browser, "/charts?series=gold&ratio=1", mode);
+    assert.equal(bad.status, 400, "the page answers with the error's status");
     assert.match(await bad.page.locator('[role="alert"]').innerText(), /ratio needs exactly two series/);
     await bad.context.close();
   });

@@ -88,7 +88,7 @@ pub fn ChartsPage() -> impl IntoView {
                         <p class="empty-state" role="status">"Choose a series above, or start from a preset."</p>
                     }.into_any(),
                     Some(Ok(v)) => view! { <ViewChart v/> }.into_any(),
-                    Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
+                    Some(Err(e)) => view! { <ViewError e/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -232,4 +232,10 @@ fn ViewChart(v: ChartView) -> impl IntoView {
             </p>
         </section>
     }
+}
+
+#[component]
+fn ViewError(e: crate::error::AppError) -> impl IntoView {
+    crate::error::set_page_status(&e);
+    view! { <div class="error" role="alert"><p>{e.message}</p></div> }
 }

@@ -57,33 +57,6 @@ fn bad(status: StatusCode, body: &[u8], param: &str, what: &str) {
     assert_eq!(v["parameter"], param, "{what}: {text}");
 }
 
-/// Whether a tool of poppler-utils is here; under CI=true its absence fails the test.
-fn poppler() -> bool {
-    let ok = std::process::Command::new("pdftoppm").arg("-v").output().is_ok();
-    if !ok {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "poppler-utils (pdftoppm, pdftotext) missing under CI");
-        eprintln!("SKIPPED: poppler-utils missing; install it to check the PDF's pages");
-    }
-    ok
-}
-
-/// The grey levels of a binary PGM (P5) as pdftoppm -gray writes it.
-fn pgm_pixels(bytes: &[u8]) -> &[u8] {
-    // Header: "P5\n<w> <h>\n255\n" (whitespace-separated tokens).
-    let mut fields = 0;
-    let mut i = 0;
-    while fields < 4 {
-        while bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        while !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields += 1;
-    }
-    &bytes[i + 1..]
-}
-
 crate::on_both_backends! {
     fn a_view_downloads_as_svg_png_pdf_and_csv_with_the_stored_values(url) {
         let state = prepared_state(&url).await;
@@ -192,18 +165,12 @@ crate::on_both_backends! {
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "application/pdf"));
         assert_eq!(served.len(), pdf.len());
 
-        if !poppler() {
+        if !crate::support::poppler() {
             return;
         }
         let file = dir.path().join("check.pdf");
         std::fs::write(&file, &served).unwrap();
-        let text = |page: usize| {
-            let out = std::process::Command::new("pdftotext")
-                .args(["-f", &page.to_string(), "-l", &page.to_string(), file.to_str().unwrap(), "-"])
-                .output()
-                .unwrap();
-            String::from_utf8(out.stdout).unwrap()
-        };
+        let text = |page: usize| crate::support::pdf_page_text(&file, page);
         assert!(text(1).contains("Quarry macro chart pack") && text(1).contains("Contents"));
         assert!(text(2).contains("1. Fed balance sheet and net liquidity") && text(2).contains("No data for this page yet"));
         let oil = text(7);
@@ -212,23 +179,6 @@ crate::on_both_backends! {
         assert!(oil.contains("not endorsed by the Federal Reserve Bank of St. Louis"), "the FRED notice: {oil}");
         let gold_page = text(5);
         assert!(gold_page.contains("Missing series: dfii10"), "{gold_page}");
-        // Every page renders and none is blank: each has dark pixels (text, lines).
-        let out = std::process::Command::new("pdftoppm")
-            .args(["-gray", "-r", "30", file.to_str().unwrap(), dir.path().join("p").to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(out.success());
-        let mut pages: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
-            .collect();
-        pages.sort();
-        assert_eq!(pages.len(), 11);
-        for p in pages {
-            let bytes = std::fs::read(&p).unwrap();
-            let dark = pgm_pixels(&bytes).iter().filter(|v| **v < 220).count();
-            assert!(dark > 300, "{} is blank ({dark} inked pixels)", p.display());
-        }
+        crate::support::assert_pdf_pages_render_and_none_is_blank(&file, 11);
     }
 }

@@ -297,22 +297,14 @@ mod live {
         // Every FRED series and commodity is loaded; only the SEC pages lack data.
         assert!(said.contains("pages without data: [9, 10]"), "{said}");
 
-        if std::process::Command::new("pdfinfo").arg("-v").output().is_err() {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "poppler-utils missing under CI");
-            eprintln!("SKIPPED: poppler-utils missing");
+        if !crate::support::poppler() {
             return;
         }
         let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
         let info = String::from_utf8_lossy(&info.stdout).to_string();
         let pages_line = info.lines().find(|l| l.starts_with("Pages:")).unwrap_or_default();
         assert_eq!(pages_line.split_whitespace().nth(1), Some("11"), "{info}");
-        let page_text = |n: usize| {
-            let out = std::process::Command::new("pdftotext")
-                .args(["-layout", "-f", &n.to_string(), "-l", &n.to_string(), pdf.to_str().unwrap(), "-"])
-                .output()
-                .unwrap();
-            String::from_utf8(out.stdout).unwrap()
-        };
+        let page_text = |n: usize| crate::support::pdf_page_text(&pdf, n);
         let titles = [
             "1. Fed balance sheet and net liquidity vs the S&P 500",
             "2. Fed funds vs CPI inflation",
@@ -338,25 +330,7 @@ mod live {
             }
         }
         assert!(page_text(2).contains("Net liquidity USD"), "the reading is computed: {}", page_text(2));
-        let status = std::process::Command::new("pdftoppm")
-            .args(["-gray", "-r", "30", pdf.to_str().unwrap(), dir.path().join("page").to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let mut pages: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
-            .collect();
-        pages.sort();
-        assert_eq!(pages.len(), 11);
-        for p in &pages {
-            let bytes = std::fs::read(p).unwrap();
-            // Past the three-line P5 header, count dark pixels: a blank page has none.
-            let body = &bytes[bytes.len() - bytes.len() * 9 / 10..];
-            let dark = body.iter().filter(|v| **v < 220).count();
-            assert!(dark > 300, "{} looks blank ({dark} inked pixels)", p.display());
-        }
+        crate::support::assert_pdf_pages_render_and_none_is_blank(&pdf, 11);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

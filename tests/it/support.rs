@@ -100,3 +100,59 @@ pub async fn upstream_state(url: &str, upstream_uri: &str) -> AppState {
     crate::upstream::point_sources_at(&mut c, upstream_uri);
     quarry::server::prepare(c).await.expect("prepare")
 }
+
+/// Whether poppler-utils (pdftoppm, pdftotext, pdfinfo) is installed; under `CI=true` its
+/// absence fails the calling test instead of skipping the PDF checks.
+pub fn poppler() -> bool {
+    let ok = std::process::Command::new("pdftoppm").arg("-v").output().is_ok();
+    if !ok {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "poppler-utils (pdftoppm, pdftotext) missing under CI");
+        eprintln!("SKIPPED: poppler-utils missing; install it to check the PDF's pages");
+    }
+    ok
+}
+
+/// The text pdftotext reads on one page (1-based) of a PDF file.
+pub fn pdf_page_text(pdf: &std::path::Path, page: usize) -> String {
+    let n = page.to_string();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Renders every page with pdftoppm (greyscale, 30 dpi) and checks there are `pages` of
+/// them and none is blank: each has some hundreds of inked pixels (text, lines, bars).
+pub fn assert_pdf_pages_render_and_none_is_blank(pdf: &std::path::Path, pages: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-gray", "-r", "30", pdf.to_str().unwrap(), dir.path().join("p").to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+    let mut files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), pages, "pages rendered");
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        // A binary PGM: "P5", width, height, maxval, then one byte per pixel.
+        let mut fields = 0;
+        let mut i = 0;
+        while fields < 4 {
+            while bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            while !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            fields += 1;
+        }
+        let inked = bytes[i + 1..].iter().filter(|v| **v < 220).count();
+        assert!(inked > 300, "{} is blank ({inked} inked pixels)", f.display());
+    }
+}

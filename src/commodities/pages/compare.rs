@@ -78,8 +78,6 @@ pub fn ComparePage() -> impl IntoView {
             get_compare(Some(a.instruments.join(",")), some(&a.base), some(&a.from), some(&a.to)).await.map(Some)
         },
     );
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
     view! {
         <Title text="Compare"/>
         <h1>"Compare"</h1>
@@ -107,26 +105,13 @@ pub fn ComparePage() -> impl IntoView {
             })}
         </Suspense>
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Comparing…"</p> }>
-            {move || {
-                #[cfg(feature = "ssr")]
-                let response = response.clone();
-                Suspend::new(async move {
-                    match answer.await {
-                        Ok(Some(c)) => view! { <Results c/> }.into_any(),
-                        Ok(None) => view! { <Hint asked/> }.into_any(),
-                        Err(e) => {
-                            #[cfg(feature = "ssr")]
-                            if let Some(r) = &response {
-                                r.set_status(
-                                    axum::http::StatusCode::from_u16(e.kind.status())
-                                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-                                );
-                            }
-                            view! { <Failure e/> }.into_any()
-                        }
-                    }
-                })
-            }}
+            {move || Suspend::new(async move {
+                match answer.await {
+                    Ok(Some(c)) => view! { <Results c/> }.into_any(),
+                    Ok(None) => view! { <Hint asked/> }.into_any(),
+                    Err(e) => view! { <Failure e/> }.into_any(),
+                }
+            })}
         </Suspense>
     }
 }
@@ -153,6 +138,7 @@ fn Hint(asked: Memo<Asked>) -> impl IntoView {
 
 #[component]
 fn Failure(e: AppError) -> impl IntoView {
+    crate::error::set_page_status(&e);
     view! {
         <div class="error compare-error" role="alert" data-parameter=e.parameter.clone()>
             <p>

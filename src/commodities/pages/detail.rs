@@ -19,35 +19,21 @@ pub fn InstrumentPage() -> impl IntoView {
     let query = use_query_map();
     let key = move || (params.read().get("slug").unwrap_or_default(), query.read().get("range"));
     let data = Resource::new(key, |(slug, range)| get_instrument_page(slug, range));
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
     view! {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the instrument…"</p> }>
-            {move || {
-                #[cfg(feature = "ssr")]
-                let response = response.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => view! { <Body page/> }.into_any(),
-                        Err(e) => {
-                            #[cfg(feature = "ssr")]
-                            if let Some(r) = &response {
-                                r.set_status(
-                                    axum::http::StatusCode::from_u16(e.kind.status())
-                                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-                                );
-                            }
-                            view! { <Failure e/> }.into_any()
-                        }
-                    }
-                })
-            }}
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! { <Body page/> }.into_any(),
+                    Err(e) => view! { <Failure e/> }.into_any(),
+                }
+            })}
         </Suspense>
     }
 }
 
 #[component]
 fn Failure(e: AppError) -> impl IntoView {
+    crate::error::set_page_status(&e);
     let title = match e.kind {
         ErrorKind::NotFound => "Unknown instrument",
         ErrorKind::BadRequest => "That view cannot be shown",

@@ -162,12 +162,7 @@ fn SignalsBody(q: SignalsQuery, groups: Vec<Group>, answer: Result<SignalsTable,
     let body = match answer {
         Err(e) => {
             // A bad parameter is the request's fault: say so in the status too.
-            #[cfg(feature = "ssr")]
-            if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(code) = axum::http::StatusCode::from_u16(e.kind.status()) {
-                    opts.set_status(code);
-                }
-            }
+            crate::error::set_page_status(&e);
             view! {
                 <div class="error" role="alert">
                     <p>"The signals could not be loaded: " {e.message}</p>

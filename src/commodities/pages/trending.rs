@@ -60,12 +60,7 @@ fn TrendingBody(answer: Result<Trending, AppError>) -> impl IntoView {
         Ok(t) => t,
         Err(e) => {
             // A bad parameter is the request's fault: say so in the status too.
-            #[cfg(feature = "ssr")]
-            if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(code) = axum::http::StatusCode::from_u16(e.kind.status()) {
-                    opts.set_status(code);
-                }
-            }
+            crate::error::set_page_status(&e);
             return view! {
                 <LimitChips current=None/>
                 <div class="error" role="alert">
