@@ -1,6 +1,7 @@
 //! External data providers, one file each. An adapter holds the shared HTTP client and its
 //! base URL from configuration, fetches, and hands the bytes to a pure `parse` function that
 //! turns them into typed rows. Adapters know nothing of the database, the pages or the jobs.
+pub mod edgar_index;
 pub mod eia;
 pub mod fred;
 pub mod fred_api;
