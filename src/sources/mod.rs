@@ -3,6 +3,7 @@
 //! turns them into typed rows. Adapters know nothing of the database, the pages or the jobs.
 pub mod edgar_index;
 pub mod eia;
+pub mod form_d;
 pub mod fred;
 pub mod fred_api;
 pub mod http;
