@@ -12,6 +12,7 @@ pub mod format;
 pub mod jobs;
 pub mod macro_;
 pub mod universe;
+pub mod venture;
 
 #[cfg(feature = "ssr")]
 pub mod cli;
