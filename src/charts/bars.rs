@@ -98,15 +98,8 @@ pub fn draw<DB: DrawingBackend>(chart: &BarChart, root: &DrawingArea<DB, Shift>)
     mesh.draw().map_err(err)?;
 
     if let Some(w) = &chart.watermark {
-        let size = (chart.height as f64 * 0.3).clamp(24.0, 96.0) as u32;
-        let style = (FONT, size).into_font().style(FontStyle::Bold).color(&theme::DOWN.mix(0.12)).pos(
-            plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ),
-        );
-        cc.draw_series(std::iter::once(Text::new(w.clone(), (n as f64 / 2.0, (y0 + y1) / 2.0), style)))
-            .map_err(err)?;
+        let mid = (n as f64 / 2.0, (y0 + y1) / 2.0);
+        cc.draw_series(std::iter::once(Text::new(w.clone(), mid, theme::watermark_style(chart.height)))).map_err(err)?;
     }
 
     let k = chart.series.len() as f64;
@@ -136,13 +129,7 @@ pub fn draw<DB: DrawingBackend>(chart: &BarChart, root: &DrawingArea<DB, Shift>)
         }
     }
     if chart.series.len() > 1 {
-        cc.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(theme::GRID)
-            .label_font((FONT, 14).into_font().color(&theme::TEXT))
-            .draw()
-            .map_err(err)?;
+        theme::draw_legend(&mut cc)?;
     }
     Ok(())
 }

@@ -45,3 +45,26 @@ pub fn ensure_fonts() {
 pub fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
+
+/// The faint, centred text across a plot that marks generated data ("DEMO"), sized to the
+/// chart's height.
+pub fn watermark_style(height: u32) -> plotters::style::TextStyle<'static> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    use plotters::style::{Color, IntoFont};
+    let size = (height as f64 * 0.3).clamp(24.0, 96.0) as u32;
+    (FONT, size).into_font().style(FontStyle::Bold).color(&DOWN.mix(0.12)).pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// The legend every chart draws: upper left, on a translucent white box.
+pub fn draw_legend<'a, DB: plotters::prelude::DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    cc: &mut plotters::chart::ChartContext<'a, DB, CT>,
+) -> Result<(), super::ChartError> {
+    use plotters::prelude::*;
+    cc.configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .label_font((FONT, 14).into_font().color(&TEXT))
+        .draw()
+        .map_err(|e| super::ChartError::Draw(e.to_string()))
+}

@@ -351,18 +351,8 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
     }
 
     if let Some(w) = &chart.watermark {
-        let size = (chart.height as f64 * 0.3).clamp(24.0, 96.0) as u32;
-        let style = (FONT, size).into_font().style(FontStyle::Bold).color(&theme::DOWN.mix(0.12));
         let mid = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-        cc.draw_series(std::iter::once(Text::new(
-            w.clone(),
-            mid,
-            style.pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            )),
-        )))
-        .map_err(err)?;
+        cc.draw_series(std::iter::once(Text::new(w.clone(), mid, theme::watermark_style(chart.height)))).map_err(err)?;
     }
 
     if let Some(band) = &chart.band {
@@ -427,13 +417,7 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
         + chart.band.is_some() as usize
         + chart.bars.is_some() as usize;
     if labelled > 1 || (labelled == 1 && chart.band.is_some()) {
-        cc.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(theme::GRID)
-            .label_font((FONT, 14).into_font().color(&theme::TEXT))
-            .draw()
-            .map_err(err)?;
+        theme::draw_legend(&mut cc)?;
     }
     Ok(())
 }

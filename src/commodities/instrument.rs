@@ -9,7 +9,7 @@ use super::model::{ChartSvg, Detail, HistoryPoint, InstrumentPage};
 use super::range::Range;
 use super::signals::{applies, Indicator};
 use crate::charts::{render_svg, theme, Band, Bars, Line, RefLine, TimeChart};
-use crate::db::entities::{observations, signals as table};
+use crate::db::entities::signals as table;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::universe::Instrument;
@@ -77,17 +77,7 @@ async fn plain_rows(db: &impl ConnectionTrait, series_id: i32, from: Option<Naiv
 }
 
 async fn recent(db: &impl ConnectionTrait, series_id: i32) -> Result<Vec<HistoryPoint>, DbErr> {
-    let rows: Vec<(NaiveDate, f64, String)> = observations::Entity::find()
-        .select_only()
-        .column(observations::Column::Date)
-        .column(observations::Column::Value)
-        .column(observations::Column::Source)
-        .filter(observations::Column::SeriesId.eq(series_id))
-        .order_by_desc(observations::Column::Date)
-        .limit(RECENT)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows = super::service::newest_observations(db, series_id, RECENT).await?;
     Ok(rows.into_iter().map(|(date, value, source)| HistoryPoint { date, value, source }).collect())
 }
 

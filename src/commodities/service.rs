@@ -105,6 +105,25 @@ pub async fn observations_since(
         .await
 }
 
+/// The newest `n` observations of one series, newest first, with source.
+pub async fn newest_observations(
+    db: &impl ConnectionTrait,
+    series_id: i32,
+    n: u64,
+) -> Result<Vec<(NaiveDate, f64, String)>, DbErr> {
+    observations::Entity::find()
+        .select_only()
+        .column(observations::Column::Date)
+        .column(observations::Column::Value)
+        .column(observations::Column::Source)
+        .filter(observations::Column::SeriesId.eq(series_id))
+        .order_by_desc(observations::Column::Date)
+        .limit(n)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Observations of one series between two dates (either open), oldest first, with source.
 pub async fn observations_between(
     db: &impl ConnectionTrait,

@@ -1,12 +1,12 @@
 //! Macro series queries (server only). Reads go by slug and work for a series of any kind,
 //! so a chart can put a commodity (gold, copper) beside a macro series (the real yield).
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::model::{MacroSeriesEntry, MacroSeriesList};
 use crate::commodities::model::{stale_reason, DEMO_NOTICE};
 use crate::commodities::service::{latest_failures, observations_between};
-use crate::db::entities::{observations, series};
+use crate::db::entities::series;
 use crate::universe::{source_label, Instrument, Universe};
 
 /// The id of the series with this slug, of any kind.
@@ -43,17 +43,7 @@ pub async fn latest(db: &impl ConnectionTrait, slug: &str) -> Result<Option<(Nai
 }
 
 async fn latest_of(db: &impl ConnectionTrait, series_id: i32) -> Result<Option<(NaiveDate, f64, String)>, DbErr> {
-    observations::Entity::find()
-        .select_only()
-        .column(observations::Column::Date)
-        .column(observations::Column::Value)
-        .column(observations::Column::Source)
-        .filter(observations::Column::SeriesId.eq(series_id))
-        .order_by_desc(observations::Column::Date)
-        .limit(1)
-        .into_tuple()
-        .one(db)
-        .await
+    Ok(crate::commodities::service::newest_observations(db, series_id, 1).await?.pop())
 }
 
 /// Every macro series of the universe, in universe order, with its newest observation.
