@@ -40,6 +40,29 @@ pub enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Walk SEC EDGAR's daily indexes from --from to --to (both included), oldest first:
+    /// Form D filings to companies, funds and rounds; IPO filings; acquisitions. Days
+    /// without a file (weekends, holidays) are skipped; filings already synced cost
+    /// nothing, so an interrupted run resumes when run again. Needs
+    /// QUARRY_SOURCES__EDGAR_USER_AGENT="Name email@example.com".
+    VcBackfill {
+        /// First day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        from: chrono::NaiveDate,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        to: chrono::NaiveDate,
+    },
+    /// Import venture data EDGAR lacks (companies, rounds with their investors, acquisitions,
+    /// valuations, funds, cash flows, holdings) from a CSV or JSON file, whole or not at
+    /// all; every bad row is listed with its line number.
+    Import {
+        /// The CSV or JSON file (README: "Importing venture data" has the layout).
+        file: std::path::PathBuf,
+        /// Validate and count what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -53,6 +76,8 @@ impl Cli {
             Some(Command::Migrate) => Command::Migrate,
             Some(Command::Backfill { series, from }) => Command::Backfill { series: series.clone(), from: *from },
             Some(Command::ChartPack { out }) => Command::ChartPack { out: out.clone() },
+            Some(Command::VcBackfill { from, to }) => Command::VcBackfill { from: *from, to: *to },
+            Some(Command::Import { file, dry_run }) => Command::Import { file: file.clone(), dry_run: *dry_run },
             None => Command::Serve { demo: false },
         }
     }

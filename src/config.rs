@@ -43,6 +43,9 @@ pub struct SourcesConfig {
     pub yahoo_enabled: bool,
     pub edgar_base_url: String,
     pub edgar_data_base_url: String,
+    /// How long every EDGAR call waits after EDGAR answers with its "Request Rate
+    /// Threshold Exceeded" page (EDGAR itself blocks for about ten minutes).
+    pub edgar_backoff_secs: u64,
     pub connect_timeout_secs: u64,
     pub fetch_timeout_secs: u64,
     pub max_retries: usize,
@@ -75,6 +78,7 @@ impl RateLimits {
             (Worldbank, self.worldbank),
             (Usgs, self.usgs),
             (Yahoo, self.yahoo),
+            (Edgar, self.edgar),
         ]
         .into_iter()
         .collect()
@@ -94,6 +98,14 @@ pub struct JobsConfig {
     pub chart_pack: String,
 }
 
+/// The venture domain's settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct VentureConfig {
+    /// Rounds whose amount sold reaches this many dollars are flagged notable by
+    /// `funding_tracker`.
+    pub notable_round_usd: f64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct RawConfig {
     site_addr: String,
@@ -111,6 +123,7 @@ struct RawConfig {
     log_format: String,
     sources: SourcesConfig,
     jobs: JobsConfig,
+    venture: VentureConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +144,7 @@ pub struct Config {
     pub log_format: String,
     pub sources: SourcesConfig,
     pub jobs: JobsConfig,
+    pub venture: VentureConfig,
     /// Which file was read, for the start-up log.
     pub loaded_from: Option<PathBuf>,
 }
@@ -143,6 +157,10 @@ pub enum ConfigError {
     SiteAddr(String),
     #[error("configuration: QUARRY_CONFIG names {0}, which does not exist")]
     MissingFile(PathBuf),
+    #[error(
+        "configuration: venture.notable_round_usd (QUARRY_VENTURE__NOTABLE_ROUND_USD) is {0}; it must be a positive number of dollars"
+    )]
+    NotableRound(f64),
 }
 
 impl Config {
@@ -197,6 +215,10 @@ impl Config {
             raw.database_url.clone()
         };
         let universe_file = (!raw.universe_file.trim().is_empty()).then(|| resolve(Path::new(&raw.universe_file)));
+        let notable = raw.venture.notable_round_usd;
+        if !(notable.is_finite() && notable > 0.0) {
+            return Err(ConfigError::NotableRound(notable));
+        }
         Ok(Config {
             site_addr,
             site_root: locate_site_root(resolve(&raw.site_root)),
@@ -211,6 +233,7 @@ impl Config {
             log_format: raw.log_format,
             sources: raw.sources,
             jobs: raw.jobs,
+            venture: raw.venture,
             loaded_from: file,
         })
     }
@@ -272,6 +295,7 @@ mod tests {
             assert!(c.universe_file.is_none());
             assert_eq!(c.sources.lbma_base_url, "https://prices.lbma.org.uk");
             assert_eq!(c.jobs.macro_series, "0 30 22 * * *");
+            assert_eq!(c.venture.notable_round_usd, 100_000_000.0);
             Ok(())
         });
     }
@@ -308,6 +332,12 @@ mod tests {
             jail.set_env("LEPTOS_SITE_ADDR", "localhost");
             let err = Config::load_from(None, Path::new("none.toml")).unwrap_err().to_string();
             assert!(err.contains("LEPTOS_SITE_ADDR"), "{err}");
+            jail.set_env("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+            jail.set_env("QUARRY_VENTURE__NOTABLE_ROUND_USD", "-5");
+            let err = Config::load_from(None, Path::new("none.toml")).unwrap_err().to_string();
+            assert!(err.contains("QUARRY_VENTURE__NOTABLE_ROUND_USD"), "{err}");
+            jail.set_env("QUARRY_VENTURE__NOTABLE_ROUND_USD", "250000000");
+            assert_eq!(Config::load_from(None, Path::new("none.toml")).unwrap().venture.notable_round_usd, 250e6);
             Ok(())
         });
     }

@@ -16,7 +16,8 @@ async fn main() -> ExitCode {
     };
     // The backfill command draws a progress bar on stderr; per-series log lines would break
     // it, so it logs warnings only unless a level was asked for explicitly.
-    let quiet = matches!(cli.command(), Command::Backfill { .. }) && std::env::var_os("QUARRY_LOG").is_none();
+    let quiet = matches!(cli.command(), Command::Backfill { .. } | Command::VcBackfill { .. })
+        && std::env::var_os("QUARRY_LOG").is_none();
     init_tracing(if quiet { "warn" } else { &config.log }, &config.log_format);
     // One TLS crypto provider for every HTTPS client (reqwest, sqlx): ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -34,6 +35,8 @@ async fn main() -> ExitCode {
         }),
         Command::Backfill { series, from } => quarry::jobs::backfill::run_cli(config, series, from).await,
         Command::ChartPack { out } => quarry::charts::pack_service::run_cli(config, out).await,
+        Command::VcBackfill { from, to } => quarry::jobs::venture::run_cli(config, from, to).await,
+        Command::Import { file, dry_run } => quarry::venture::import_store::run_cli(config, file, dry_run).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -81,6 +81,19 @@ pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
             }
         }
     }
+    // The venture models' demo gives way to real venture data, and is seeded only where
+    // there is none.
+    let venture = crate::venture::demo::refresh(
+        &state.db,
+        seed,
+        chrono::Utc::now().date_naive(),
+        state.config.venture.notable_round_usd,
+    )
+    .await
+    .context("venture demo seeding failed")?;
+    if venture.written() > 0 {
+        tracing::info!(rows = venture.written(), "venture demo data refreshed (source = demo)");
+    }
     state.set_demo_active(crate::commodities::service::has_demo_data(&state.db).await?);
     Ok(())
 }
@@ -106,6 +119,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(crate::commodities::rest::routes())
         .merge(crate::charts::rest::routes())
+        .merge(crate::venture::rest::routes())
+        .merge(crate::venture::import_rest::routes())
         .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

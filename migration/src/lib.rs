@@ -8,6 +8,7 @@ mod m20261128_000003_create_job_runs;
 mod m20261128_000004_create_health;
 mod m20261128_000005_create_signals;
 mod m20261128_000006_create_chart_packs;
+mod m20261128_000007_create_venture;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_create_health::Migration),
             Box::new(m20261128_000005_create_signals::Migration),
             Box::new(m20261128_000006_create_chart_packs::Migration),
+            Box::new(m20261128_000007_create_venture::Migration),
         ]
     }
 }

@@ -11,7 +11,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::commodities::pages::{ComparePage, GroupPage, InstrumentPage, OverviewPage, SignalsPage, TrendingPage};
-use layout::{EmptyPage, Layout, NotFound};
+use crate::venture::pages as venture;
+use layout::{Layout, NotFound};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,17 +64,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/commodities/ai-materials") view=|| view! { <GroupPage group="ai-materials"/> } ssr=ssr.clone()/>
                     <Route path=path!("/commodities/space-tech") view=|| view! { <GroupPage group="space-tech"/> } ssr=ssr.clone()/>
                     <Route path=path!("/commodities/:slug") view=InstrumentPage ssr=ssr.clone()/>
-                    <Route
-                        path=path!("/venture")
-                        view=|| view! {
-                            <EmptyPage
-                                title="Venture"
-                                what="Companies, funding rounds, investors, acquisitions, valuations, funds with their returns, and the IPO pipeline, built from SEC EDGAR filings (Form D, S-1/F-1) and your own imports."
-                                how="This database holds no venture data yet: the EDGAR sync job and the import command fill it."
-                            />
-                        }
-                        ssr=ssr.clone()
-                    />
+                    <Route path=path!("/venture") view=venture::LandscapePage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/funding") view=venture::FundingPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/companies") view=venture::CompaniesPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/companies/:id") view=venture::CompanyPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/investors") view=venture::InvestorsPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/investors/:id") view=venture::InvestorPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/funds") view=venture::FundsPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/funds/:id") view=venture::FundPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/acquisitions") view=venture::AcquisitionsPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/ipo") view=venture::IpoPage ssr=ssr.clone()/>
+                    <Route path=path!("/venture/import") view=venture::ImportPage ssr=ssr.clone()/>
                     <Route path=path!("/charts") view=crate::charts::pages::ChartsPage ssr=ssr.clone()/>
                     <Route path=path!("/jobs") view=crate::jobs::pages::JobsPage ssr=ssr.clone()/>
                     <Route path=path!("/api") view=docs::ApiPage ssr=ssr.clone()/>

@@ -309,7 +309,7 @@ async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery
 
 /// A CSV download: the header, then one record per row; a write failure is a 500 logged
 /// with its detail.
-fn csv_response(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Response {
+pub(crate) fn csv_response(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Response {
     let mut w = csv::Writer::from_writer(Vec::new());
     let written = w.write_record(header).and_then(|_| rows.into_iter().try_for_each(|r| w.write_record(&r)));
     let body = match written.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {

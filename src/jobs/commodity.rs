@@ -31,6 +31,19 @@ pub enum JobKind {
         series: Option<String>,
         from: Option<NaiveDate>,
     },
+    /// EDGAR: the last few days' Form D and D/A filings to companies, funds and rounds
+    /// (`venture::sync`), then the funding aggregates.
+    VcSync,
+    /// Funding aggregates by sector, stage and month; notable rounds (`venture::tracker`).
+    FundingTracker,
+    /// EDGAR: the last few days' IPO registrations, prices and withdrawals, and the
+    /// acquisitions visible in the index.
+    IpoMonitor,
+    /// Every EDGAR pass over each day of a range, oldest first (`quarry vc-backfill`).
+    VentureBackfill {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl JobKind {
@@ -43,6 +56,10 @@ impl JobKind {
             JobKind::MacroSeries => "macro_series",
             JobKind::ChartPack => "chart_pack",
             JobKind::Backfill { .. } => "backfill",
+            JobKind::VcSync => "vc_sync",
+            JobKind::FundingTracker => "funding_tracker",
+            JobKind::IpoMonitor => "ipo_monitor",
+            JobKind::VentureBackfill { .. } => "venture_backfill",
         }
     }
 
@@ -56,6 +73,14 @@ impl JobKind {
             "macro_series" => Some(JobKind::MacroSeries),
             "chart_pack" => Some(JobKind::ChartPack),
             "backfill" => Some(JobKind::Backfill { series: None, from: None }),
+            "vc_sync" => Some(JobKind::VcSync),
+            "funding_tracker" => Some(JobKind::FundingTracker),
+            "ipo_monitor" => Some(JobKind::IpoMonitor),
+            // Started by name ("run now"): the last 30 days. `quarry vc-backfill` takes any range.
+            "venture_backfill" => {
+                let to = Utc::now().date_naive();
+                Some(JobKind::VentureBackfill { from: to - chrono::Duration::days(29), to })
+            }
             _ => None,
         }
     }
@@ -66,7 +91,11 @@ impl JobKind {
             JobKind::AiMaterials => inst.group == AI_MATERIALS,
             JobKind::SpaceTech => inst.group == SPACE_TECH,
             JobKind::CommoditySignals | JobKind::MacroSeries => true,
-            JobKind::ChartPack => false,
+            JobKind::ChartPack
+            | JobKind::VcSync
+            | JobKind::FundingTracker
+            | JobKind::IpoMonitor
+            | JobKind::VentureBackfill { .. } => false,
             JobKind::Backfill { series, .. } => series.as_ref().is_none_or(|s| *s == inst.slug),
         }
     }
@@ -85,6 +114,12 @@ impl JobKind {
 }
 
 pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome> {
+    if matches!(
+        kind,
+        JobKind::VcSync | JobKind::FundingTracker | JobKind::IpoMonitor | JobKind::VentureBackfill { .. }
+    ) {
+        return crate::jobs::venture::run(ctx, kind).await;
+    }
     let state = &ctx.state;
     let ids = crate::commodities::service::series_ids(&state.db).await?;
     let selected = kind.select(&state.universe);

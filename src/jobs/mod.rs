@@ -14,3 +14,5 @@ pub mod runner;
 pub mod scheduler;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod venture;

@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 /// Every job Quarry knows: name, what it does, its configured schedule (empty: not
 /// scheduled; the backfill runs at start-up and on demand only).
-pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 10] {
+pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 11] {
     [
         (
             "commodity_prices",
@@ -32,12 +32,28 @@ pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 10] {
         ("ipo_monitor", "S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW)", &c.ipo_monitor),
         ("chart_pack", "Render the macro chart pack PDF and keep it", &c.chart_pack),
         ("backfill", "Full history of series that have none: at start-up and on demand (`quarry backfill`)", ""),
+        (
+            "venture_backfill",
+            "EDGAR filings of a range of days (the last 30 when run from here; any range with `quarry vc-backfill`)",
+            "",
+        ),
     ]
 }
 
 /// Jobs whose implementation this build contains.
-const REGISTERED: [&str; 7] =
-    ["commodity_prices", "commodity_signals", "ai_materials", "space_tech", "macro_series", "chart_pack", "backfill"];
+const REGISTERED: [&str; 11] = [
+    "commodity_prices",
+    "commodity_signals",
+    "ai_materials",
+    "space_tech",
+    "macro_series",
+    "chart_pack",
+    "backfill",
+    "vc_sync",
+    "funding_tracker",
+    "ipo_monitor",
+    "venture_backfill",
+];
 
 pub fn is_registered(name: &str) -> bool {
     REGISTERED.contains(&name)
@@ -65,7 +81,7 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
     for (name, _, cron) in catalogue(&state.config.jobs) {
         let Some(kind) = JobKind::by_name(name).filter(|_| is_registered(name)) else { continue };
         if cron.trim().is_empty() {
-            if name != "backfill" {
+            if name != "backfill" && name != "venture_backfill" {
                 tracing::info!(job = name, "job not scheduled (empty schedule); it can still be run now");
             }
             continue;

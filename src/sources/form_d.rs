@@ -24,6 +24,8 @@ pub struct FormD {
     /// `D` or `D/A` (an amendment supersedes its original's figures).
     pub submission_type: String,
     pub is_amendment: bool,
+    /// `previousAccessionNumber` of an amendment: the filing it supersedes.
+    pub previous_accession: Option<String>,
     pub cik: u64,
     pub entity_name: String,
     pub entity_type: Option<String>,
@@ -137,6 +139,8 @@ pub fn parse(xml: &str) -> Result<FormD, FormDError> {
     };
     let is_amendment = text_at(offering, &["typeOfFiling", "newOrAmendment", "isAmendment"]) == Some("true")
         || submission_type == "D/A";
+    let previous_accession =
+        text_at(offering, &["typeOfFiling", "newOrAmendment", "previousAccessionNumber"]).map(str::to_string);
     let exemptions = offering
         .children()
         .find(|c| c.has_tag_name("federalExemptionsExclusions"))
@@ -160,6 +164,7 @@ pub fn parse(xml: &str) -> Result<FormD, FormDError> {
     Ok(FormD {
         submission_type,
         is_amendment,
+        previous_accession,
         cik,
         entity_name,
         entity_type: text_at(issuer, &["entityType"]).map(str::to_string),
@@ -208,7 +213,7 @@ mod tests {
         <industryGroup>{industry}</industryGroup>
         <federalExemptionsExclusions><item>06b</item><item>3C.1</item></federalExemptionsExclusions>
         <typeOfFiling>
-            <newOrAmendment><isAmendment>{amend}</isAmendment></newOrAmendment>
+            <newOrAmendment><isAmendment>{amend}</isAmendment>{previous}</newOrAmendment>
             <dateOfFirstSale>{first_sale}</dateOfFirstSale>
         </typeOfFiling>
         <minimumInvestmentAccepted>25000</minimumInvestmentAccepted>
@@ -221,7 +226,8 @@ mod tests {
     </offeringData>
 </edgarSubmission>
 "#,
-            amend = kind == "D/A"
+            amend = kind == "D/A",
+            previous = if kind == "D/A" { "<previousAccessionNumber>0001900001-26-000001</previousAccessionNumber>" } else { "" }
         )
     }
 
@@ -257,6 +263,9 @@ mod tests {
         let d = parse(&doc("D/A", TECH, "<value>2026-11-02</value>", "8000000")).unwrap();
         assert!(d.is_amendment);
         assert_eq!(d.submission_type, "D/A");
+        assert_eq!(d.previous_accession.as_deref(), Some("0001900001-26-000001"));
+        let original = parse(&doc("D", TECH, "<value>2026-11-02</value>", "8000000")).unwrap();
+        assert_eq!(original.previous_accession, None);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! External data providers, one file each. An adapter holds the shared HTTP client and its
 //! base URL from configuration, fetches, and hands the bytes to a pure `parse` function that
 //! turns them into typed rows. Adapters know nothing of the database, the pages or the jobs.
+pub mod edgar;
 pub mod edgar_index;
+pub mod edgar_submissions;
 pub mod eia;
 pub mod form_d;
 pub mod fred;
@@ -133,6 +135,9 @@ pub struct Sources {
     pub worldbank: worldbank::WorldBank,
     pub usgs: usgs::Usgs,
     pub yahoo: Option<yahoo::Yahoo>,
+    /// Filings for the venture jobs; every call refuses to run until
+    /// `sources.edgar_user_agent` names the operator.
+    pub edgar: edgar::Edgar,
 }
 
 impl Sources {
@@ -148,6 +153,7 @@ impl Sources {
             worldbank: worldbank::WorldBank::new(http.clone(), &config.worldbank_landing_url),
             usgs: usgs::Usgs::new(http.clone(), &config.usgs_base_url),
             yahoo: config.yahoo_enabled.then(|| yahoo::Yahoo::new(http.clone(), &config.yahoo_base_url)),
+            edgar: edgar::Edgar::new(http.clone(), config),
             http,
         })
     }
@@ -179,6 +185,7 @@ impl Sources {
             Provider::Worldbank => self.worldbank.fetch(code).await,
             Provider::Usgs => self.usgs.fetch(code).await,
             Provider::Yahoo => self.yahoo.as_ref().expect("checked above").fetch(code, from).await,
+            Provider::Edgar => Err(SourceError::NotConfigured("SEC EDGAR serves filings, not price series".into())),
         }
     }
 }

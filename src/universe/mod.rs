@@ -61,9 +61,13 @@ pub enum Provider {
     Worldbank,
     Usgs,
     Yahoo,
+    /// SEC EDGAR: filings for the venture jobs, not prices. Not in `ALL` (an instrument
+    /// cannot name it); it exists so EDGAR calls get their own rate limit.
+    Edgar,
 }
 
 impl Provider {
+    /// The price providers an instrument may name.
     pub const ALL: [Provider; 7] = [
         Provider::Lbma,
         Provider::Fred,
@@ -83,6 +87,7 @@ impl Provider {
             Provider::Worldbank => "worldbank",
             Provider::Usgs => "usgs",
             Provider::Yahoo => "yahoo",
+            Provider::Edgar => "edgar",
         }
     }
 
@@ -99,6 +104,7 @@ impl Provider {
             Provider::Worldbank => "World Bank",
             Provider::Usgs => "USGS",
             Provider::Yahoo => "Yahoo",
+            Provider::Edgar => "SEC EDGAR",
         }
     }
 
@@ -112,6 +118,7 @@ impl Provider {
             Provider::Worldbank => "World Bank Commodity Price Data (Pink Sheet); CC BY 4.0",
             Provider::Usgs => "U.S. Geological Survey Mineral Commodity Summaries; public domain",
             Provider::Yahoo => "Yahoo Finance chart data; unofficial, personal use",
+            Provider::Edgar => "SEC EDGAR filings; U.S. government work, public domain",
         }
     }
 }

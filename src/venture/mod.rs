@@ -1,3 +1,29 @@
 //! Venture capital: companies, rounds, investors, acquisitions, valuations, funds and the
-//! IPO pipeline, from SEC EDGAR and imports. Only the sector taxonomy has landed so far.
+//! IPO pipeline, from SEC EDGAR and imports.
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod query;
+pub mod returns;
 pub mod sector;
+
+#[cfg(feature = "ssr")]
+pub mod chart;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod sync;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod tracker;
+#[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
+pub mod import_rest;
+#[cfg(feature = "ssr")]
+pub mod import_store;

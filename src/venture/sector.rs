@@ -35,6 +35,27 @@ impl Sector {
         Sector::Other,
     ];
 
+    /// The kebab-case id used in URLs, the API and imports (`ai-software`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Sector::AiSoftware => "ai-software",
+            Sector::Biotech => "biotech",
+            Sector::Health => "health",
+            Sector::Fintech => "fintech",
+            Sector::Energy => "energy",
+            Sector::Hardware => "hardware",
+            Sector::Consumer => "consumer",
+            Sector::Industrial => "industrial",
+            Sector::RealEstate => "real-estate",
+            Sector::Funds => "funds",
+            Sector::Other => "other",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Sector> {
+        Sector::ALL.into_iter().find(|x| x.slug() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Sector::AiSoftware => "AI / software",
@@ -50,6 +71,11 @@ impl Sector {
             Sector::Other => "Other",
         }
     }
+}
+
+/// The label of a sector slug as stored in a row; an unknown slug is shown as it is.
+pub fn label_of(slug: &str) -> String {
+    Sector::from_slug(slug).map(|s| s.label().to_string()).unwrap_or_else(|| slug.to_string())
 }
 
 /// A Form D `industryGroupType` (the form's fixed list) to a sector; unknown text is Other.

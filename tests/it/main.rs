@@ -14,3 +14,5 @@ mod signals;
 mod sources;
 mod support;
 mod upstream;
+mod venture_api;
+mod venture_demo;

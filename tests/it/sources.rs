@@ -72,6 +72,7 @@ fn body(provider: Provider, code: &str, p: &Pts) -> (Vec<u8>, &'static str) {
         Provider::Yahoo => (upstream::yahoo_json(code, p).into(), "application/json"),
         Provider::Usgs => (upstream::usgs_csv(code, p), "text/csv"),
         Provider::Worldbank => unreachable!("the World Bank serves a workbook; see its own tests"),
+        Provider::Edgar => unreachable!("EDGAR serves filings, not series; see venture_sync"),
     }
 }
 

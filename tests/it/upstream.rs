@@ -14,6 +14,9 @@ pub const WORLDBANK_XLSX: &[u8] = include_bytes!("../fixtures/sources/worldbank_
 pub const LANDING_PATH: &str = "/en/research/commodity-markets";
 pub const XLSX_PATH: &str = "/files/CMO-Historical-Data-Monthly.xlsx";
 
+/// The User-Agent tests send to the local EDGAR: an operator and a contact e-mail.
+pub const EDGAR_TEST_UA: &str = "Quarry test suite tests@example.com";
+
 /// Points the configuration's sources at `uri`, with fast retries, short timeouts and
 /// no rate limit worth the name, so tests do not wait on politeness meant for real hosts.
 pub fn point_sources_at(c: &mut Config, uri: &str) {
@@ -25,25 +28,32 @@ pub fn point_sources_at(c: &mut Config, uri: &str) {
     s.usgs_base_url = uri.into();
     s.yahoo_base_url = uri.into();
     s.worldbank_landing_url = format!("{uri}{LANDING_PATH}");
+    s.edgar_base_url = uri.into();
+    s.edgar_data_base_url = uri.into();
+    // A stand-in operator: EDGAR calls refuse to run without one.
+    s.edgar_user_agent = EDGAR_TEST_UA.into();
     s.connect_timeout_secs = 1;
     s.fetch_timeout_secs = 1;
     s.retry_base_ms = 20;
     let r = &mut s.rate_limits;
-    for rate in [&mut r.lbma, &mut r.fred, &mut r.fred_api, &mut r.eia, &mut r.worldbank, &mut r.usgs, &mut r.yahoo] {
+    for rate in
+        [&mut r.lbma, &mut r.fred, &mut r.fred_api, &mut r.eia, &mut r.worldbank, &mut r.usgs, &mut r.yahoo, &mut r.edgar]
+    {
         *rate = 1000.0;
     }
 }
 
 /// The environment variables that do the same for a `quarry` process.
 pub fn env_for(uri: &str) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = ["LBMA", "FRED", "FRED_API", "EIA", "USGS", "YAHOO"]
+    let mut v: Vec<(String, String)> = ["LBMA", "FRED", "FRED_API", "EIA", "USGS", "YAHOO", "EDGAR", "EDGAR_DATA"]
         .iter()
         .map(|p| (format!("QUARRY_SOURCES__{p}_BASE_URL"), uri.to_string()))
         .collect();
     v.push(("QUARRY_SOURCES__WORLDBANK_LANDING_URL".into(), format!("{uri}{LANDING_PATH}")));
     v.push(("QUARRY_SOURCES__FETCH_TIMEOUT_SECS".into(), "2".into()));
     v.push(("QUARRY_SOURCES__RETRY_BASE_MS".into(), "20".into()));
-    for p in ["LBMA", "FRED", "FRED_API", "EIA", "WORLDBANK", "USGS", "YAHOO"] {
+    v.push(("QUARRY_SOURCES__EDGAR_USER_AGENT".into(), EDGAR_TEST_UA.into()));
+    for p in ["LBMA", "FRED", "FRED_API", "EIA", "WORLDBANK", "USGS", "YAHOO", "EDGAR"] {
         v.push((format!("QUARRY_SOURCES__RATE_LIMITS__{p}"), "1000".into()));
     }
     v
@@ -319,5 +329,6 @@ pub fn source_answer(provider: Provider, code: &str, p: &Pts) -> (wiremock::Mock
             (Mock::given(path(format!("/files/mcs2025-{code}_salient.csv"))), usgs_csv(code, p), "text/csv")
         }
         Provider::Worldbank => (Mock::given(path(XLSX_PATH)), WORLDBANK_XLSX.to_vec(), "application/octet-stream"),
+        Provider::Edgar => unreachable!("EDGAR serves filings, not series; venture_sync mounts its own fixtures"),
     }
 }

@@ -1,0 +1,31 @@
+//! One company's way through the IPO pipeline: S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "ipo_filings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub key: String,
+    pub cik: Option<i64>,
+    pub company_id: Option<i32>,
+    pub company_name: String,
+    pub sector: String,
+    pub form: String,
+    pub status: String,
+    pub filed_on: Date,
+    pub last_event_on: Date,
+    pub priced_on: Option<Date>,
+    pub withdrawn_on: Option<Date>,
+    pub amendments: i32,
+    pub accession: String,
+    pub source: String,
+    pub source_id: String,
+    pub fetched_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

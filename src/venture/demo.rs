@@ -1,0 +1,1312 @@
+//! Demo data for the venture models: generated, plausible companies, rounds, investors,
+//! valuations, funds with cash flows and holdings, acquisitions and IPO filings, so an
+//! offline machine shows every venture page populated. Every row has source `demo`,
+//! source id `demo` and a `demo:` key; demo companies and funds have no CIK and demo rows
+//! no SEC accession (IPO events use `DEMO-000001`, ...), so nothing can pass for a filing.
+//!
+//! [`generate`] is pure and deterministic for a seed. Dates are offsets back from `today`,
+//! so the demo always looks current, while what is drawn (names, stages, amounts,
+//! investors) does not depend on the day. Fund cash flows sit on calendar quarter ends from
+//! the fund's vintage: a later day only appends quarters and moves the NAV row.
+//!
+//! Real data replaces the demo: [`seed`] writes nothing once any real venture row exists,
+//! and [`give_way`] deletes every demo row then (the server calls it at start-up and after
+//! every job).
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use sea_orm::sea_query::{IntoCondition, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
+};
+
+use crate::db::entities::{
+    acquisitions, companies, fund_cash_flows, fund_holdings, funding_monthly, funding_rounds, funds, investors,
+    ipo_events, ipo_filings, round_investors, valuations,
+};
+use crate::demo::Rng;
+use crate::venture::sector::Sector;
+use crate::venture::store::{self, Tally};
+
+/// The source, source id and form type of every demo row.
+pub const DEMO: &str = "demo";
+/// The seed of the demo Quarry shows.
+pub const DEMO_SEED: u64 = 0x5155_4152_5259_0001;
+
+const COMPANIES: usize = 60;
+/// Rounds are drawn over this many days back from today.
+const HISTORY_DAYS: f64 = 6.0 * 365.0;
+/// The stage ladder a company climbs; `debt` and `grant` rounds happen beside it.
+const LADDER: [&str; 7] = ["pre-seed", "seed", "series-a", "series-b", "series-c", "series-d+", "growth"];
+/// Median amount sold per ladder stage, dollars (log-normal around it).
+const MEDIAN: [f64; 7] = [0.8e6, 2.0e6, 12.0e6, 35.0e6, 80.0e6, 200.0e6, 300.0e6];
+const VINTAGES: [i32; 8] = [2012, 2014, 2015, 2017, 2018, 2019, 2021, 2022];
+/// Quarters of a fund's life drawn (fifteen years); calls stop before distributions start,
+/// so a fund's flows change sign once and its IRR is unique.
+const FUND_QUARTERS: usize = 60;
+const CALL_QUARTERS: usize = 18;
+const IPO_STATUSES: [(&str, usize); 4] = [("filed", 4), ("amended", 4), ("priced", 4), ("withdrawn", 3)];
+const ACQUISITION_STATUSES: [(&str, usize); 4] = [("completed", 5), ("pending", 3), ("announced", 2), ("withdrawn", 2)];
+
+/// Everything the demo holds, before it has database ids: links between rows are indexes
+/// into `companies` and `investors`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoData {
+    pub companies: Vec<companies::Model>,
+    pub investors: Vec<investors::Model>,
+    pub rounds: Vec<DemoRound>,
+    pub funds: Vec<DemoFund>,
+    pub acquisitions: Vec<DemoAcquisition>,
+    pub ipos: Vec<DemoIpo>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoRound {
+    pub company: usize,
+    pub round: funding_rounds::Model,
+    /// (investor index, is lead); the lead comes first.
+    pub investors: Vec<(usize, bool)>,
+    /// The round's post-money valuation, when the demo discloses one.
+    pub valuation: Option<valuations::Model>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoFund {
+    pub fund: funds::Model,
+    pub manager: usize,
+    pub flows: Vec<fund_cash_flows::Model>,
+    pub holdings: Vec<(usize, fund_holdings::Model)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoAcquisition {
+    pub acquisition: acquisitions::Model,
+    /// A demo company, or `None` for an outside acquirer known by name only.
+    pub acquirer: Option<usize>,
+    pub target: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoIpo {
+    pub company: usize,
+    pub ipo: ipo_filings::Model,
+    /// Oldest first; the last one's status is the filing's.
+    pub events: Vec<ipo_events::Model>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Generation (pure)
+// ---------------------------------------------------------------------------------------
+
+const SYLLABLES: [&str; 30] = [
+    "ka", "vo", "lix", "ner", "da", "mo", "ri", "zen", "ta", "qua", "bel", "sor", "vi", "tra", "no", "lum", "pe",
+    "dex", "ora", "cy", "fen", "gal", "hy", "ion", "jor", "kel", "mar", "nyx", "ost", "pra",
+];
+
+/// (state, weight, cities)
+const STATES: [(&str, u32, &[&str]); 15] = [
+    ("CA", 30, &["San Francisco", "Palo Alto", "San Diego", "Los Angeles", "Mountain View"]),
+    ("NY", 14, &["New York", "Brooklyn"]),
+    ("MA", 10, &["Boston", "Cambridge"]),
+    ("TX", 8, &["Austin", "Houston", "Dallas"]),
+    ("WA", 6, &["Seattle", "Bellevue"]),
+    ("CO", 4, &["Denver", "Boulder"]),
+    ("IL", 4, &["Chicago"]),
+    ("FL", 4, &["Miami", "Tampa"]),
+    ("NC", 3, &["Durham", "Raleigh"]),
+    ("UT", 3, &["Salt Lake City", "Lehi"]),
+    ("GA", 3, &["Atlanta"]),
+    ("PA", 3, &["Pittsburgh", "Philadelphia"]),
+    ("NJ", 2, &["Princeton", "Newark"]),
+    ("MN", 2, &["Minneapolis"]),
+    ("OR", 2, &["Portland"]),
+];
+
+/// Companies are spread over every sector but pooled funds (the demo funds are those).
+const COMPANY_SECTORS: [(Sector, u32); 10] = [
+    (Sector::AiSoftware, 22),
+    (Sector::Biotech, 12),
+    (Sector::Health, 9),
+    (Sector::Fintech, 12),
+    (Sector::Energy, 9),
+    (Sector::Hardware, 9),
+    (Sector::Consumer, 8),
+    (Sector::Industrial, 8),
+    (Sector::RealEstate, 5),
+    (Sector::Other, 6),
+];
+
+fn sector_words(s: Sector) -> (&'static [&'static str], &'static str) {
+    match s {
+        Sector::AiSoftware => (&["AI", "Labs", "Systems", "Cloud", "Data", "Software"], "Other Technology"),
+        Sector::Biotech => (&["Therapeutics", "Bio", "Genomics", "Pharma"], "Biotechnology"),
+        Sector::Health => (&["Health", "Care", "Medical", "Diagnostics"], "Other Health Care"),
+        Sector::Fintech => (&["Pay", "Finance", "Ledger", "Markets"], "Other Banking and Financial Services"),
+        Sector::Energy => (&["Energy", "Power", "Solar", "Grid", "Hydrogen"], "Other Energy"),
+        Sector::Hardware => (&["Semiconductor", "Devices", "Robotics", "Photonics"], "Computers"),
+        Sector::Consumer => (&["Goods", "Travel", "Foods", "Home"], "Retailing"),
+        Sector::Industrial => (&["Manufacturing", "Logistics", "Materials", "Aerospace"], "Manufacturing"),
+        Sector::RealEstate => (&["Properties", "Homes", "Realty"], "Commercial"),
+        Sector::Funds | Sector::Other => (&["Holdings", "Group", "Collective"], "Other"),
+    }
+}
+
+fn pick(rng: &mut Rng, n: usize) -> usize {
+    ((rng.uniform() * n as f64) as usize).min(n.saturating_sub(1))
+}
+
+fn between(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * rng.uniform()
+}
+
+fn int(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
+    lo + pick(rng, (hi - lo + 1) as usize) as i64
+}
+
+fn weighted(rng: &mut Rng, weights: &[u32]) -> usize {
+    let total: u32 = weights.iter().sum();
+    let mut x = rng.uniform() * f64::from(total);
+    for (i, w) in weights.iter().enumerate() {
+        x -= f64::from(*w);
+        if x < 0.0 {
+            return i;
+        }
+    }
+    weights.len() - 1
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A made-up word of two or three syllables, not yet in `used`.
+fn word(rng: &mut Rng, used: &mut HashSet<String>) -> String {
+    loop {
+        let n = if rng.uniform() < 0.3 { 3 } else { 2 };
+        let w: String = (0..n).map(|_| SYLLABLES[pick(rng, SYLLABLES.len())]).collect();
+        let w = capitalize(&w);
+        if used.insert(w.clone()) {
+            return w;
+        }
+    }
+}
+
+/// Dollars rounded the way rounds are reported: to $10k under $10M, else to $100k.
+fn round_money(x: f64) -> f64 {
+    let step = if x < 10e6 { 10_000.0 } else { 100_000.0 };
+    ((x / step).round() * step).max(step)
+}
+
+fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+    today - Days::new(days.max(0) as u64)
+}
+
+/// The last calendar quarter end on or before `d`.
+pub fn last_quarter_end(d: NaiveDate) -> NaiveDate {
+    let q_end = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, if m == 3 || m == 12 { 31 } else { 30 }).expect("valid");
+    let this = q_end(d.year(), ((d.month() - 1) / 3 + 1) * 3);
+    if this <= d {
+        this
+    } else if d.month() <= 3 {
+        q_end(d.year() - 1, 12)
+    } else {
+        q_end(d.year(), ((d.month() - 1) / 3) * 3)
+    }
+}
+
+/// The `n`th quarter end counted from the end of Q1 of `year` (n = 0).
+fn quarter_end(year: i32, n: usize) -> NaiveDate {
+    let y = year + (n / 4) as i32;
+    let m = ((n % 4) as u32 + 1) * 3;
+    NaiveDate::from_ymd_opt(y, m, if m == 3 || m == 12 { 31 } else { 30 }).expect("valid")
+}
+
+fn roman(n: usize) -> &'static str {
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"][n.min(7)]
+}
+
+/// The demo for `seed`, with dates counted back from `today` and `fetched_at` as the
+/// provenance time of every row.
+pub fn generate(seed: u64, today: NaiveDate, fetched_at: DateTime<Utc>) -> DemoData {
+    let mut rng = Rng(seed);
+    let mut used = HashSet::new();
+    let companies = gen_companies(&mut rng, &mut used, today, fetched_at);
+    let investors = gen_investors(&mut rng, &mut used, fetched_at);
+    let mut data = DemoData {
+        companies,
+        investors,
+        rounds: Vec::new(),
+        funds: Vec::new(),
+        acquisitions: Vec::new(),
+        ipos: Vec::new(),
+    };
+    gen_rounds(&mut rng, &mut data, today, fetched_at);
+    gen_acquisitions(&mut rng, &mut used, &mut data, today, fetched_at);
+    gen_ipos(&mut rng, &mut data, today, fetched_at);
+    gen_funds(&mut rng, seed, &mut data, today, fetched_at);
+    data
+}
+
+fn gen_companies(
+    rng: &mut Rng,
+    used: &mut HashSet<String>,
+    today: NaiveDate,
+    at: DateTime<Utc>,
+) -> Vec<companies::Model> {
+    let weights: Vec<u32> = COMPANY_SECTORS.iter().map(|s| s.1).collect();
+    let state_weights: Vec<u32> = STATES.iter().map(|s| s.1).collect();
+    (0..COMPANIES)
+        .map(|i| {
+            // The first ten take one sector each, so every sector is present.
+            let sector = if i < COMPANY_SECTORS.len() {
+                COMPANY_SECTORS[i].0
+            } else {
+                COMPANY_SECTORS[weighted(rng, &weights)].0
+            };
+            let (suffixes, group) = sector_words(sector);
+            let core = word(rng, used);
+            let name = format!("{core} {}, Inc.", suffixes[pick(rng, suffixes.len())]);
+            let (state, _, cities) = STATES[weighted(rng, &state_weights)];
+            let city = cities[pick(rng, cities.len())];
+            let slug = store::slug(&name);
+            companies::Model {
+                id: 0,
+                key: format!("demo:company:{slug}"),
+                cik: None,
+                name_key: store::name_key(&name),
+                name,
+                sector: sector.slug().to_string(),
+                state: Some(state.to_string()),
+                city: Some(city.to_string()),
+                jurisdiction: Some(if rng.uniform() < 0.85 { "Delaware".to_string() } else { state.to_string() }),
+                // Set from the first round below.
+                year_of_inc: Some(today.year()),
+                sic: None,
+                industry_group: Some(group.to_string()),
+                website: Some(format!("https://{}.example", core.to_lowercase())),
+                description: Some(format!("Generated demo company: a {} start-up in {city}, {state}.", sector.label())),
+                tickers: None,
+                source: DEMO.into(),
+                source_id: DEMO.into(),
+                fetched_at: at,
+            }
+        })
+        .collect()
+}
+
+/// Investor kinds and how many of each.
+const INVESTOR_KINDS: [(&str, usize, &[&str]); 5] = [
+    ("venture capital", 20, &["Ventures", "Capital", "Partners", "Venture Partners"]),
+    ("corporate", 6, &["Corporate Ventures", "Strategic Ventures"]),
+    ("angel", 6, &[]),
+    ("accelerator", 3, &["Launchpad", "Foundry", "Accelerator"]),
+    ("growth", 5, &["Growth Equity", "Crossover Partners", "Growth Partners"]),
+];
+const FIRST_NAMES: [&str; 12] =
+    ["Mara", "Theo", "Ines", "Callum", "Priya", "Odile", "Rafe", "Sunniva", "Joaquin", "Wren", "Anouk", "Idris"];
+const INVESTOR_CITIES: [&str; 7] =
+    ["San Francisco", "Menlo Park", "New York", "Boston", "Austin", "Seattle", "Los Angeles"];
+
+fn gen_investors(rng: &mut Rng, used: &mut HashSet<String>, at: DateTime<Utc>) -> Vec<investors::Model> {
+    let mut out = Vec::new();
+    for (kind, n, suffixes) in INVESTOR_KINDS {
+        for _ in 0..n {
+            let core = word(rng, used);
+            let name = if kind == "angel" {
+                format!("{} {core}", FIRST_NAMES[pick(rng, FIRST_NAMES.len())])
+            } else {
+                format!("{core} {}", suffixes[pick(rng, suffixes.len())])
+            };
+            let slug = store::slug(&name);
+            out.push(investors::Model {
+                id: 0,
+                key: format!("demo:investor:{slug}"),
+                name,
+                kind: kind.to_string(),
+                website: (kind != "angel").then(|| format!("https://{}.example", core.to_lowercase())),
+                city: Some(INVESTOR_CITIES[pick(rng, INVESTOR_CITIES.len())].to_string()),
+                source: DEMO.into(),
+                source_id: DEMO.into(),
+                fetched_at: at,
+            });
+        }
+    }
+    out
+}
+
+fn investors_of_kind(data: &DemoData, kinds: &[&str]) -> Vec<usize> {
+    data.investors.iter().enumerate().filter(|(_, i)| kinds.contains(&i.kind.as_str())).map(|(n, _)| n).collect()
+}
+
+fn gen_rounds(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<Utc>) {
+    let early = investors_of_kind(data, &["venture capital", "angel", "accelerator"]);
+    let venture = investors_of_kind(data, &["venture capital", "corporate"]);
+    let late = investors_of_kind(data, &["growth", "venture capital", "corporate"]);
+    let vc = investors_of_kind(data, &["venture capital"]);
+    let mut rounds = Vec::new();
+    for (ci, company) in data.companies.iter_mut().enumerate() {
+        let sector = Sector::from_slug(&company.sector).unwrap_or(Sector::Other);
+        // Older companies are more common than new ones (density grows with age), so the
+        // ladder is well populated.
+        let mut offset = HISTORY_DAYS * rng.uniform().sqrt();
+        let mut ladder = weighted(rng, &[25, 50, 25]);
+        let slug = company.key.trim_start_matches("demo:company:").to_string();
+        let mut previous: Vec<usize> = Vec::new();
+        let mut n = 0;
+        let mut first = true;
+        while offset >= 0.0 {
+            let announced = days_before(today, offset as i64);
+            if first {
+                company.year_of_inc = Some(announced.year() - int(rng, 0, 2) as i32);
+            }
+            let side = rng.uniform();
+            let (stage, median) = if !first && side < 0.08 {
+                ("debt", MEDIAN[ladder] * 0.3)
+            } else if !first && side < 0.12 && matches!(sector, Sector::Biotech | Sector::Energy | Sector::Health) {
+                ("grant", 1.5e6)
+            } else {
+                if !first {
+                    // Series D+ may raise again as D+ before a growth round.
+                    ladder = if ladder == 5 && rng.uniform() < 0.5 { 5 } else { (ladder + 1).min(LADDER.len() - 1) };
+                }
+                (LADDER[ladder], MEDIAN[ladder])
+            };
+            first = false;
+            n += 1;
+            let sold = round_money(median * (0.55 * rng.normal()).exp());
+            let recent = offset < 75.0;
+            let yet_to_occur = recent && rng.uniform() < 0.35;
+            let indefinite = rng.uniform() < 0.07;
+            let offered = (!indefinite).then(|| round_money(sold * between(rng, 1.0, 1.25)));
+            let amount_sold = if yet_to_occur { 0.0 } else { sold };
+            let first_sale = (!yet_to_occur).then(|| days_before(announced, int(rng, 0, 45)));
+            let (pool, count) = match stage {
+                "pre-seed" => (&early, int(rng, 1, 2)),
+                "seed" => (&early, int(rng, 1, 4)),
+                "series-a" | "series-b" => (&venture, int(rng, 2, 5)),
+                "series-c" => (&venture, int(rng, 2, 6)),
+                "series-d+" | "growth" => (&late, int(rng, 2, 5)),
+                "debt" => (&vc, 1),
+                _ => (&vc, 0),
+            };
+            let mut chosen: Vec<usize> = Vec::new();
+            // Earlier investors often follow on.
+            if count > 1 && !previous.is_empty() && rng.uniform() < 0.5 {
+                chosen.push(previous[pick(rng, previous.len())]);
+            }
+            while (chosen.len() as i64) < count {
+                let c = pool[pick(rng, pool.len())];
+                if !chosen.contains(&c) {
+                    chosen.push(c);
+                }
+            }
+            // The lead is a new investor when there is one (follow-ons rarely lead).
+            let lead = chosen.len().saturating_sub(1);
+            let investors: Vec<(usize, bool)> = if chosen.is_empty() {
+                Vec::new()
+            } else {
+                let mut v = vec![(chosen[lead], true)];
+                v.extend(chosen.iter().enumerate().filter(|(i, _)| *i != lead).map(|(_, c)| (*c, false)));
+                v
+            };
+            if stage != "debt" && stage != "grant" {
+                previous = chosen.clone();
+            }
+            // Form D counts every investor, named or not.
+            let investor_count = investors.len() as i32 + int(rng, 1, 4) as i32;
+            let minimum = if rng.uniform() < 0.5 { Some(0.0) } else { None };
+            let round = funding_rounds::Model {
+                id: 0,
+                key: format!("demo:round:{slug}:{n}"),
+                company_id: 0,
+                announced_on: announced,
+                first_sale_on: first_sale,
+                first_sale_yet_to_occur: yet_to_occur,
+                stage: stage.to_string(),
+                sector: company.sector.clone(),
+                state: company.state.clone(),
+                amount_offered: offered,
+                offering_indefinite: indefinite,
+                amount_sold: Some(amount_sold),
+                amount_remaining: offered.map(|o| o - amount_sold),
+                investor_count: Some(investor_count),
+                minimum_investment: minimum,
+                currency: "USD".into(),
+                form_type: DEMO.into(),
+                accession: None,
+                original_accession: None,
+                notable: false,
+                source: DEMO.into(),
+                source_id: DEMO.into(),
+                fetched_at: at,
+            };
+            let priced = ladder >= 2 && !matches!(stage, "debt" | "grant") && amount_sold > 0.0;
+            let valuation = (priced && (ladder >= 5 || rng.uniform() < 0.6)).then(|| {
+                let post = (amount_sold / between(rng, 0.12, 0.25) / 1e6).round() * 1e6;
+                valuations::Model {
+                    id: 0,
+                    key: format!("demo:valuation:{slug}:{n}"),
+                    company_id: 0,
+                    round_id: None,
+                    valued_on: announced,
+                    pre_money: Some(post - amount_sold),
+                    post_money: post,
+                    basis: "post-money".into(),
+                    currency: "USD".into(),
+                    source: DEMO.into(),
+                    source_id: DEMO.into(),
+                    fetched_at: at,
+                }
+            });
+            rounds.push(DemoRound { company: ci, round, investors, valuation });
+            offset -= between(rng, 300.0, 720.0);
+        }
+    }
+    data.rounds = rounds;
+}
+
+/// The highest ladder stage a company reached and its last round's date and total sold.
+fn company_summary(data: &DemoData) -> Vec<(usize, NaiveDate, f64)> {
+    let mut out = vec![(0, NaiveDate::MIN, 0.0); data.companies.len()];
+    for r in &data.rounds {
+        let e = &mut out[r.company];
+        if let Some(i) = LADDER.iter().position(|s| *s == r.round.stage) {
+            e.0 = e.0.max(i);
+        }
+        e.1 = e.1.max(r.round.announced_on);
+        e.2 += r.round.amount_sold.unwrap_or(0.0);
+    }
+    out
+}
+
+fn gen_acquisitions(
+    rng: &mut Rng,
+    used: &mut HashSet<String>,
+    data: &mut DemoData,
+    today: NaiveDate,
+    at: DateTime<Utc>,
+) {
+    let summary = company_summary(data);
+    let mut taken: HashSet<usize> = HashSet::new();
+    let mut out = Vec::new();
+    for (status, n) in ACQUISITION_STATUSES {
+        for _ in 0..n {
+            let ago = match status {
+                "announced" => int(rng, 5, 40),
+                "pending" => int(rng, 40, 150),
+                "completed" => int(rng, 150, 1600),
+                _ => int(rng, 120, 900),
+            };
+            let announced = days_before(today, ago);
+            // A target whose last round is at least two months before the deal.
+            let candidates: Vec<usize> = (0..data.companies.len())
+                .filter(|c| !taken.contains(c) && summary[*c].1 + Days::new(60) <= announced)
+                .collect();
+            let Some(&target) = candidates.get(pick(rng, candidates.len())) else { continue };
+            taken.insert(target);
+            let buyers: Vec<usize> = (0..data.companies.len())
+                .filter(|c| {
+                    *c != target && !taken.contains(c) && summary[*c].0 >= 3 && summary[*c].2 > summary[target].2
+                })
+                .collect();
+            let acquirer =
+                if !buyers.is_empty() && rng.uniform() < 0.5 { Some(buyers[pick(rng, buyers.len())]) } else { None };
+            let acquirer_name = match acquirer {
+                Some(a) => data.companies[a].name.clone(),
+                None => {
+                    let suffix =
+                        ["Holdings, Inc.", "Group plc", "Industries Corp.", "Technologies, Inc."][pick(rng, 4)];
+                    format!("{} {suffix}", word(rng, used))
+                }
+            };
+            let closed = (status == "completed").then(|| announced + Days::new(int(rng, 45, 140) as u64));
+            let price = (rng.uniform() >= 0.25)
+                .then(|| ((summary[target].2 * between(rng, 1.2, 4.0)) / 1e6).round().max(1.0) * 1e6);
+            let last_filing = match status {
+                "completed" => closed,
+                "withdrawn" => Some(announced + Days::new(int(rng, 30, 100) as u64)),
+                "pending" => Some(announced + Days::new((ago / 2) as u64)),
+                _ => Some(announced),
+            };
+            let t = &data.companies[target];
+            let target_slug = t.key.trim_start_matches("demo:company:");
+            out.push(DemoAcquisition {
+                acquisition: acquisitions::Model {
+                    id: 0,
+                    key: format!("demo:acquisition:{target_slug}"),
+                    acquirer_id: None,
+                    acquirer_name: Some(acquirer_name),
+                    target_id: None,
+                    target_name: Some(t.name.clone()),
+                    announced_on: announced,
+                    closed_on: closed,
+                    price,
+                    status: status.to_string(),
+                    sector: t.sector.clone(),
+                    form_type: DEMO.into(),
+                    accession: None,
+                    last_filing_on: last_filing,
+                    source: DEMO.into(),
+                    source_id: DEMO.into(),
+                    fetched_at: at,
+                },
+                acquirer,
+                target,
+            });
+        }
+    }
+    data.acquisitions = out;
+}
+
+fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<Utc>) {
+    let summary = company_summary(data);
+    let targets: HashSet<usize> = data.acquisitions.iter().map(|a| a.target).collect();
+    // The most advanced companies that were not acquired, ties in a drawn order.
+    let mut candidates: Vec<(usize, f64, usize)> =
+        (0..data.companies.len()).filter(|c| !targets.contains(c)).map(|c| (summary[c].0, rng.uniform(), c)).collect();
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    let mut picks = candidates.into_iter().map(|c| c.2);
+    let mut accession = 0;
+    let mut out = Vec::new();
+    for (status, n) in IPO_STATUSES {
+        for _ in 0..n {
+            let Some(company) = picks.next() else { return };
+            let form = if out.len() % 6 == 3 { "F-1" } else { "S-1" };
+            // Days after the first filing at which each later filing lands.
+            let amendments = match status {
+                "filed" => 0,
+                "amended" => int(rng, 1, 3),
+                "priced" => int(rng, 1, 3),
+                _ => int(rng, 0, 2),
+            };
+            let mut steps: Vec<(String, &str, i64)> = Vec::new();
+            let mut t = 0;
+            for _ in 0..amendments {
+                t += int(rng, 20, 60);
+                steps.push((format!("{form}/A"), "amended", t));
+            }
+            match status {
+                "priced" => {
+                    t += int(rng, 10, 35);
+                    steps.push(("424B4".into(), "priced", t));
+                }
+                "withdrawn" => {
+                    t += int(rng, 30, 200);
+                    steps.push(("RW".into(), "withdrawn", t));
+                }
+                _ => {}
+            }
+            let quiet = match status {
+                "filed" => int(rng, 3, 90),
+                "amended" => int(rng, 5, 60),
+                _ => int(rng, 10, 500),
+            };
+            let filed = days_before(today, t + quiet);
+            let mut events = Vec::new();
+            let mut push = |form: &str, status: &str, on: NaiveDate| {
+                accession += 1;
+                events.push(ipo_events::Model {
+                    id: 0,
+                    ipo_id: 0,
+                    form: form.to_string(),
+                    filed_on: on,
+                    accession: format!("DEMO-{accession:06}"),
+                    status: status.to_string(),
+                });
+            };
+            push(form, "filed", filed);
+            for (f, s, d) in &steps {
+                push(f, s, filed + Days::new(*d as u64));
+            }
+            let last = events.last().expect("one event at least").clone();
+            let c = &data.companies[company];
+            out.push(DemoIpo {
+                company,
+                ipo: ipo_filings::Model {
+                    id: 0,
+                    key: format!("demo:ipo:{}", c.key.trim_start_matches("demo:company:")),
+                    cik: None,
+                    company_id: None,
+                    company_name: c.name.clone(),
+                    sector: c.sector.clone(),
+                    form: form.to_string(),
+                    status: status.to_string(),
+                    filed_on: filed,
+                    last_event_on: last.filed_on,
+                    priced_on: (status == "priced").then_some(last.filed_on),
+                    withdrawn_on: (status == "withdrawn").then_some(last.filed_on),
+                    amendments: amendments as i32,
+                    accession: events[0].accession.clone(),
+                    source: DEMO.into(),
+                    source_id: DEMO.into(),
+                    fetched_at: at,
+                },
+                events,
+            });
+        }
+    }
+    data.ipos = out;
+}
+
+/// One fund's quarterly life: (quarter index, call (negative), distribution, NAV after).
+/// Drawn for the whole life from the fund's own generator, whatever the day, so a later
+/// day only reveals more quarters.
+fn fund_path(rng: &mut Rng, committed: f64) -> Vec<(usize, f64, f64, f64)> {
+    // The fund's underlying annual return; the IRR lands near it.
+    let r = between(rng, -0.03, 0.25);
+    let growth = (1.0 + r).powf(0.25);
+    let sigma = 0.04;
+    let called = committed * between(rng, 0.85, 0.95);
+    let weights: Vec<f64> = (0..CALL_QUARTERS).map(|q| (CALL_QUARTERS - q) as f64 * between(rng, 0.7, 1.3)).collect();
+    let wsum: f64 = weights.iter().sum();
+    let mut nav = 0.0;
+    let mut out = Vec::with_capacity(FUND_QUARTERS);
+    for q in 0..FUND_QUARTERS {
+        let shock = (sigma * rng.normal() - 0.5 * sigma * sigma).exp();
+        let skip = rng.uniform();
+        let pace = between(rng, 0.5, 1.5);
+        nav *= growth * shock;
+        let call = if q < CALL_QUARTERS { (called * weights[q] / wsum / 1000.0).round() * 1000.0 } else { 0.0 };
+        nav += call;
+        let dist = if q >= CALL_QUARTERS && skip >= 0.3 {
+            let rate = if q >= 48 { 0.25 } else { (0.04 + 0.01 * (q - CALL_QUARTERS) as f64).min(0.2) };
+            (nav * rate * pace / 1000.0).round() * 1000.0
+        } else {
+            0.0
+        };
+        nav -= dist;
+        out.push((q, -call, dist, nav));
+    }
+    out
+}
+
+fn gen_funds(rng: &mut Rng, seed: u64, data: &mut DemoData, today: NaiveDate, at: DateTime<Utc>) {
+    let managers = investors_of_kind(data, &["venture capital"]);
+    let growth_managers = investors_of_kind(data, &["growth"]);
+    let cutoff = last_quarter_end(today);
+    let mut numbers: HashMap<usize, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, vintage) in VINTAGES.into_iter().enumerate() {
+        let growth = i == 4;
+        let manager = if growth { growth_managers[0] } else { managers[i % 4] };
+        let number = numbers.entry(manager).or_insert(0);
+        *number += 1;
+        let base = data.investors[manager].name.clone();
+        let name = format!("{base} Fund {}, L.P.", roman(*number + 1));
+        let slug = store::slug(&name);
+        let target = (between(rng, 100.0, 800.0) / 5.0).round() * 5.0 * 1e6;
+        let raised = (target * between(rng, 0.85, 1.1) / 1e6).round() * 1e6;
+        let state = ["CA", "CA", "NY", "MA"][pick(rng, 4)];
+        let investor_count = int(rng, 20, 150) as i32;
+        let mut holdings_of: Vec<usize> = Vec::new();
+        let n_holdings = int(rng, 4, 7) as usize;
+        while holdings_of.len() < n_holdings {
+            let c = pick(rng, data.companies.len());
+            if !holdings_of.contains(&c) {
+                holdings_of.push(c);
+            }
+        }
+        let weights: Vec<(f64, f64, f64)> = holdings_of
+            .iter()
+            .map(|_| (between(rng, 0.5, 1.5), if rng.uniform() < 0.4 { 0.0 } else { rng.uniform() }, rng.uniform()))
+            .collect();
+        // The fund's own generator: its flows do not depend on how many quarters are shown.
+        let mut frng = Rng(seed ^ crate::demo::seed(&slug));
+        let path = fund_path(&mut frng, raised);
+        let shown: Vec<_> = path.into_iter().filter(|(q, ..)| quarter_end(vintage, *q) <= cutoff).collect();
+        let flow = |date: NaiveDate, kind: &str, amount: f64| fund_cash_flows::Model {
+            id: 0,
+            fund_id: 0,
+            flow_date: date,
+            kind: kind.to_string(),
+            amount,
+            source: DEMO.into(),
+            source_id: DEMO.into(),
+            fetched_at: at,
+        };
+        let mut flows = Vec::new();
+        for (q, call, dist, _) in &shown {
+            let d = quarter_end(vintage, *q);
+            if *call != 0.0 {
+                flows.push(flow(d, "call", *call));
+            }
+            if *dist != 0.0 {
+                flows.push(flow(d, "distribution", *dist));
+            }
+        }
+        let (paid, distributed, nav) =
+            shown.iter().fold((0.0, 0.0, 0.0), |acc, (_, c, d, n)| (acc.0 - c, acc.1 + d, *n));
+        let nav = (nav / 1000.0).round() * 1000.0;
+        if let Some((q, ..)) = shown.last() {
+            flows.push(flow(quarter_end(vintage, *q), "nav", nav));
+        }
+        let as_of = shown.last().map(|(q, ..)| quarter_end(vintage, *q)).unwrap_or(cutoff);
+        let (sw, sr, su) = weights.iter().fold((0.0, 0.0, 0.0), |a, w| (a.0 + w.0, a.1 + w.1, a.2 + w.2));
+        let share = |x: f64, total: f64, whole: f64| {
+            if total > 0.0 {
+                (whole * x / total / 1000.0).round() * 1000.0
+            } else {
+                0.0
+            }
+        };
+        let holdings = holdings_of
+            .iter()
+            .zip(&weights)
+            .map(|(c, w)| {
+                (
+                    *c,
+                    fund_holdings::Model {
+                        id: 0,
+                        fund_id: 0,
+                        company_id: 0,
+                        invested: share(w.0, sw, paid * 0.85),
+                        realized: share(w.1, sr, distributed),
+                        unrealized: share(w.2, su, nav),
+                        as_of,
+                        source: DEMO.into(),
+                        source_id: DEMO.into(),
+                        fetched_at: at,
+                    },
+                )
+            })
+            .collect();
+        out.push(DemoFund {
+            fund: funds::Model {
+                id: 0,
+                key: format!("demo:fund:{slug}"),
+                cik: None,
+                name,
+                manager_id: None,
+                vintage: Some(vintage),
+                target_size: Some(target),
+                target_indefinite: false,
+                amount_raised: Some(raised),
+                investor_count: Some(investor_count),
+                strategy: if growth { "growth".into() } else { "venture capital".into() },
+                state: Some(state.to_string()),
+                currency: "USD".into(),
+                accession: None,
+                source: DEMO.into(),
+                source_id: DEMO.into(),
+                fetched_at: at,
+            },
+            manager,
+            flows,
+            holdings,
+        });
+    }
+    data.funds = out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing, and giving way to real data
+// ---------------------------------------------------------------------------------------
+
+/// What a seed did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seeded {
+    /// Every upsert, link, flow, holding and IPO event.
+    pub tally: Tally,
+    /// Demo rows the generator no longer produces (a fund's old NAV row, ...), deleted.
+    pub removed: u64,
+    /// `funding_monthly` rows computed afterwards (0 when nothing changed).
+    pub monthly_rows: u64,
+    /// Real venture data exists, so nothing was seeded.
+    pub real_data: bool,
+}
+
+impl Seeded {
+    pub fn written(&self) -> u64 {
+        self.tally.written() + self.removed
+    }
+}
+
+/// Fills the venture tables with the demo for `today` unless real venture data exists,
+/// then runs the funding tracker (only when something changed, so seeding twice writes
+/// nothing the second time). One transaction: a failure leaves no half demo behind.
+pub async fn seed(db: &DatabaseConnection, today: NaiveDate, notable_usd: f64) -> Result<Seeded, DbErr> {
+    if has_real_data(db).await? {
+        return Ok(Seeded { real_data: true, ..Default::default() });
+    }
+    let now = Utc::now();
+    let data = generate(DEMO_SEED, today, now);
+    let txn = db.begin().await?;
+    let mut out = write(&txn, data, notable_usd).await?;
+    txn.commit().await?;
+    let monthly_empty = funding_monthly::Entity::find().count(db).await? == 0;
+    if out.written() > 0 || monthly_empty {
+        out.monthly_rows = crate::venture::tracker::run(db, notable_usd, now).await?.rows;
+    }
+    Ok(out)
+}
+
+async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> Result<Seeded, DbErr> {
+    let mut t = Tally::default();
+    let mut removed = 0;
+
+    let mut company_ids = Vec::with_capacity(data.companies.len());
+    let mut keys = Vec::new();
+    for c in data.companies {
+        keys.push(c.key.clone());
+        let (id, ch) = store::upsert_company(db, c).await?;
+        t.add(ch);
+        company_ids.push(id);
+    }
+    removed +=
+        prune_keyed::<companies::Entity, _, _>(db, companies::Column::Key, companies::Column::Source, keys).await?;
+
+    let mut investor_ids = Vec::with_capacity(data.investors.len());
+    let mut keys = Vec::new();
+    for i in data.investors {
+        keys.push(i.key.clone());
+        let (id, ch) = store::upsert_investor(db, i).await?;
+        t.add(ch);
+        investor_ids.push(id);
+    }
+    removed +=
+        prune_keyed::<investors::Entity, _, _>(db, investors::Column::Key, investors::Column::Source, keys).await?;
+
+    let (mut round_keys, mut valuation_keys) = (Vec::new(), Vec::new());
+    for r in data.rounds {
+        let mut round = r.round;
+        round.company_id = company_ids[r.company];
+        round.notable = round.amount_sold.is_some_and(|a| a >= notable_usd);
+        round_keys.push(round.key.clone());
+        let (round_id, ch) = store::upsert_round(db, round).await?;
+        t.add(ch);
+        for (inv, lead) in r.investors {
+            t.add(store::upsert_round_investor(db, round_id, investor_ids[inv], lead).await?);
+        }
+        if let Some(mut v) = r.valuation {
+            v.company_id = company_ids[r.company];
+            v.round_id = Some(round_id);
+            valuation_keys.push(v.key.clone());
+            t.add(store::upsert_valuation(db, v).await?.1);
+        }
+    }
+    removed += prune_keyed::<funding_rounds::Entity, _, _>(
+        db,
+        funding_rounds::Column::Key,
+        funding_rounds::Column::Source,
+        round_keys,
+    )
+    .await?;
+    removed += prune_keyed::<valuations::Entity, _, _>(
+        db,
+        valuations::Column::Key,
+        valuations::Column::Source,
+        valuation_keys,
+    )
+    .await?;
+
+    let mut keys = Vec::new();
+    for f in data.funds {
+        let mut fund = f.fund;
+        fund.manager_id = Some(investor_ids[f.manager]);
+        keys.push(fund.key.clone());
+        let (fund_id, ch) = store::upsert_fund(db, fund).await?;
+        t.add(ch);
+        let mut wanted = HashSet::new();
+        for mut flow in f.flows {
+            flow.fund_id = fund_id;
+            wanted.insert((flow.flow_date, flow.kind.clone()));
+            t.add(store::upsert_cash_flow(db, flow).await?);
+        }
+        // A NAV row of a quarter that is no longer the last one, and the like.
+        let stale: Vec<i32> = fund_cash_flows::Entity::find()
+            .filter(fund_cash_flows::Column::FundId.eq(fund_id))
+            .filter(fund_cash_flows::Column::Source.eq(DEMO))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|f| !wanted.contains(&(f.flow_date, f.kind.clone())))
+            .map(|f| f.id)
+            .collect();
+        if !stale.is_empty() {
+            removed += fund_cash_flows::Entity::delete_many()
+                .filter(fund_cash_flows::Column::Id.is_in(stale))
+                .exec(db)
+                .await?
+                .rows_affected;
+        }
+        let mut held = Vec::new();
+        for (c, mut h) in f.holdings {
+            h.fund_id = fund_id;
+            h.company_id = company_ids[c];
+            held.push(h.company_id);
+            t.add(store::upsert_holding(db, h).await?);
+        }
+        removed += fund_holdings::Entity::delete_many()
+            .filter(fund_holdings::Column::FundId.eq(fund_id))
+            .filter(fund_holdings::Column::Source.eq(DEMO))
+            .filter(fund_holdings::Column::CompanyId.is_not_in(held))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    removed += prune_keyed::<funds::Entity, _, _>(db, funds::Column::Key, funds::Column::Source, keys).await?;
+
+    let mut keys = Vec::new();
+    for a in data.acquisitions {
+        let mut acq = a.acquisition;
+        acq.acquirer_id = a.acquirer.map(|i| company_ids[i]);
+        acq.target_id = Some(company_ids[a.target]);
+        keys.push(acq.key.clone());
+        t.add(store::upsert_acquisition(db, acq).await?.1);
+    }
+    removed +=
+        prune_keyed::<acquisitions::Entity, _, _>(db, acquisitions::Column::Key, acquisitions::Column::Source, keys)
+            .await?;
+
+    let mut keys = Vec::new();
+    for i in data.ipos {
+        let mut ipo = i.ipo;
+        ipo.company_id = Some(company_ids[i.company]);
+        keys.push(ipo.key.clone());
+        let (ipo_id, ch) = store::upsert_ipo(db, ipo).await?;
+        t.add(ch);
+        if ch == store::Change::Updated {
+            // Its dates moved (a later day): the history is recorded again, since an event
+            // already seen is never rewritten.
+            let accessions: Vec<String> = i.events.iter().map(|e| e.accession.clone()).collect();
+            removed += ipo_events::Entity::delete_many()
+                .filter(
+                    Condition::any()
+                        .add(ipo_events::Column::IpoId.eq(ipo_id))
+                        .add(ipo_events::Column::Accession.is_in(accessions)),
+                )
+                .exec(db)
+                .await?
+                .rows_affected;
+        }
+        for mut e in i.events {
+            e.ipo_id = ipo_id;
+            t.add(store::record_ipo_event(db, e).await?);
+        }
+    }
+    removed +=
+        prune_keyed::<ipo_filings::Entity, _, _>(db, ipo_filings::Column::Key, ipo_filings::Column::Source, keys)
+            .await?;
+
+    Ok(Seeded { tally: t, removed, monthly_rows: 0, real_data: false })
+}
+
+/// Deletes the demo rows of a keyed table whose key is not in `keys`.
+async fn prune_keyed<E, K, S>(db: &impl ConnectionTrait, key: K, source: S, keys: Vec<String>) -> Result<u64, DbErr>
+where
+    E: EntityTrait,
+    K: ColumnTrait,
+    S: ColumnTrait,
+{
+    Ok(E::delete_many().filter(source.eq(DEMO)).filter(key.is_not_in(keys)).exec(db).await?.rows_affected)
+}
+
+async fn exists<E: EntityTrait>(db: &impl ConnectionTrait, cond: impl IntoCondition) -> Result<bool, DbErr> {
+    Ok(E::find().filter(cond).one(db).await?.is_some())
+}
+
+/// Whether any venture row came from somewhere other than the demo (EDGAR, an import).
+pub async fn has_real_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(exists::<companies::Entity>(db, companies::Column::Source.ne(DEMO)).await?
+        || exists::<funding_rounds::Entity>(db, funding_rounds::Column::Source.ne(DEMO)).await?
+        || exists::<investors::Entity>(db, investors::Column::Source.ne(DEMO)).await?
+        || exists::<funds::Entity>(db, funds::Column::Source.ne(DEMO)).await?
+        || exists::<fund_cash_flows::Entity>(db, fund_cash_flows::Column::Source.ne(DEMO)).await?
+        || exists::<fund_holdings::Entity>(db, fund_holdings::Column::Source.ne(DEMO)).await?
+        || exists::<acquisitions::Entity>(db, acquisitions::Column::Source.ne(DEMO)).await?
+        || exists::<valuations::Entity>(db, valuations::Column::Source.ne(DEMO)).await?
+        || exists::<ipo_filings::Entity>(db, ipo_filings::Column::Source.ne(DEMO)).await?)
+}
+
+/// Whether any demo venture row is stored.
+pub async fn has_demo_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(exists::<companies::Entity>(db, companies::Column::Source.eq(DEMO)).await?
+        || exists::<investors::Entity>(db, investors::Column::Source.eq(DEMO)).await?
+        || exists::<funds::Entity>(db, funds::Column::Source.eq(DEMO)).await?
+        || exists::<acquisitions::Entity>(db, acquisitions::Column::Source.eq(DEMO)).await?
+        || exists::<ipo_filings::Entity>(db, ipo_filings::Column::Source.eq(DEMO)).await?)
+}
+
+/// Deletes every demo venture row (links, flows, holdings and IPO events of demo rows
+/// included) in one transaction, then recomputes the monthly aggregates without them.
+/// Rows from EDGAR or imports are untouched. Returns the rows deleted.
+pub async fn clear(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    let txn = db.begin().await?;
+    let demo_rounds = Query::select()
+        .column(funding_rounds::Column::Id)
+        .from(funding_rounds::Entity)
+        .and_where(funding_rounds::Column::Source.eq(DEMO))
+        .to_owned();
+    let demo_investors = Query::select()
+        .column(investors::Column::Id)
+        .from(investors::Entity)
+        .and_where(investors::Column::Source.eq(DEMO))
+        .to_owned();
+    let demo_ipos = Query::select()
+        .column(ipo_filings::Column::Id)
+        .from(ipo_filings::Entity)
+        .and_where(ipo_filings::Column::Source.eq(DEMO))
+        .to_owned();
+    let mut n = round_investors::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(round_investors::Column::RoundId.in_subquery(demo_rounds))
+                .add(round_investors::Column::InvestorId.in_subquery(demo_investors)),
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    n += ipo_events::Entity::delete_many()
+        .filter(ipo_events::Column::IpoId.in_subquery(demo_ipos))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    n += valuations::Entity::delete_many().filter(valuations::Column::Source.eq(DEMO)).exec(&txn).await?.rows_affected;
+    n += fund_holdings::Entity::delete_many()
+        .filter(fund_holdings::Column::Source.eq(DEMO))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    n += fund_cash_flows::Entity::delete_many()
+        .filter(fund_cash_flows::Column::Source.eq(DEMO))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    n += funding_rounds::Entity::delete_many()
+        .filter(funding_rounds::Column::Source.eq(DEMO))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    n += acquisitions::Entity::delete_many()
+        .filter(acquisitions::Column::Source.eq(DEMO))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    n +=
+        ipo_filings::Entity::delete_many().filter(ipo_filings::Column::Source.eq(DEMO)).exec(&txn).await?.rows_affected;
+    n += funds::Entity::delete_many().filter(funds::Column::Source.eq(DEMO)).exec(&txn).await?.rows_affected;
+    n += investors::Entity::delete_many().filter(investors::Column::Source.eq(DEMO)).exec(&txn).await?.rows_affected;
+    n += companies::Entity::delete_many().filter(companies::Column::Source.eq(DEMO)).exec(&txn).await?.rows_affected;
+    txn.commit().await?;
+    if n > 0 {
+        crate::venture::tracker::recompute_monthly(db, Utc::now()).await?;
+    }
+    Ok(n)
+}
+
+/// Real data replaces the demo: once any real venture row exists, every demo row goes.
+/// Cheap when there is nothing to do (a few one-row lookups). Returns the rows deleted.
+pub async fn give_way(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    if has_demo_data(db).await? && has_real_data(db).await? {
+        let n = clear(db).await?;
+        tracing::info!(rows = n, "real venture data present: demo venture rows deleted");
+        return Ok(n);
+    }
+    Ok(0)
+}
+
+/// Demo mode for the venture models, as the server runs it at start-up: the demo gives
+/// way to real data, and is seeded (when `seed`) only where there is none.
+pub async fn refresh(
+    db: &DatabaseConnection,
+    seed_demo: bool,
+    today: NaiveDate,
+    notable_usd: f64,
+) -> Result<Seeded, DbErr> {
+    let removed = give_way(db).await?;
+    let mut out = if seed_demo { seed(db, today, notable_usd).await? } else { Seeded::default() };
+    out.removed += removed;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::venture::returns;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn at() -> DateTime<Utc> {
+        "2026-11-28T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_demo_is_deterministic_for_a_seed() {
+        let a = generate(DEMO_SEED, d("2026-11-28"), at());
+        assert_eq!(a, generate(DEMO_SEED, d("2026-11-28"), at()));
+        let other = generate(DEMO_SEED + 1, d("2026-11-28"), at());
+        assert_ne!(a.companies, other.companies);
+        // A later day moves dates, not what is drawn.
+        let later = generate(DEMO_SEED, d("2027-02-10"), at());
+        let names = |x: &DemoData| x.companies.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&a), names(&later));
+        let stages =
+            |x: &DemoData| x.rounds.iter().map(|r| (r.round.key.clone(), r.round.stage.clone())).collect::<Vec<_>>();
+        assert_eq!(stages(&a), stages(&later));
+        assert_eq!(a.rounds[0].round.announced_on + Days::new(74), later.rounds[0].round.announced_on);
+    }
+
+    #[test]
+    fn sizes_and_provenance_are_as_documented() {
+        let today = d("2026-11-28");
+        let x = generate(DEMO_SEED, today, at());
+        assert_eq!(x.companies.len(), 60);
+        assert_eq!(x.investors.len(), 40);
+        assert!((200..=300).contains(&x.rounds.len()), "{} rounds", x.rounds.len());
+        assert_eq!(x.funds.len(), 8);
+        assert_eq!(x.acquisitions.len(), 12);
+        assert_eq!(x.ipos.len(), 15);
+        assert!(x.companies.iter().all(|c| c.cik.is_none() && c.key.starts_with("demo:company:") && c.source == DEMO));
+        assert!(x.investors.iter().all(|i| i.key.starts_with("demo:investor:") && i.source == DEMO));
+        assert!(x.rounds.iter().all(|r| r.round.key.starts_with("demo:round:")
+            && r.round.form_type == DEMO
+            && r.round.accession.is_none()
+            && r.round.source_id == DEMO));
+        let keys: HashSet<_> = x.rounds.iter().map(|r| &r.round.key).collect();
+        assert_eq!(keys.len(), x.rounds.len(), "round keys are unique");
+        let names: HashSet<_> = x.companies.iter().map(|c| &c.key).collect();
+        assert_eq!(names.len(), 60, "company keys are unique");
+        for s in Sector::ALL.iter().filter(|s| **s != Sector::Funds) {
+            assert!(x.companies.iter().any(|c| c.sector == s.slug()), "no company in {s:?}");
+        }
+        for k in ["venture capital", "corporate", "angel", "accelerator", "growth"] {
+            assert!(x.investors.iter().any(|i| i.kind == k), "{k}");
+        }
+        for (status, _) in IPO_STATUSES {
+            assert!(x.ipos.iter().any(|i| i.ipo.status == status), "{status}");
+        }
+        for (status, _) in ACQUISITION_STATUSES {
+            assert!(x.acquisitions.iter().any(|a| a.acquisition.status == status), "{status}");
+        }
+        let accessions: Vec<_> = x.ipos.iter().flat_map(|i| i.events.iter().map(|e| e.accession.clone())).collect();
+        assert!(accessions.iter().all(|a| a.starts_with("DEMO-")));
+        assert_eq!(accessions.iter().collect::<HashSet<_>>().len(), accessions.len());
+    }
+
+    #[test]
+    fn rounds_climb_the_ladder_with_amounts_by_stage_and_form_d_quirks() {
+        let today = d("2026-11-28");
+        let x = generate(DEMO_SEED, today, at());
+        let oldest = days_before(today, HISTORY_DAYS as i64 + 1);
+        let mut last: HashMap<usize, (NaiveDate, usize)> = HashMap::new();
+        for r in &x.rounds {
+            assert!(r.round.announced_on <= today && r.round.announced_on >= oldest, "{:?}", r.round.announced_on);
+            if let Some(i) = LADDER.iter().position(|s| *s == r.round.stage) {
+                if let Some((date, prev)) = last.get(&r.company) {
+                    assert!(r.round.announced_on > *date && i >= *prev, "{} goes back", r.round.key);
+                }
+                last.insert(r.company, (r.round.announced_on, i));
+            }
+            if r.round.offering_indefinite {
+                assert!(r.round.amount_offered.is_none());
+            }
+            if r.round.first_sale_yet_to_occur {
+                assert!(r.round.first_sale_on.is_none());
+                assert_eq!(r.round.amount_sold, Some(0.0));
+            }
+        }
+        assert!(x.rounds.iter().any(|r| r.round.offering_indefinite));
+        assert!(x.rounds.iter().any(|r| r.round.first_sale_yet_to_occur));
+        let median = |stage: &str| {
+            let mut v: Vec<f64> = x
+                .rounds
+                .iter()
+                .filter(|r| r.round.stage == stage && !r.round.first_sale_yet_to_occur)
+                .filter_map(|r| r.round.amount_sold)
+                .collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (seed, a, b, c) = (median("seed"), median("series-a"), median("series-b"), median("series-c"));
+        assert!(seed > 0.8e6 && seed < 5e6, "seed {seed}");
+        assert!(a > 5e6 && a < 30e6, "A {a}");
+        assert!(b > 15e6 && b < 80e6, "B {b}");
+        assert!(c > 35e6 && c < 180e6, "C {c}");
+        for r in &x.rounds {
+            if let Some(i) = r.investors.first() {
+                assert!(i.1, "the lead comes first");
+                assert_eq!(r.investors.iter().filter(|i| i.1).count(), 1);
+            }
+            if let Some(v) = &r.valuation {
+                assert!(v.post_money > r.round.amount_sold.unwrap());
+                assert_eq!(v.pre_money, Some(v.post_money - r.round.amount_sold.unwrap()));
+            }
+        }
+        assert!(x.rounds.iter().filter(|r| r.valuation.is_some()).count() >= 30);
+    }
+
+    #[test]
+    fn fund_irrs_are_plausible_and_flows_change_sign_once() {
+        for today in ["2026-11-28", "2025-03-31", "2027-08-02"] {
+            let today = d(today);
+            let x = generate(DEMO_SEED, today, at());
+            let mut both_signs = 0;
+            for f in &x.funds {
+                let cash: Vec<(NaiveDate, f64)> =
+                    f.flows.iter().filter(|c| c.kind != "nav").map(|c| (c.flow_date, c.amount)).collect();
+                let nav = f.flows.iter().find(|c| c.kind == "nav").expect("a NAV row");
+                assert_eq!(nav.flow_date, last_quarter_end(today), "{}", f.fund.name);
+                assert!(f.flows.iter().all(|c| c.flow_date <= today));
+                assert!(f.flows.iter().filter(|c| c.kind == "call").all(|c| c.amount < 0.0));
+                assert!(f.flows.iter().filter(|c| c.kind == "distribution").all(|c| c.amount > 0.0));
+                let last_call = f.flows.iter().filter(|c| c.kind == "call").map(|c| c.flow_date).max().unwrap();
+                if let Some(first_dist) = f.flows.iter().filter(|c| c.kind == "distribution").map(|c| c.flow_date).min()
+                {
+                    assert!(first_dist > last_call, "calls end before distributions start");
+                    both_signs += 1;
+                }
+                let mut all = cash.clone();
+                all.push((nav.flow_date, nav.amount));
+                let irr = returns::xirr(&all).unwrap_or_else(|e| panic!("{}: {e}", f.fund.name));
+                assert!((-0.05..=0.35).contains(&irr), "{} on {today}: IRR {irr}", f.fund.name);
+                assert!(!f.holdings.is_empty());
+                let unrealized: f64 = f.holdings.iter().map(|h| h.1.unrealized).sum();
+                assert!((unrealized - nav.amount).abs() <= 1000.0 * f.holdings.len() as f64);
+            }
+            assert!(both_signs >= 5, "{both_signs} funds distribute");
+            let vintages: Vec<i32> = x.funds.iter().filter_map(|f| f.fund.vintage).collect();
+            assert!(vintages.iter().all(|v| (2012..=2022).contains(v)));
+        }
+    }
+
+    #[test]
+    fn ipo_histories_and_acquisitions_are_consistent() {
+        let today = d("2026-11-28");
+        let x = generate(DEMO_SEED, today, at());
+        for i in &x.ipos {
+            let e = &i.events;
+            assert_eq!(e[0].status, "filed");
+            assert_eq!(e[0].form, i.ipo.form);
+            assert_eq!(e.last().unwrap().status, i.ipo.status);
+            assert!(e.windows(2).all(|w| w[0].filed_on < w[1].filed_on));
+            assert!(e.last().unwrap().filed_on <= today);
+            assert_eq!(i.ipo.amendments as usize, e.iter().filter(|x| x.status == "amended").count());
+            assert_eq!(i.ipo.priced_on.is_some(), i.ipo.status == "priced");
+            assert_eq!(i.ipo.withdrawn_on.is_some(), i.ipo.status == "withdrawn");
+        }
+        let summary = company_summary(&x);
+        for a in &x.acquisitions {
+            let acq = &a.acquisition;
+            assert!(acq.announced_on <= today);
+            assert!(summary[a.target].1 < acq.announced_on, "the target raised after it was bought");
+            assert_eq!(acq.closed_on.is_some(), acq.status == "completed");
+            assert_ne!(a.acquirer, Some(a.target));
+        }
+        assert!(x.acquisitions.iter().any(|a| a.acquirer.is_some()));
+        assert!(x.acquisitions.iter().any(|a| a.acquirer.is_none()));
+    }
+
+    #[test]
+    fn quarter_ends_are_calendar_quarter_ends() {
+        assert_eq!(last_quarter_end(d("2026-11-28")), d("2026-09-30"));
+        assert_eq!(last_quarter_end(d("2026-12-31")), d("2026-12-31"));
+        assert_eq!(last_quarter_end(d("2026-02-01")), d("2025-12-31"));
+        assert_eq!(last_quarter_end(d("2026-06-29")), d("2026-03-31"));
+        assert_eq!(quarter_end(2012, 0), d("2012-03-31"));
+        assert_eq!(quarter_end(2012, 5), d("2013-06-30"));
+    }
+}

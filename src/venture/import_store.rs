@@ -1,0 +1,959 @@
+//! Writes a validated import: all of it in one transaction, or nothing. Rows are first
+//! resolved against the file and the database (which company a round names, which key a
+//! company gets), and only when every row is good does anything get written, through
+//! `venture::store`, whose upserts leave identical rows untouched: a re-import writes
+//! nothing.
+//!
+//! A company or fund row that matches a known one (the same CIK, or without a CIK the same
+//! name) fills in the fields it gives and keeps the others, and the row keeps its first
+//! provenance; otherwise it is new, keyed `cik:<cik>` or `name:<slug>`, with source
+//! `import` and source id `<file name>:<line>`. Demo rows are never matched: imported data
+//! does not attach itself to generated companies.
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::import::{self, CompanyIn, FundIn, ImportSet, Ref, Row, RowError};
+use super::store::{self, name_key, slug, Change, Tally};
+use crate::db::entities::{
+    acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, valuations,
+};
+
+const SOURCE: &str = "import";
+const DEMO: &str = "demo";
+const DEFAULT_INVESTOR_KIND: &str = "venture capital";
+const DEFAULT_STRATEGY: &str = "venture capital";
+
+/// What one table of an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableCount {
+    pub table: String,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// The summary of an import that went through (or would, in a dry run).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub file: String,
+    /// `csv` or `json`.
+    pub format: String,
+    /// Validated and counted, then rolled back: nothing was written.
+    pub dry_run: bool,
+    /// Data rows in the file.
+    pub rows: usize,
+    /// Per table, in the order they are written.
+    pub tables: Vec<TableCount>,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// What the refresh of the funding aggregates did after an import that wrote rounds.
+    #[serde(default)]
+    pub tracker: Option<String>,
+}
+
+impl ImportReport {
+    /// Rows written to `table` (inserted or updated).
+    pub fn written(&self, table: &str) -> u64 {
+        self.tables.iter().filter(|t| t.table == table).map(|t| t.inserted + t.updated).sum()
+    }
+
+    /// The summary as the command line prints it, one line per table and a total.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "{} {} ({}, {} rows){}",
+            if self.dry_run { "dry run of" } else { "imported" },
+            self.file,
+            self.format,
+            self.rows,
+            if self.dry_run { ": valid; nothing was written, this is what importing would do" } else { ":" }
+        )];
+        for t in &self.tables {
+            out.push(format!(
+                "  {:<16} {} inserted, {} updated, {} unchanged",
+                t.table, t.inserted, t.updated, t.unchanged
+            ));
+        }
+        out.push(format!("total: {} inserted, {} updated, {} unchanged", self.inserted, self.updated, self.unchanged));
+        out.extend(self.tracker.clone());
+        out
+    }
+}
+
+#[derive(Debug)]
+pub enum ImportError {
+    /// The file is refused: every reason, in file order. Nothing was written.
+    Invalid {
+        file: String,
+        errors: Vec<RowError>,
+    },
+    Db(DbErr),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Invalid { file, errors } => write!(
+                f,
+                "{file}: {} problem{} found; nothing was imported",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ),
+            ImportError::Db(e) => write!(f, "the import failed in the database and was rolled back: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl From<DbErr> for ImportError {
+    fn from(e: DbErr) -> Self {
+        ImportError::Db(e)
+    }
+}
+
+/// The name rows are attributed to (`source_id` = `<name>:<line>`): the file's own name,
+/// without its folders.
+pub fn display_name(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).trim();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if base.is_empty() {
+        "upload".to_string()
+    } else {
+        base
+    }
+}
+
+/// Validates `bytes` (CSV or JSON, see `venture::import`) and writes it in one transaction.
+/// With `dry_run` everything is checked and counted, then rolled back.
+pub async fn import(
+    db: &DatabaseConnection,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    let file = display_name(file_name);
+    let parsed = import::parse(&file, bytes);
+    let mut errors = parsed.errors;
+    // A file refused as a whole (empty, binary, not JSON) has no rows to look up.
+    if errors.iter().any(|e| e.line.is_none() && e.path.is_none()) {
+        return Err(ImportError::Invalid { file, errors });
+    }
+    let txn = db.begin().await?;
+    let plan = resolve(&txn, &parsed.set, &file, now, &mut errors).await?;
+    if !errors.is_empty() {
+        txn.rollback().await?;
+        errors.sort_by(|a, b| (a.line, &a.path, &a.field).cmp(&(b.line, &b.path, &b.field)));
+        return Err(ImportError::Invalid { file, errors });
+    }
+    let tallies = write(&txn, &parsed.set, plan, &file, now).await?;
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    let tables: Vec<TableCount> = tallies
+        .into_iter()
+        .map(|(table, t)| TableCount {
+            table: table.to_string(),
+            inserted: t.inserted,
+            updated: t.updated,
+            unchanged: t.unchanged,
+        })
+        .collect();
+    Ok(ImportReport {
+        file,
+        format: match parsed.format {
+            Some(import::Format::Json) => "json".into(),
+            _ => "csv".into(),
+        },
+        dry_run,
+        rows: parsed.rows,
+        inserted: tables.iter().map(|t| t.inserted).sum(),
+        updated: tables.iter().map(|t| t.updated).sum(),
+        unchanged: tables.iter().map(|t| t.unchanged).sum(),
+        tables,
+        tracker: None,
+    })
+}
+
+/// Recomputes the funding aggregates and notable flags after an import that wrote rounds,
+/// as `funding_tracker` would at its next run, and notes what it did in the report. The
+/// import is already stored, so a failure here is noted, not raised: the scheduled run
+/// catches up.
+pub async fn refresh_tracker(db: &DatabaseConnection, report: &mut ImportReport, notable_usd: f64, now: DateTime<Utc>) {
+    if report.dry_run || report.written("rounds") == 0 {
+        return;
+    }
+    report.tracker = Some(match super::tracker::run(db, notable_usd, now).await {
+        Ok(o) => format!(
+            "funding_tracker refreshed: {} months of aggregates, {} notable rounds (at least ${notable_usd:.0})",
+            o.months, o.notable
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "funding_tracker after an import failed");
+            "funding_tracker could not refresh the aggregates now (see the server log); its next scheduled run will"
+                .to_string()
+        }
+    });
+}
+
+/// A company a row refers to: one of the file's company rows, or a known one.
+#[derive(Debug, Clone)]
+enum Co {
+    File(usize),
+    Db(Box<companies::Model>),
+}
+
+#[derive(Debug, Clone)]
+enum Fu {
+    File(usize),
+    Db(i32),
+}
+
+/// Everything `write` needs beyond the rows: the models of the file's companies, funds and
+/// investors as they will be stored, and what each reference points at.
+struct Plan {
+    companies: Vec<companies::Model>,
+    funds: Vec<funds::Model>,
+    /// Investor slug -> the model to upsert, or the id of a known investor the file only
+    /// names (not rewritten).
+    investors: Vec<(String, InvestorPlan)>,
+    round_companies: Vec<Co>,
+    valuation_companies: Vec<Co>,
+    acquisition_parties: Vec<(Option<Co>, Option<Co>)>,
+    flow_funds: Vec<Fu>,
+    holding_refs: Vec<(Fu, Co)>,
+    /// Round keys already in the database, with their `notable` flag, which
+    /// `funding_tracker` owns and an import must not reset.
+    notable: HashMap<String, bool>,
+}
+
+enum InvestorPlan {
+    Upsert(investors::Model),
+    Known(i32),
+}
+
+/// Looks up everything the rows refer to; records every unknown or ambiguous reference and
+/// every clash of final keys. Reads only.
+async fn resolve(
+    db: &DatabaseTransaction,
+    set: &ImportSet,
+    file: &str,
+    now: DateTime<Utc>,
+    errors: &mut Vec<RowError>,
+) -> Result<Plan, DbErr> {
+    let source_id = |line: usize| format!("{file}:{line}");
+
+    // Companies defined in the file: their key, and the known row they enrich.
+    let mut plan_companies = Vec::new();
+    let mut file_company: HashMap<String, usize> = HashMap::new();
+    for (i, row) in set.companies.iter().enumerate() {
+        let c = &row.data;
+        let existing = match c.cik {
+            Some(cik) => by_key::<companies::Entity>(db, companies::Column::Key, &format!("cik:{cik}")).await?,
+            None => {
+                let same = companies::Entity::find()
+                    .filter(companies::Column::NameKey.eq(name_key(&c.name)))
+                    .filter(companies::Column::Source.ne(DEMO))
+                    .all(db)
+                    .await?;
+                match same.len() {
+                    0 => {
+                        by_key::<companies::Entity>(db, companies::Column::Key, &format!("name:{}", slug(&c.name)))
+                            .await?
+                    }
+                    1 => same.into_iter().next(),
+                    n => {
+                        errors.push(row.error(
+                            Some("name"),
+                            format!("{n} companies named {:?} are known; add its cik to say which", c.name),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        plan_companies.push(company_model(row, existing.as_ref(), &source_id(row.line), now));
+        file_company.insert(name_key(&c.name), i);
+        if let Some(cik) = c.cik {
+            file_company.insert(format!("cik:{cik}"), i);
+        }
+    }
+
+    // Investors: rows of the file, then fund managers and round investors it only names.
+    let mut plan_investors: Vec<(String, InvestorPlan)> = Vec::new();
+    let mut investor_seen: HashSet<String> = HashSet::new();
+    for row in &set.investors {
+        let key = slug(&row.data.name);
+        let existing = by_key::<investors::Entity>(db, investors::Column::Key, &format!("name:{key}")).await?;
+        let i = &row.data;
+        let model = match existing {
+            Some(old) => investors::Model {
+                kind: i.kind.clone().unwrap_or(old.kind.clone()),
+                website: i.website.clone().or(old.website.clone()),
+                city: i.city.clone().or(old.city.clone()),
+                ..old
+            },
+            None => investors::Model {
+                id: 0,
+                key: format!("name:{key}"),
+                name: i.name.clone(),
+                kind: i.kind.clone().unwrap_or_else(|| DEFAULT_INVESTOR_KIND.into()),
+                website: i.website.clone(),
+                city: i.city.clone(),
+                source: SOURCE.into(),
+                source_id: source_id(row.line),
+                fetched_at: now,
+            },
+        };
+        investor_seen.insert(key.clone());
+        plan_investors.push((key, InvestorPlan::Upsert(model)));
+    }
+    let named = set
+        .funds
+        .iter()
+        .filter_map(|f| f.data.manager.clone().map(|m| (m, f.line)))
+        .chain(set.rounds.iter().flat_map(|r| r.data.investors.iter().map(move |(n, _)| (n.clone(), r.line))));
+    for (name, line) in named.collect::<Vec<_>>() {
+        let key = slug(&name);
+        if !investor_seen.insert(key.clone()) {
+            continue;
+        }
+        let existing = by_key::<investors::Entity>(db, investors::Column::Key, &format!("name:{key}")).await?;
+        let p = match existing {
+            Some(old) => InvestorPlan::Known(old.id),
+            None => InvestorPlan::Upsert(investors::Model {
+                id: 0,
+                key: format!("name:{key}"),
+                name,
+                kind: DEFAULT_INVESTOR_KIND.into(),
+                website: None,
+                city: None,
+                source: SOURCE.into(),
+                source_id: source_id(line),
+                fetched_at: now,
+            }),
+        };
+        plan_investors.push((key, p));
+    }
+
+    // Funds defined in the file.
+    let known_funds = funds::Entity::find().filter(funds::Column::Source.ne(DEMO)).all(db).await?;
+    let mut plan_funds = Vec::new();
+    let mut file_fund: HashMap<String, usize> = HashMap::new();
+    for (i, row) in set.funds.iter().enumerate() {
+        let f = &row.data;
+        let existing = match f.cik {
+            Some(cik) => known_funds.iter().find(|k| k.key == format!("cik:{cik}")).cloned(),
+            None => {
+                let same: Vec<_> = known_funds.iter().filter(|k| name_key(&k.name) == name_key(&f.name)).collect();
+                match same.len() {
+                    0 => known_funds.iter().find(|k| k.key == format!("name:{}", slug(&f.name))).cloned(),
+                    1 => Some(same[0].clone()),
+                    n => {
+                        errors.push(row.error(
+                            Some("name"),
+                            format!("{n} funds named {:?} are known; add its cik to say which", f.name),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        plan_funds.push(fund_model(row, existing.as_ref(), &source_id(row.line), now));
+        file_fund.insert(name_key(&f.name), i);
+        if let Some(cik) = f.cik {
+            file_fund.insert(format!("cik:{cik}"), i);
+        }
+    }
+
+    // References.
+    let mut lookups = CompanyLookups { file: &file_company, cache: HashMap::new(), refused: &set.refused_companies };
+    let mut round_companies = Vec::new();
+    for r in &set.rounds {
+        round_companies.push(lookups.required(db, r, "company", &r.data.company, errors).await?);
+    }
+    let mut valuation_companies = Vec::new();
+    for v in &set.valuations {
+        valuation_companies.push(lookups.required(db, v, "company", &v.data.company, errors).await?);
+    }
+    let mut acquisition_parties = Vec::new();
+    for a in &set.acquisitions {
+        let acquirer = lookups.optional(db, &a.data.acquirer).await?;
+        let target = lookups.optional(db, &a.data.target).await?;
+        acquisition_parties.push((acquirer, target));
+    }
+    let fund_ref = |row_err: &dyn Fn(String) -> RowError, r: &Ref, errors: &mut Vec<RowError>| -> Option<Fu> {
+        if let Some(i) = file_fund.get(&r.key()) {
+            return Some(Fu::File(*i));
+        }
+        let same: Vec<&funds::Model> = known_funds
+            .iter()
+            .filter(|k| match r {
+                Ref::Cik(c) => k.cik == Some(*c),
+                Ref::Name(n) => name_key(&k.name) == name_key(n),
+            })
+            .collect();
+        match same.len() {
+            1 => Some(Fu::Db(same[0].id)),
+            0 if set.refused_funds.contains(&r.key()) => None,
+            0 => {
+                errors.push(row_err(format!("unknown fund {:?}: add a fund row", r.to_string())));
+                None
+            }
+            n => {
+                errors.push(row_err(format!(
+                    "{n} funds named {:?} are known; refer to it as cik:<number>",
+                    r.to_string()
+                )));
+                None
+            }
+        }
+    };
+    let mut flow_funds = Vec::new();
+    for f in &set.cash_flows {
+        let fu = fund_ref(&|m| f.error(Some("fund"), m), &f.data.fund, errors);
+        flow_funds.push(fu.unwrap_or(Fu::Db(0)));
+    }
+    let mut holding_refs = Vec::new();
+    for h in &set.holdings {
+        let fu = fund_ref(&|m| h.error(Some("fund"), m), &h.data.fund, errors);
+        let co = lookups.required(db, h, "company", &h.data.company, errors).await?;
+        holding_refs.push((fu.unwrap_or(Fu::Db(0)), co));
+    }
+
+    let mut plan = Plan {
+        companies: plan_companies,
+        funds: plan_funds,
+        investors: plan_investors,
+        round_companies,
+        valuation_companies,
+        acquisition_parties,
+        flow_funds,
+        holding_refs,
+        notable: HashMap::new(),
+    };
+
+    // The same database row reached twice, through a name once and a CIK the other time:
+    // the file says one thing twice.
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut clash = |key: String, row_line: usize, err: RowError, errors: &mut Vec<RowError>| {
+        if let Some(first) = keys.get(&key) {
+            let mut e = err;
+            e.reason = format!("{} (the same row as line {first})", e.reason);
+            errors.push(e);
+        } else {
+            keys.insert(key, row_line);
+        }
+    };
+    for (row, m) in set.companies.iter().zip(&plan.companies) {
+        clash(format!("company:{}", m.key), row.line, row.error(None, "duplicate company"), errors);
+    }
+    for (row, m) in set.funds.iter().zip(&plan.funds) {
+        clash(format!("fund:{}", m.key), row.line, row.error(None, "duplicate fund"), errors);
+    }
+    for (row, co) in set.rounds.iter().zip(&plan.round_companies) {
+        if let Some(name) = plan.company_name(co) {
+            let key = round_key(&name, &row.data);
+            clash(key.clone(), row.line, row.error(None, "duplicate round"), errors);
+            if row.data.post_money_usd.is_some() {
+                let vkey = format!("valuation:import:{}:{}:post-money", slug(&name), row.data.announced_on);
+                clash(vkey, row.line, row.error(None, "duplicate valuation"), errors);
+            }
+        }
+    }
+    for (row, co) in set.valuations.iter().zip(&plan.valuation_companies) {
+        if let Some(name) = plan.company_name(co) {
+            let vkey = format!("valuation:{}", valuation_key(&name, row.data.valued_on, &row.data.basis));
+            clash(vkey, row.line, row.error(None, "duplicate valuation"), errors);
+        }
+    }
+    for (row, (fu, co)) in set.holdings.iter().zip(&plan.holding_refs) {
+        if let (Some(f), Some(c)) = (plan.fund_ident(fu), plan.company_ident(co)) {
+            clash(format!("holding:{f}:{c}"), row.line, row.error(None, "duplicate holding"), errors);
+        }
+    }
+    for (row, fu) in set.cash_flows.iter().zip(&plan.flow_funds) {
+        if let Some(f) = plan.fund_ident(fu) {
+            let key = format!("flow:{f}:{}:{}", row.data.date, row.data.kind);
+            clash(key, row.line, row.error(None, "duplicate cash flow"), errors);
+        }
+    }
+
+    // The tracker's flags on rounds already imported.
+    let round_keys: Vec<String> = set
+        .rounds
+        .iter()
+        .zip(&plan.round_companies)
+        .filter_map(|(r, co)| plan.company_name(co).map(|n| round_key(&n, &r.data)))
+        .collect();
+    for chunk in round_keys.chunks(500) {
+        let found = funding_rounds::Entity::find()
+            .filter(funding_rounds::Column::Key.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        for r in found {
+            plan.notable.insert(r.key, r.notable);
+        }
+    }
+    Ok(plan)
+}
+
+impl Plan {
+    fn company_name(&self, co: &Co) -> Option<String> {
+        match co {
+            Co::File(i) => self.companies.get(*i).map(|m| m.name.clone()),
+            Co::Db(m) if m.id > 0 => Some(m.name.clone()),
+            Co::Db(_) => None,
+        }
+    }
+
+    /// What identifies a company across the file and the database, before ids exist.
+    fn company_ident(&self, co: &Co) -> Option<String> {
+        match co {
+            Co::File(i) => self.companies.get(*i).map(|m| m.key.clone()),
+            Co::Db(m) if m.id > 0 => Some(m.key.clone()),
+            Co::Db(_) => None,
+        }
+    }
+
+    fn fund_ident(&self, fu: &Fu) -> Option<String> {
+        match fu {
+            Fu::File(i) => self.funds.get(*i).map(|m| m.key.clone()),
+            Fu::Db(id) if *id > 0 => Some(format!("id:{id}")),
+            Fu::Db(_) => None,
+        }
+    }
+}
+
+/// `import:<company slug>:<announced date>:<stage>`.
+fn round_key(company: &str, r: &import::RoundIn) -> String {
+    format!("import:{}:{}:{}", slug(company), r.announced_on, r.stage)
+}
+
+/// `import:<company slug>:<date>:<basis>`.
+fn valuation_key(company: &str, on: chrono::NaiveDate, basis: &str) -> String {
+    format!("import:{}:{on}:{}", slug(company), slug(basis))
+}
+
+async fn by_key<E>(db: &DatabaseTransaction, col: E::Column, key: &str) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+{
+    E::find().filter(col.eq(key)).one(db).await
+}
+
+/// Company references, looked up once each.
+struct CompanyLookups<'a> {
+    file: &'a HashMap<String, usize>,
+    cache: HashMap<String, Vec<companies::Model>>,
+    refused: &'a HashSet<String>,
+}
+
+impl CompanyLookups<'_> {
+    async fn known(&mut self, db: &DatabaseTransaction, r: &Ref) -> Result<Vec<companies::Model>, DbErr> {
+        let key = r.key();
+        if let Some(v) = self.cache.get(&key) {
+            return Ok(v.clone());
+        }
+        let q = companies::Entity::find().filter(companies::Column::Source.ne(DEMO));
+        let found = match r {
+            Ref::Cik(c) => q.filter(companies::Column::Cik.eq(*c)).all(db).await?,
+            Ref::Name(n) => q.filter(companies::Column::NameKey.eq(name_key(n))).all(db).await?,
+        };
+        self.cache.insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// A company the row cannot do without; unknown or ambiguous is an error on the row.
+    /// The error case still answers (with a placeholder) so every row gets checked.
+    async fn required<T>(
+        &mut self,
+        db: &DatabaseTransaction,
+        row: &Row<T>,
+        field: &str,
+        r: &Ref,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Co, DbErr> {
+        if let Some(i) = self.file.get(&r.key()) {
+            return Ok(Co::File(*i));
+        }
+        let found = self.known(db, r).await?;
+        let placeholder = Co::Db(Box::new(placeholder_company()));
+        Ok(match found.len() {
+            1 => Co::Db(Box::new(found.into_iter().next().unwrap_or_else(placeholder_company))),
+            // A row naming a company whose own row was refused: that row's error says it.
+            0 if self.refused.contains(&r.key()) => placeholder,
+            0 => {
+                errors.push(row.error(Some(field), format!("unknown company {:?}: add a company row", r.to_string())));
+                placeholder
+            }
+            n => {
+                errors.push(row.error(
+                    Some(field),
+                    format!("{n} companies named {:?} are known; refer to it as cik:<number>", r.to_string()),
+                ));
+                placeholder
+            }
+        })
+    }
+
+    /// An acquisition's party: linked when it is a company Quarry knows, else kept by name.
+    async fn optional(&mut self, db: &DatabaseTransaction, name: &str) -> Result<Option<Co>, DbErr> {
+        let r = Ref::Name(name.to_string());
+        if let Some(i) = self.file.get(&r.key()) {
+            return Ok(Some(Co::File(*i)));
+        }
+        let mut found = self.known(db, &r).await?;
+        Ok(if found.len() == 1 { found.pop().map(|m| Co::Db(Box::new(m))) } else { None })
+    }
+}
+
+fn placeholder_company() -> companies::Model {
+    companies::Model {
+        id: 0,
+        key: String::new(),
+        cik: None,
+        name: String::new(),
+        name_key: String::new(),
+        sector: "other".into(),
+        state: None,
+        city: None,
+        jurisdiction: None,
+        year_of_inc: None,
+        sic: None,
+        industry_group: None,
+        website: None,
+        description: None,
+        tickers: None,
+        source: String::new(),
+        source_id: String::new(),
+        fetched_at: DateTime::<Utc>::UNIX_EPOCH,
+    }
+}
+
+/// The company row as it will be stored: a known one with the fields the file gives laid
+/// over it (its name and provenance stay), or a new one.
+fn company_model(
+    row: &Row<CompanyIn>,
+    existing: Option<&companies::Model>,
+    source_id: &str,
+    now: DateTime<Utc>,
+) -> companies::Model {
+    let c = &row.data;
+    match existing {
+        Some(old) => companies::Model {
+            cik: c.cik.or(old.cik),
+            sector: c.sector.map(|s| s.slug().to_string()).unwrap_or_else(|| old.sector.clone()),
+            state: c.state.clone().or_else(|| old.state.clone()),
+            city: c.city.clone().or_else(|| old.city.clone()),
+            website: c.website.clone().or_else(|| old.website.clone()),
+            year_of_inc: c.year_founded.or(old.year_of_inc),
+            description: c.description.clone().or_else(|| old.description.clone()),
+            ..old.clone()
+        },
+        None => companies::Model {
+            id: 0,
+            key: match c.cik {
+                Some(cik) => format!("cik:{cik}"),
+                None => format!("name:{}", slug(&c.name)),
+            },
+            cik: c.cik,
+            name: c.name.clone(),
+            name_key: name_key(&c.name),
+            sector: c.sector.unwrap_or(super::sector::Sector::Other).slug().to_string(),
+            state: c.state.clone(),
+            city: c.city.clone(),
+            jurisdiction: None,
+            year_of_inc: c.year_founded,
+            sic: None,
+            industry_group: None,
+            website: c.website.clone(),
+            description: c.description.clone(),
+            tickers: None,
+            source: SOURCE.into(),
+            source_id: source_id.to_string(),
+            fetched_at: now,
+        },
+    }
+}
+
+/// The fund row as it will be stored (its manager is set when written).
+fn fund_model(row: &Row<FundIn>, existing: Option<&funds::Model>, source_id: &str, now: DateTime<Utc>) -> funds::Model {
+    let f = &row.data;
+    match existing {
+        Some(old) => funds::Model {
+            cik: f.cik.or(old.cik),
+            vintage: f.vintage.or(old.vintage),
+            target_size: f.size_usd.or(old.target_size),
+            strategy: f.strategy.clone().unwrap_or_else(|| old.strategy.clone()),
+            state: f.state.clone().or_else(|| old.state.clone()),
+            ..old.clone()
+        },
+        None => funds::Model {
+            id: 0,
+            key: match f.cik {
+                Some(cik) => format!("cik:{cik}"),
+                None => format!("name:{}", slug(&f.name)),
+            },
+            cik: f.cik,
+            name: f.name.clone(),
+            manager_id: None,
+            vintage: f.vintage,
+            target_size: f.size_usd,
+            target_indefinite: false,
+            amount_raised: None,
+            investor_count: None,
+            strategy: f.strategy.clone().unwrap_or_else(|| DEFAULT_STRATEGY.into()),
+            state: f.state.clone(),
+            currency: "USD".into(),
+            accession: None,
+            source: SOURCE.into(),
+            source_id: source_id.to_string(),
+            fetched_at: now,
+        },
+    }
+}
+
+const TABLES: [&str; 9] = [
+    "companies",
+    "investors",
+    "funds",
+    "rounds",
+    "round_investors",
+    "valuations",
+    "acquisitions",
+    "cash_flows",
+    "holdings",
+];
+
+/// Writes every row, in dependency order; answers what each table did.
+async fn write(
+    db: &DatabaseTransaction,
+    set: &ImportSet,
+    plan: Plan,
+    file: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(&'static str, Tally)>, DbErr> {
+    let mut tally: HashMap<&'static str, Tally> = TABLES.iter().map(|t| (*t, Tally::default())).collect();
+    let mut count = |table: &'static str, c: Change| tally.get_mut(table).expect("known table").add(c);
+    let source_id = |line: usize| format!("{file}:{line}");
+
+    let mut investor_ids: HashMap<String, i32> = HashMap::new();
+    for (key, p) in plan.investors {
+        let id = match p {
+            InvestorPlan::Upsert(m) => {
+                let (id, c) = store::upsert_investor(db, m).await?;
+                count("investors", c);
+                id
+            }
+            InvestorPlan::Known(id) => {
+                count("investors", Change::Unchanged);
+                id
+            }
+        };
+        investor_ids.insert(key, id);
+    }
+
+    let mut company_ids = Vec::new();
+    for m in &plan.companies {
+        let (id, c) = store::upsert_company(db, m.clone()).await?;
+        count("companies", c);
+        company_ids.push(id);
+    }
+    // Id, name, sector and state of a referenced company, for the rows that point at it.
+    let company = |co: &Co| -> (i32, String, String, Option<String>) {
+        match co {
+            Co::File(i) => {
+                let m = &plan.companies[*i];
+                (company_ids[*i], m.name.clone(), m.sector.clone(), m.state.clone())
+            }
+            Co::Db(m) => (m.id, m.name.clone(), m.sector.clone(), m.state.clone()),
+        }
+    };
+
+    let mut fund_ids = Vec::new();
+    for (row, m) in set.funds.iter().zip(&plan.funds) {
+        let mut m = m.clone();
+        if let Some(manager) = &row.data.manager {
+            m.manager_id = investor_ids.get(&slug(manager)).copied();
+        }
+        let (id, c) = store::upsert_fund(db, m).await?;
+        count("funds", c);
+        fund_ids.push(id);
+    }
+    let fund_id = |fu: &Fu| match fu {
+        Fu::File(i) => fund_ids[*i],
+        Fu::Db(id) => *id,
+    };
+
+    for (row, co) in set.rounds.iter().zip(&plan.round_companies) {
+        let r = &row.data;
+        let (company_id, name, sector, state) = company(co);
+        let key = round_key(&name, r);
+        let notable = plan.notable.get(&key).copied().unwrap_or(false);
+        let model = funding_rounds::Model {
+            id: 0,
+            key,
+            company_id,
+            announced_on: r.announced_on,
+            first_sale_on: None,
+            first_sale_yet_to_occur: false,
+            stage: r.stage.clone(),
+            sector,
+            state,
+            amount_offered: None,
+            offering_indefinite: false,
+            amount_sold: r.amount_usd,
+            amount_remaining: None,
+            investor_count: None,
+            minimum_investment: None,
+            currency: "USD".into(),
+            form_type: "import".into(),
+            accession: None,
+            original_accession: None,
+            notable,
+            source: SOURCE.into(),
+            source_id: source_id(row.line),
+            fetched_at: now,
+        };
+        let (round_id, c) = store::upsert_round(db, model).await?;
+        count("rounds", c);
+        for (investor, lead) in &r.investors {
+            if let Some(&investor_id) = investor_ids.get(&slug(investor)) {
+                count("round_investors", store::upsert_round_investor(db, round_id, investor_id, *lead).await?);
+            }
+        }
+        if let Some(post) = r.post_money_usd {
+            let v = valuations::Model {
+                id: 0,
+                key: valuation_key(&name, r.announced_on, "post-money"),
+                company_id,
+                round_id: Some(round_id),
+                valued_on: r.announced_on,
+                pre_money: r.pre_money_usd,
+                post_money: post,
+                basis: "post-money".into(),
+                currency: "USD".into(),
+                source: SOURCE.into(),
+                source_id: source_id(row.line),
+                fetched_at: now,
+            };
+            count("valuations", store::upsert_valuation(db, v).await?.1);
+        }
+    }
+
+    for (row, co) in set.valuations.iter().zip(&plan.valuation_companies) {
+        let v = &row.data;
+        let (company_id, name, _, _) = company(co);
+        let m = valuations::Model {
+            id: 0,
+            key: valuation_key(&name, v.valued_on, &v.basis),
+            company_id,
+            round_id: None,
+            valued_on: v.valued_on,
+            pre_money: v.pre_money_usd,
+            post_money: v.post_money_usd,
+            basis: v.basis.clone(),
+            currency: "USD".into(),
+            source: SOURCE.into(),
+            source_id: source_id(row.line),
+            fetched_at: now,
+        };
+        count("valuations", store::upsert_valuation(db, m).await?.1);
+    }
+
+    for (row, (acq, tgt)) in set.acquisitions.iter().zip(&plan.acquisition_parties) {
+        let a = &row.data;
+        let acq = acq.as_ref().map(&company);
+        let tgt = tgt.as_ref().map(&company);
+        let m = acquisitions::Model {
+            id: 0,
+            key: format!("import:{}:{}:{}", slug(&a.acquirer), slug(&a.target), a.announced_on),
+            acquirer_id: acq.as_ref().map(|c| c.0),
+            acquirer_name: Some(acq.as_ref().map(|c| c.1.clone()).unwrap_or_else(|| a.acquirer.clone())),
+            target_id: tgt.as_ref().map(|c| c.0),
+            target_name: Some(tgt.as_ref().map(|c| c.1.clone()).unwrap_or_else(|| a.target.clone())),
+            announced_on: a.announced_on,
+            closed_on: a.closed_on,
+            price: a.price_usd,
+            status: a.status.clone(),
+            sector: tgt.as_ref().map(|c| c.2.clone()).unwrap_or_else(|| "other".into()),
+            form_type: "import".into(),
+            accession: None,
+            last_filing_on: None,
+            source: SOURCE.into(),
+            source_id: source_id(row.line),
+            fetched_at: now,
+        };
+        count("acquisitions", store::upsert_acquisition(db, m).await?.1);
+    }
+
+    for (row, fu) in set.cash_flows.iter().zip(&plan.flow_funds) {
+        let f = &row.data;
+        let m = fund_cash_flows::Model {
+            id: 0,
+            fund_id: fund_id(fu),
+            flow_date: f.date,
+            kind: f.kind.clone(),
+            amount: f.amount,
+            source: SOURCE.into(),
+            source_id: source_id(row.line),
+            fetched_at: now,
+        };
+        count("cash_flows", store::upsert_cash_flow(db, m).await?);
+    }
+
+    for (row, (fu, co)) in set.holdings.iter().zip(&plan.holding_refs) {
+        let h = &row.data;
+        let m = fund_holdings::Model {
+            id: 0,
+            fund_id: fund_id(fu),
+            company_id: company(co).0,
+            invested: h.invested_usd,
+            realized: h.realized_usd,
+            unrealized: h.unrealized_usd,
+            as_of: h.as_of,
+            source: SOURCE.into(),
+            source_id: source_id(row.line),
+            fetched_at: now,
+        };
+        count("holdings", store::upsert_holding(db, m).await?);
+    }
+
+    Ok(TABLES.iter().map(|t| (*t, tally[t])).collect())
+}
+
+/// `quarry import FILE [--dry-run]`: prints the summary per table, or every error (then
+/// fails, having written nothing).
+pub async fn run_cli(config: crate::config::Config, path: std::path::PathBuf, dry_run: bool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let notable = config.venture.notable_round_usd;
+    let state = crate::server::prepare(config).await?;
+    let now = Utc::now();
+    match import(&state.db, &path.display().to_string(), &bytes, dry_run, now).await {
+        Ok(mut report) => {
+            refresh_tracker(&state.db, &mut report, notable, now).await;
+            for l in report.lines() {
+                println!("{l}");
+            }
+            Ok(())
+        }
+        Err(ImportError::Invalid { file, errors }) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            anyhow::bail!("{}", ImportError::Invalid { file, errors })
+        }
+        Err(e) => Err(e.into()),
+    }
+}

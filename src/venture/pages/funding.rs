@@ -1,0 +1,303 @@
+//! The funding rounds table: a GET form of filters, sortable headers and pages as links,
+//! every row with its filing on sec.gov. The URL holds the whole state; the API filters,
+//! sorts and pages, and a bad value shows its message with a 400.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{
+    filing_cell, fmt_time, newest, param, usd_opt, DemoBadge, ErrorBox, FillHint, Pager, VentureNav,
+};
+use crate::error::AppError;
+use crate::venture::api::get_funding;
+use crate::venture::model::{stage_label, Page, RoundRow, STAGES};
+use crate::venture::query::{FundingFilter, FundingParams};
+use crate::venture::sector::{label_of, Sector};
+
+const PATH: &str = "/venture/funding";
+
+fn href(f: &FundingFilter, page: u64) -> String {
+    let q = f.query_string(page);
+    if q.is_empty() {
+        PATH.to_string()
+    } else {
+        format!("{PATH}?{q}")
+    }
+}
+
+/// The filter after clicking a column header: the active column flips its direction; a
+/// new one starts with the biggest (or newest) first, except the company name, A to Z.
+fn sorted_by(f: &FundingFilter, column: &str) -> FundingFilter {
+    let descending = if f.sort == column { f.dir != "desc" } else { column != "company" };
+    FundingFilter { sort: column.to_string(), dir: if descending { "desc" } else { "asc" }.to_string(), ..f.clone() }
+}
+
+fn unfiltered(f: &FundingFilter) -> bool {
+    f.sector.is_none()
+        && f.stage.is_none()
+        && f.state.is_none()
+        && f.min_amount.is_none()
+        && f.max_amount.is_none()
+        && f.from.is_none()
+        && f.to.is_none()
+        && f.q.is_none()
+        && !f.notable
+}
+
+#[component]
+pub fn FundingPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        let q = query.read();
+        let p = |name: &str| param(&q, name);
+        FundingParams {
+            sector: p("sector"),
+            stage: p("stage"),
+            state: p("state"),
+            min_amount: p("min_amount"),
+            max_amount: p("max_amount"),
+            from: p("from"),
+            to: p("to"),
+            q: p("q"),
+            notable: p("notable"),
+            sort: p("sort"),
+            dir: p("dir"),
+            page: p("page"),
+            per_page: p("per_page"),
+        }
+    });
+    let data = Resource::new(
+        move || params.get(),
+        |p| async move {
+            let answer = get_funding(
+                p.sector.clone(),
+                p.stage.clone(),
+                p.state.clone(),
+                p.min_amount.clone(),
+                p.max_amount.clone(),
+                p.from.clone(),
+                p.to.clone(),
+                p.q.clone(),
+                p.notable.clone(),
+                p.sort.clone(),
+                p.dir.clone(),
+                p.page.clone(),
+                p.per_page.clone(),
+            )
+            .await;
+            (p, answer)
+        },
+    );
+    view! {
+        <VentureNav/>
+        <Title text="Funding rounds"/>
+        <h1>"Funding rounds"</h1>
+        <p class="lede">
+            "Every round Quarry knows: Form D notices from SEC EDGAR (a D/A amendment replaces its original's figures) and imported rounds. Form D never names a stage, so EDGAR rounds read \"Unstated\"; imports name one."
+        </p>
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading rounds…"</p> }>
+            {move || Suspend::new(async move {
+                let (p, answer) = data.await;
+                view! { <Body p answer/> }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl IntoView {
+    let form = view! { <FilterForm p=p.clone()/> };
+    let page = match answer {
+        Err(e) => return view! { {form} <ErrorBox e what="funding rounds" reset=PATH/> }.into_any(),
+        Ok(page) => page,
+    };
+    // The API accepted these parameters, so they parse here too.
+    let f = p.parse().ok().or_else(|| FundingParams::default().parse().ok()).unwrap_or_default();
+    if page.total == 0 {
+        let empty = if unfiltered(&f) {
+            view! { <FillHint what="No funding rounds yet"/> }.into_any()
+        } else {
+            view! {
+                <p class="empty-state" role="status">
+                    "No round matches these filters. " <a href=PATH>"Show all rounds"</a>
+                </p>
+            }
+            .into_any()
+        };
+        return view! { {form} {empty} }.into_any();
+    }
+    let csv = format!("/api/venture/funding.csv{}", {
+        let q = f.query_string(1);
+        if q.is_empty() { q } else { format!("?{q}") }
+    });
+    let as_of = newest(page.rows.iter().map(|r| &r.provenance));
+    let shown = page.rows.len();
+    let pager_f = f.clone();
+    let pager = view! {
+        <Pager
+            total=page.total
+            page=page.page
+            per_page=page.per_page
+            shown
+            href=Callback::new(move |n: u64| href(&pager_f, n))
+        />
+    };
+    let header = |label: &'static str, column: &'static str, numeric: bool| {
+        let active = f.sort == column;
+        let desc = f.dir == "desc";
+        let aria = match (active, desc) {
+            (true, true) => "descending",
+            (true, false) => "ascending",
+            _ => "none",
+        };
+        let arrow = match (active, desc) {
+            (true, true) => " ↓",
+            (true, false) => " ↑",
+            _ => "",
+        };
+        view! {
+            <th scope="col" class:num=numeric aria-sort=aria>
+                <a href=href(&sorted_by(&f, column), 1) class="sort" data-sort=column>{label}{arrow}</a>
+            </th>
+        }
+    };
+    view! {
+        {form}
+        {page.demo.then(|| view! {
+            <p class="note demo-notice"><DemoBadge/> " Rows marked DEMO are generated, not filings."</p>
+        })}
+        <div class="table-tools">
+            <p class="muted" data-count=page.total.to_string()>
+                {format!("{} round{}", page.total, if page.total == 1 { "" } else { "s" })}
+            </p>
+            <a href=csv rel="external" download="">"Download CSV"</a>
+        </div>
+        <div class="table-wrap">
+            <table class="data rounds funding" data-sort=f.sort.clone() data-dir=f.dir.clone()>
+                <thead>
+                    <tr>
+                        {header("Date", "date", false)}
+                        {header("Company", "company", false)}
+                        <th scope="col">"Stage"</th>
+                        <th scope="col">"Sector"</th>
+                        <th scope="col">"State"</th>
+                        {header("Amount sold", "amount", true)}
+                        {header("Offered", "offered", true)}
+                        <th scope="col">"First sale"</th>
+                        <th scope="col">"Form"</th>
+                        <th scope="col">"Filing"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.rows.into_iter().map(|r| view! { <RoundTr r/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {pager}
+        <p class="note source-line">
+            {format!(
+                "Source: SEC EDGAR Form D (amounts as filed, in US dollars) and imports{}.",
+                as_of.map(|t| format!("; newest row fetched {}", fmt_time(t))).unwrap_or_default()
+            )}
+        </p>
+    }
+    .into_any()
+}
+
+/// One round as a table row; the company page's round list reuses it.
+#[component]
+pub fn RoundTr(r: RoundRow) -> impl IntoView {
+    let offered = if r.offering_indefinite { "Indefinite".to_string() } else { usd_opt(r.amount_offered) };
+    let first_sale = if r.first_sale_yet_to_occur {
+        "yet to occur".to_string()
+    } else {
+        super::fmt_date(r.first_sale_on)
+    };
+    let leads = (!r.lead_investors.is_empty()).then(|| format!("Led by {}", r.lead_investors.join(", ")));
+    view! {
+        <tr data-id=r.id.to_string() data-stage=r.stage.clone() data-sector=r.sector.clone() data-notable=r.notable.to_string() class:notable=r.notable>
+            <td data-col="date">{r.announced_on.to_string()}</td>
+            <th scope="row" data-col="company">
+                <a href=format!("/venture/companies/{}", r.company_id) class="company">{r.company.clone()}</a>
+                {super::demo_mark(&r.provenance)}
+                {r.notable.then(|| view! { " " <span class="tag notable" title="At or above the notable round size">"notable"</span> })}
+                {leads.map(|l| view! { <small class="investors">{l}</small> })}
+            </th>
+            <td data-col="stage">{stage_label(&r.stage).to_string()}</td>
+            <td data-col="sector">{label_of(&r.sector)}</td>
+            <td data-col="state">{r.state.clone().unwrap_or_else(|| "—".into())}</td>
+            <td class="num" data-col="amount" data-value=r.amount_sold.map(|a| format!("{a:.0}")).unwrap_or_default()>
+                {usd_opt(r.amount_sold)}
+            </td>
+            <td class="num" data-col="offered" data-value=r.amount_offered.map(|a| format!("{a:.0}")).unwrap_or_default()>
+                {offered}
+            </td>
+            <td data-col="first_sale">{first_sale}</td>
+            <td data-col="form">{r.form_type.clone()}</td>
+            <td data-col="filing">{filing_cell(&r.provenance)}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn FilterForm(p: FundingParams) -> impl IntoView {
+    let v = |x: &Option<String>| x.clone().unwrap_or_default();
+    let sector = v(&p.sector);
+    let stage = v(&p.stage);
+    let notable = p.notable.as_deref().is_some_and(|n| !matches!(n, "false" | "0"));
+    view! {
+        <form method="get" action=PATH class="filters funding-filters" aria-label="Filter rounds">
+            <label>
+                <span>"Sector"</span>
+                <select name="sector">
+                    <option value="" selected=sector.is_empty()>"All sectors"</option>
+                    {Sector::ALL.into_iter().map(|s| view! {
+                        <option value=s.slug() selected=sector == s.slug()>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Stage"</span>
+                <select name="stage">
+                    <option value="" selected=stage.is_empty()>"All stages"</option>
+                    {STAGES.into_iter().map(|s| view! {
+                        <option value=s selected=stage == s>{stage_label(s).to_string()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"State"</span>
+                <input name="state" size="3" maxlength="2" placeholder="CA" value=v(&p.state)/>
+            </label>
+            <label>
+                <span>"Min amount ($)"</span>
+                <input type="number" name="min_amount" min="0" step="any" value=v(&p.min_amount)/>
+            </label>
+            <label>
+                <span>"Max amount ($)"</span>
+                <input type="number" name="max_amount" min="0" step="any" value=v(&p.max_amount)/>
+            </label>
+            <label>
+                <span>"From"</span>
+                <input type="date" name="from" value=v(&p.from)/>
+            </label>
+            <label>
+                <span>"To"</span>
+                <input type="date" name="to" value=v(&p.to)/>
+            </label>
+            <label>
+                <span>"Company"</span>
+                <input type="search" name="q" maxlength="100" placeholder="name contains" value=v(&p.q)/>
+            </label>
+            <label class="inline">
+                <input type="checkbox" name="notable" value="true" checked=notable/>
+                "Notable only"
+            </label>
+            {p.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s/> })}
+            {p.dir.clone().map(|d| view! { <input type="hidden" name="dir" value=d/> })}
+            {p.per_page.clone().map(|n| view! { <input type="hidden" name="per_page" value=n/> })}
+            <button type="submit">"Filter"</button>
+            <a href=PATH>"Clear"</a>
+        </form>
+    }
+}

@@ -1,0 +1,333 @@
+//! The venture endpoints' query parameters: read from strings, checked, and written back
+//! into URLs (the pages keep their filters in the URL). Pure; shared by server and browser.
+//! A bad value is a 400 naming the parameter.
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::model::STAGES;
+use super::sector::Sector;
+use crate::error::AppError;
+
+pub const MAX_PER_PAGE: u64 = 500;
+pub const DEFAULT_PER_PAGE: u64 = 50;
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn date(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31"))),
+    }
+}
+
+pub fn amount(name: &str, v: &Option<String>) -> Result<Option<f64>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(s) => match s.replace('_', "").parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
+            _ => Err(AppError::bad_parameter(name, format!("'{s}' is not an amount in dollars (a number, 0 or more)"))),
+        },
+    }
+}
+
+pub fn sector(v: &Option<String>) -> Result<Option<Sector>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(s) => Sector::ALL.into_iter().find(|x| x.slug() == s).map(Some).ok_or_else(|| {
+            let known: Vec<_> = Sector::ALL.iter().map(|x| x.slug()).collect();
+            AppError::bad_parameter("sector", format!("unknown sector '{s}'; expected one of: {}", known.join(", ")))
+        }),
+    }
+}
+
+pub fn stage(v: &Option<String>) -> Result<Option<String>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(s) if STAGES.contains(&s) => Ok(Some(s.to_string())),
+        Some(s) => Err(AppError::bad_parameter(
+            "stage",
+            format!("unknown stage '{s}'; expected one of: {}", STAGES.join(", ")),
+        )),
+    }
+}
+
+/// A US state or country code as Form D gives it: two letters or digits.
+pub fn state(v: &Option<String>) -> Result<Option<String>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(s) if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphanumeric()) => Ok(Some(s.to_ascii_uppercase())),
+        Some(s) => Err(AppError::bad_parameter("state", format!("'{s}' is not a two-letter state code like CA"))),
+    }
+}
+
+pub fn one_of(name: &str, v: &Option<String>, allowed: &[&str], default: &str) -> Result<String, AppError> {
+    match present(v) {
+        None => Ok(default.to_string()),
+        Some(s) if allowed.contains(&s) => Ok(s.to_string()),
+        Some(s) => {
+            Err(AppError::bad_parameter(name, format!("'{s}' is not allowed; expected one of: {}", allowed.join(", "))))
+        }
+    }
+}
+
+pub fn whole(name: &str, v: &Option<String>, min: u64, max: u64, default: u64) -> Result<u64, AppError> {
+    match present(v) {
+        None => Ok(default),
+        Some(s) => match s.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(AppError::bad_parameter(name, format!("'{s}' is not a whole number from {min} to {max}"))),
+        },
+    }
+}
+
+/// Free-text search: at most 100 characters, so a pasted page cannot become a query.
+pub fn search(v: &Option<String>) -> Result<Option<String>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(s) if s.chars().count() <= 100 => Ok(Some(s.to_lowercase())),
+        Some(_) => Err(AppError::bad_parameter("q", "the search text is longer than 100 characters")),
+    }
+}
+
+fn ordered(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), AppError> {
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => Err(AppError::bad_parameter("from", format!("from {f} is after to {t}"))),
+        _ => Ok(()),
+    }
+}
+
+/// The funding table's filters, sort and page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FundingFilter {
+    pub sector: Option<Sector>,
+    pub stage: Option<String>,
+    pub state: Option<String>,
+    pub min_amount: Option<f64>,
+    pub max_amount: Option<f64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Part of the company name.
+    pub q: Option<String>,
+    pub notable: bool,
+    pub sort: String,
+    pub dir: String,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub const FUNDING_SORTS: [&str; 4] = ["date", "amount", "offered", "company"];
+
+/// The raw query string of the funding endpoints, as strings (every one optional).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FundingParams {
+    pub sector: Option<String>,
+    pub stage: Option<String>,
+    pub state: Option<String>,
+    pub min_amount: Option<String>,
+    pub max_amount: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub q: Option<String>,
+    pub notable: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl FundingParams {
+    pub fn parse(&self) -> Result<FundingFilter, AppError> {
+        let f = FundingFilter {
+            sector: sector(&self.sector)?,
+            stage: stage(&self.stage)?,
+            state: state(&self.state)?,
+            min_amount: amount("min_amount", &self.min_amount)?,
+            max_amount: amount("max_amount", &self.max_amount)?,
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+            q: search(&self.q)?,
+            notable: one_of("notable", &self.notable, &["true", "false", "1", "0", "on"], "false")? != "false"
+                && present(&self.notable) != Some("0"),
+            sort: one_of("sort", &self.sort, &FUNDING_SORTS, "date")?,
+            dir: one_of("dir", &self.dir, &["asc", "desc"], "desc")?,
+            page: whole("page", &self.page, 1, 1_000_000, 1)?,
+            per_page: whole("per_page", &self.per_page, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)?,
+        };
+        ordered(f.from, f.to)?;
+        if let (Some(lo), Some(hi)) = (f.min_amount, f.max_amount) {
+            if lo > hi {
+                return Err(AppError::bad_parameter("min_amount", format!("min_amount {lo} is above max_amount {hi}")));
+            }
+        }
+        Ok(f)
+    }
+}
+
+impl FundingFilter {
+    /// The query string that reproduces this filter (defaults left out), for links.
+    pub fn query_string(&self, page: u64) -> String {
+        let mut parts: Vec<(String, String)> = Vec::new();
+        let mut put = |k: &str, v: String| parts.push((k.to_string(), v));
+        if let Some(s) = self.sector {
+            put("sector", s.slug().to_string());
+        }
+        if let Some(s) = &self.stage {
+            put("stage", s.clone());
+        }
+        if let Some(s) = &self.state {
+            put("state", s.clone());
+        }
+        if let Some(a) = self.min_amount {
+            put("min_amount", format!("{a}"));
+        }
+        if let Some(a) = self.max_amount {
+            put("max_amount", format!("{a}"));
+        }
+        if let Some(d) = self.from {
+            put("from", d.to_string());
+        }
+        if let Some(d) = self.to {
+            put("to", d.to_string());
+        }
+        if let Some(q) = &self.q {
+            put("q", q.clone());
+        }
+        if self.notable {
+            put("notable", "true".into());
+        }
+        if self.sort != "date" {
+            put("sort", self.sort.clone());
+        }
+        if self.dir != "desc" {
+            put("dir", self.dir.clone());
+        }
+        if page > 1 {
+            put("page", page.to_string());
+        }
+        if self.per_page != DEFAULT_PER_PAGE && self.per_page != 0 {
+            put("per_page", self.per_page.to_string());
+        }
+        parts.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-._~` pass).
+pub fn encode(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A quarter's label and its first day.
+pub fn quarter_of(d: NaiveDate) -> (String, NaiveDate) {
+    let q = (d.month0() / 3) + 1;
+    let start = NaiveDate::from_ymd_opt(d.year(), (q - 1) * 3 + 1, 1).expect("valid quarter start");
+    (format!("{}-Q{q}", d.year()), start)
+}
+
+/// The landscape's period: whole quarters from `from` to `to`, by default the twelve
+/// quarters that end with the quarter of `latest`.
+pub fn landscape_period(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    latest: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    ordered(from, to)?;
+    let to = to.unwrap_or(latest);
+    let (_, to_q) = quarter_of(to);
+    let end = to_q.checked_add_months(chrono::Months::new(3)).and_then(|d| d.pred_opt()).expect("in range");
+    let start = match from {
+        Some(f) => quarter_of(f).1,
+        None => to_q.checked_sub_months(chrono::Months::new(33)).expect("in range"),
+    };
+    if end.signed_duration_since(start).num_days() > 366 * 30 {
+        return Err(AppError::bad_parameter("from", "the landscape spans at most 30 years"));
+    }
+    Ok((start, end))
+}
+
+/// The quarter labels from `start` to `end`, oldest first.
+pub fn quarters(start: NaiveDate, end: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut d = quarter_of(start).1;
+    while d <= end {
+        out.push(quarter_of(d).0);
+        d = d.checked_add_months(chrono::Months::new(3)).expect("in range");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn funding_params_parse_and_round_trip_through_the_url() {
+        let p = FundingParams {
+            sector: Some("ai-software".into()),
+            stage: Some("series-a".into()),
+            state: Some("ca".into()),
+            min_amount: Some("1000000".into()),
+            from: Some("2025-01-01".into()),
+            sort: Some("amount".into()),
+            page: Some("2".into()),
+            ..Default::default()
+        };
+        let f = p.parse().unwrap();
+        assert_eq!(f.sector, Some(Sector::AiSoftware));
+        assert_eq!(f.state.as_deref(), Some("CA"));
+        assert_eq!((f.sort.as_str(), f.dir.as_str(), f.page, f.per_page), ("amount", "desc", 2, 50));
+        assert_eq!(
+            f.query_string(3),
+            "sector=ai-software&stage=series-a&state=CA&min_amount=1000000&from=2025-01-01&sort=amount&page=3"
+        );
+    }
+
+    #[test]
+    fn every_bad_value_names_its_parameter() {
+        let bad = |p: FundingParams| p.parse().unwrap_err().parameter.unwrap();
+        assert_eq!(bad(FundingParams { sector: Some("crypto".into()), ..Default::default() }), "sector");
+        assert_eq!(bad(FundingParams { stage: Some("series-z".into()), ..Default::default() }), "stage");
+        assert_eq!(bad(FundingParams { state: Some("California".into()), ..Default::default() }), "state");
+        assert_eq!(bad(FundingParams { min_amount: Some("-5".into()), ..Default::default() }), "min_amount");
+        assert_eq!(bad(FundingParams { max_amount: Some("lots".into()), ..Default::default() }), "max_amount");
+        assert_eq!(bad(FundingParams { from: Some("2025-13-01".into()), ..Default::default() }), "from");
+        assert_eq!(
+            bad(FundingParams { from: Some("2025-02-01".into()), to: Some("2025-01-01".into()), ..Default::default() }),
+            "from"
+        );
+        assert_eq!(bad(FundingParams { sort: Some("valuation".into()), ..Default::default() }), "sort");
+        assert_eq!(bad(FundingParams { page: Some("0".into()), ..Default::default() }), "page");
+        assert_eq!(bad(FundingParams { per_page: Some("501".into()), ..Default::default() }), "per_page");
+        assert_eq!(
+            bad(FundingParams { min_amount: Some("10".into()), max_amount: Some("5".into()), ..Default::default() }),
+            "min_amount"
+        );
+    }
+
+    #[test]
+    fn the_default_landscape_is_twelve_whole_quarters_ending_with_the_latest() {
+        let (s, e) = landscape_period(None, None, d("2026-11-20")).unwrap();
+        assert_eq!((s, e), (d("2024-01-01"), d("2026-12-31")));
+        let q = quarters(s, e);
+        assert_eq!(q.len(), 12);
+        assert_eq!((q[0].as_str(), q[11].as_str()), ("2024-Q1", "2026-Q4"));
+        let (s, e) = landscape_period(Some(d("2025-05-17")), Some(d("2025-08-02")), d("2026-11-20")).unwrap();
+        assert_eq!((s, e), (d("2025-04-01"), d("2025-09-30")));
+    }
+}

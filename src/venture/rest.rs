@@ -1,0 +1,536 @@
+//! The venture endpoints that carry an id in their URL, and the CSV download of every
+//! table: thin axum handlers over the same parameter checks and services as the server
+//! functions, answering errors in the same JSON shape.
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::model::*;
+use super::query::{self, FundingParams, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use super::service;
+use crate::commodities::rest::csv_response;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The most rows one CSV download holds; the file says when it was cut.
+pub const CSV_MAX_ROWS: u64 = 100_000;
+
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AppState: FromRef<S>,
+{
+    Router::new()
+        .route("/api/venture/companies/{id}", get(company_json))
+        .route("/api/venture/investors/{id}", get(investor_json))
+        .route("/api/venture/funds/{id}", get(fund_json))
+        .route("/api/venture/{table}", get(csv_table))
+}
+
+fn pages(page: &Option<String>, per_page: &Option<String>) -> Result<(u64, u64), AppError> {
+    Ok((
+        query::whole("page", page, 1, 1_000_000, 1)?,
+        query::whole("per_page", per_page, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)?,
+    ))
+}
+
+fn id_param(name: &str, v: &str) -> Result<i32, AppError> {
+    v.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::bad_parameter(name, format!("'{v}' is not an id (a whole number above 0)")))
+}
+
+pub async fn landscape(
+    state: &AppState,
+    from: &Option<String>,
+    to: &Option<String>,
+    sector: &Option<String>,
+) -> Result<Landscape, AppError> {
+    let (from, to, sector) = (query::date("from", from)?, query::date("to", to)?, query::sector(sector)?);
+    let latest = service::latest_round_date(&state.db).await?.unwrap_or_else(|| Utc::now().date_naive());
+    let (start, end) = query::landscape_period(from, to, latest)?;
+    Ok(service::landscape(&state.db, start, end, sector).await?)
+}
+
+pub async fn companies(
+    state: &AppState,
+    q: &Option<String>,
+    sector: &Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+) -> Result<Page<CompanyRow>, AppError> {
+    let (page, per_page) = pages(page, per_page)?;
+    let (q, sector) = (query::search(q)?, query::sector(sector)?);
+    Ok(service::companies(&state.db, q.as_deref(), sector, page, per_page).await?)
+}
+
+pub async fn company(state: &AppState, id: &str) -> Result<CompanyDetail, AppError> {
+    let id = id_param("id", id)?;
+    service::company(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no company with id {id}; /api/venture/companies lists them")))
+}
+
+pub async fn investors(
+    state: &AppState,
+    q: &Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+) -> Result<Page<InvestorRow>, AppError> {
+    let (page, per_page) = pages(page, per_page)?;
+    let q = query::search(q)?;
+    Ok(service::investors(&state.db, q.as_deref(), page, per_page).await?)
+}
+
+pub async fn investor(state: &AppState, id: &str) -> Result<InvestorDetail, AppError> {
+    let id = id_param("id", id)?;
+    service::investor(&state.db, id, Utc::now())
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no investor with id {id}; /api/venture/investors lists them")))
+}
+
+pub const ACQUISITION_STATUSES: [&str; 4] = ["announced", "pending", "completed", "withdrawn"];
+
+pub async fn acquisitions(
+    state: &AppState,
+    status: &Option<String>,
+    sector: &Option<String>,
+    from: &Option<String>,
+    to: &Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+) -> Result<Page<AcquisitionRow>, AppError> {
+    let (page, per_page) = pages(page, per_page)?;
+    let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(_) => Some(query::one_of("status", status, &ACQUISITION_STATUSES, "")?),
+    };
+    let (sector, from, to) = (query::sector(sector)?, query::date("from", from)?, query::date("to", to)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(AppError::bad_parameter("from", format!("from {f} is after to {t}")));
+        }
+    }
+    Ok(service::acquisitions(&state.db, status.as_deref(), sector, from, to, page, per_page).await?)
+}
+
+pub async fn valuations(
+    state: &AppState,
+    company: &Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+) -> Result<Page<ValuationRow>, AppError> {
+    let (page, per_page) = pages(page, per_page)?;
+    let company = match company.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(c) => Some(id_param("company", c)?),
+    };
+    Ok(service::valuations(&state.db, company, page, per_page).await?)
+}
+
+pub async fn fund(state: &AppState, id: &str) -> Result<FundDetail, AppError> {
+    let id = id_param("id", id)?;
+    service::fund(&state.db, id, Utc::now())
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no fund with id {id}; /api/venture/funds lists them")))
+}
+
+pub async fn ipo_pipeline(state: &AppState, status: &Option<String>) -> Result<IpoPipeline, AppError> {
+    let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(_) => Some(query::one_of("status", status, &IPO_STATUSES, "")?),
+    };
+    Ok(service::ipo_pipeline(&state.db, status.as_deref()).await?)
+}
+
+async fn company_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    company(&state, &id).await.map(Json).into_response()
+}
+
+async fn investor_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    investor(&state, &id).await.map(Json).into_response()
+}
+
+async fn fund_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    fund(&state, &id).await.map(Json).into_response()
+}
+
+/// Every query parameter any table's CSV takes; each table reads the ones it knows.
+#[derive(Debug, Default, Deserialize)]
+struct CsvQuery {
+    sector: Option<String>,
+    stage: Option<String>,
+    state: Option<String>,
+    min_amount: Option<String>,
+    max_amount: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    q: Option<String>,
+    notable: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    status: Option<String>,
+    company: Option<String>,
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn money(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.0}")).unwrap_or_default()
+}
+
+/// Reads every page of a paged service call, up to [`CSV_MAX_ROWS`].
+async fn all_pages<T, F, Fut>(mut f: F) -> Result<Vec<T>, AppError>
+where
+    F: FnMut(u64, u64) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, AppError>>,
+{
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let p = f(page, MAX_PER_PAGE).await?;
+        let n = p.rows.len() as u64;
+        out.extend(p.rows);
+        if n < MAX_PER_PAGE || out.len() as u64 >= CSV_MAX_ROWS || page * MAX_PER_PAGE >= p.total {
+            break;
+        }
+        page += 1;
+    }
+    out.truncate(CSV_MAX_ROWS as usize);
+    Ok(out)
+}
+
+/// `GET /api/venture/{table}.csv` for funding, companies, investors, acquisitions,
+/// valuations, funds, ipo-pipeline, landscape and sectors, with the JSON endpoint's filters.
+async fn csv_table(
+    State(state): State<AppState>,
+    Path(table): Path<String>,
+    q: Result<Query<CsvQuery>, QueryRejection>,
+) -> Response {
+    let Some(name) = table.strip_suffix(".csv") else {
+        return AppError::not_found(format!("no endpoint /api/venture/{table}; README lists the venture API"))
+            .into_response();
+    };
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => return AppError::bad_parameter("query", e.body_text()).into_response(),
+    };
+    match csv_rows(&state, name, q).await {
+        Ok((header, rows)) => {
+            let header: Vec<&str> = header.to_vec();
+            csv_response(&format!("quarry-venture-{name}.csv"), &header, rows.into_iter())
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+type Table = (&'static [&'static str], Vec<Vec<String>>);
+
+async fn csv_rows(state: &AppState, name: &str, q: CsvQuery) -> Result<Table, AppError> {
+    let prov = |p: &Provenance| {
+        vec![p.source.clone(), p.source_id.clone(), p.fetched_at.to_rfc3339(), p.demo.to_string(), opt(p.filing_url.clone())]
+    };
+    Ok(match name {
+        "funding" => {
+            let params = FundingParams {
+                sector: q.sector,
+                stage: q.stage,
+                state: q.state,
+                min_amount: q.min_amount,
+                max_amount: q.max_amount,
+                from: q.from,
+                to: q.to,
+                q: q.q,
+                notable: q.notable,
+                sort: q.sort,
+                dir: q.dir,
+                page: None,
+                per_page: None,
+            };
+            let filter = params.parse()?;
+            let db = &state.db;
+            let rows = all_pages(|page, per_page| {
+                let mut f = filter.clone();
+                f.page = page;
+                f.per_page = per_page;
+                async move { Ok(service::funding(db, &f).await?) }
+            })
+            .await?;
+            const H: &[&str] = &[
+                "id", "company", "company_id", "announced_on", "first_sale_on", "first_sale_yet_to_occur", "stage",
+                "sector", "state", "amount_offered_usd", "offering_indefinite", "amount_sold_usd", "investor_count",
+                "form_type", "accession", "notable", "lead_investors", "investors", "source", "source_id", "fetched_at",
+                "demo", "filing_url",
+            ];
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    let mut v = vec![
+                        r.id.to_string(),
+                        r.company.clone(),
+                        r.company_id.to_string(),
+                        r.announced_on.to_string(),
+                        opt(r.first_sale_on),
+                        r.first_sale_yet_to_occur.to_string(),
+                        r.stage.clone(),
+                        r.sector.clone(),
+                        opt(r.state.clone()),
+                        money(r.amount_offered),
+                        r.offering_indefinite.to_string(),
+                        money(r.amount_sold),
+                        opt(r.investor_count),
+                        r.form_type.clone(),
+                        opt(r.accession.clone()),
+                        r.notable.to_string(),
+                        r.lead_investors.join("; "),
+                        r.investors.join("; "),
+                    ];
+                    v.extend(prov(&r.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "companies" => {
+            let (search, sector) = (query::search(&q.q)?, query::sector(&q.sector)?);
+            let db = &state.db;
+            let rows = all_pages(|page, per_page| {
+                let search = search.clone();
+                async move { Ok(service::companies(db, search.as_deref(), sector, page, per_page).await?) }
+            })
+            .await?;
+            const H: &[&str] = &[
+                "id", "name", "cik", "sector", "state", "rounds", "amount_sold_usd", "last_round_on", "source",
+                "source_id", "fetched_at", "demo", "filing_url",
+            ];
+            let rows = rows
+                .iter()
+                .map(|c| {
+                    let mut v = vec![
+                        c.id.to_string(),
+                        c.name.clone(),
+                        opt(c.cik),
+                        c.sector.clone(),
+                        opt(c.state.clone()),
+                        c.rounds.to_string(),
+                        format!("{:.0}", c.amount_sold),
+                        opt(c.last_round_on),
+                    ];
+                    v.extend(prov(&c.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "investors" => {
+            let search = query::search(&q.q)?;
+            let db = &state.db;
+            let rows = all_pages(|page, per_page| {
+                let search = search.clone();
+                async move { Ok(service::investors(db, search.as_deref(), page, per_page).await?) }
+            })
+            .await?;
+            const H: &[&str] = &[
+                "id", "name", "kind", "rounds", "lead_rounds", "amount_in_rounds_usd", "last_round_on", "source",
+                "source_id", "fetched_at", "demo", "filing_url",
+            ];
+            let rows = rows
+                .iter()
+                .map(|i| {
+                    let mut v = vec![
+                        i.id.to_string(),
+                        i.name.clone(),
+                        i.kind.clone(),
+                        i.rounds.to_string(),
+                        i.lead_rounds.to_string(),
+                        format!("{:.0}", i.amount_in_rounds),
+                        opt(i.last_round_on),
+                    ];
+                    v.extend(prov(&i.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "acquisitions" => {
+            let rows = all_pages(|page, per_page| {
+                let (status, sector, from, to) = (q.status.clone(), q.sector.clone(), q.from.clone(), q.to.clone());
+                async move {
+                    acquisitions(state, &status, &sector, &from, &to, &Some(page.to_string()), &Some(per_page.to_string()))
+                        .await
+                }
+            })
+            .await?;
+            const H: &[&str] = &[
+                "id", "acquirer", "target", "announced_on", "closed_on", "price_usd", "status", "sector", "form_type",
+                "accession", "last_filing_on", "source", "source_id", "fetched_at", "demo", "filing_url",
+            ];
+            let rows = rows
+                .iter()
+                .map(|a| {
+                    let mut v = vec![
+                        a.id.to_string(),
+                        opt(a.acquirer.clone()),
+                        opt(a.target.clone()),
+                        a.announced_on.to_string(),
+                        opt(a.closed_on),
+                        money(a.price),
+                        a.status.clone(),
+                        a.sector.clone(),
+                        a.form_type.clone(),
+                        opt(a.accession.clone()),
+                        opt(a.last_filing_on),
+                    ];
+                    v.extend(prov(&a.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "valuations" => {
+            let rows = all_pages(|page, per_page| {
+                let company = q.company.clone();
+                async move { valuations(state, &company, &Some(page.to_string()), &Some(per_page.to_string())).await }
+            })
+            .await?;
+            const H: &[&str] = &[
+                "id", "company", "company_id", "valued_on", "pre_money_usd", "post_money_usd", "basis", "currency",
+                "source", "source_id", "fetched_at", "demo", "filing_url",
+            ];
+            let rows = rows
+                .iter()
+                .map(|x| {
+                    let mut v = vec![
+                        x.id.to_string(),
+                        x.company.clone(),
+                        x.company_id.to_string(),
+                        x.valued_on.to_string(),
+                        money(x.pre_money),
+                        format!("{:.0}", x.post_money),
+                        x.basis.clone(),
+                        x.currency.clone(),
+                    ];
+                    v.extend(prov(&x.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "funds" => {
+            let funds = service::funds(&state.db, Utc::now()).await?;
+            const H: &[&str] = &[
+                "id", "name", "manager", "vintage", "target_size_usd", "amount_raised_usd", "strategy", "irr",
+                "irr_note", "tvpi", "dpi", "rvpi", "moic", "ks_pme", "pme_note", "nav_as_of", "source", "source_id",
+                "fetched_at", "demo", "filing_url",
+            ];
+            let f6 = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
+            let rows = funds
+                .rows
+                .iter()
+                .map(|f| {
+                    let r = &f.returns;
+                    let mut v = vec![
+                        f.id.to_string(),
+                        f.name.clone(),
+                        opt(f.manager.clone()),
+                        opt(f.vintage),
+                        money(f.target_size),
+                        money(f.amount_raised),
+                        f.strategy.clone(),
+                        f6(r.irr),
+                        opt(r.irr_note.clone()),
+                        f6(r.tvpi),
+                        f6(r.dpi),
+                        f6(r.rvpi),
+                        f6(r.moic),
+                        f6(r.pme),
+                        opt(r.pme_note.clone()),
+                        opt(r.nav_as_of),
+                    ];
+                    v.extend(prov(&f.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "ipo-pipeline" => {
+            let p = ipo_pipeline(state, &q.status).await?;
+            const H: &[&str] = &[
+                "id", "company", "cik", "sector", "form", "status", "filed_on", "last_event_on", "priced_on",
+                "withdrawn_on", "amendments", "accession", "source", "source_id", "fetched_at", "demo", "filing_url",
+            ];
+            let rows = p
+                .groups
+                .iter()
+                .flat_map(|g| g.rows.iter())
+                .map(|i| {
+                    let mut v = vec![
+                        i.id.to_string(),
+                        i.company.clone(),
+                        opt(i.cik),
+                        i.sector.clone(),
+                        i.form.clone(),
+                        i.status.clone(),
+                        i.filed_on.to_string(),
+                        i.last_event_on.to_string(),
+                        opt(i.priced_on),
+                        opt(i.withdrawn_on),
+                        i.amendments.to_string(),
+                        i.accession.clone(),
+                    ];
+                    v.extend(prov(&i.provenance));
+                    v
+                })
+                .collect();
+            (H, rows)
+        }
+        "landscape" => {
+            let l = landscape(state, &q.from, &q.to, &q.sector).await?;
+            const H: &[&str] = &["row", "label", "quarter", "rounds", "amount_sold_usd", "demo", "computed_at"];
+            let rows = l
+                .rows
+                .iter()
+                .flat_map(|r| {
+                    let l = &l;
+                    r.cells.iter().zip(&l.quarters).map(move |(c, quarter)| {
+                        vec![
+                            r.key.clone(),
+                            r.label.clone(),
+                            quarter.clone(),
+                            c.rounds.to_string(),
+                            format!("{:.0}", c.amount_sold),
+                            l.demo.to_string(),
+                            opt(l.computed_at.map(|t| t.to_rfc3339())),
+                        ]
+                    })
+                })
+                .collect();
+            (H, rows)
+        }
+        "sectors" => {
+            let s = service::sectors(&state.db).await?;
+            const H: &[&str] = &["sector", "label", "rounds", "amount_sold_usd", "demo"];
+            let rows = s
+                .sectors
+                .iter()
+                .map(|x| {
+                    vec![x.slug.clone(), x.label.clone(), x.rounds.to_string(), format!("{:.0}", x.amount_sold), s.demo.to_string()]
+                })
+                .collect();
+            (H, rows)
+        }
+        other => {
+            return Err(AppError::not_found(format!(
+                "no CSV table '{other}'; expected one of: funding, companies, investors, acquisitions, valuations, funds, ipo-pipeline, landscape, sectors"
+            )))
+        }
+    })
+}
