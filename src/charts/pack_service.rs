@@ -112,7 +112,8 @@ pub async fn load(db: &impl ConnectionTrait, universe: &crate::universe::Univers
             source: e.source_label,
         })
         .collect();
-    Ok(PackData { date: today, series, signals, ai_materials, venture: None })
+    let venture = crate::venture::service::pack_data(db, from).await?;
+    Ok(PackData { date: today, series, signals, ai_materials, venture })
 }
 
 /// The file name of a pack day, under `{data_dir}/packs/`.

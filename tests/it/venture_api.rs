@@ -417,4 +417,19 @@ crate::on_both_backends! {
         assert_eq!(status, StatusCode::NOT_FOUND);
         bad(&app, "/api/venture/funding.csv?sector=crypto", "sector").await;
     }
+
+    fn the_chart_packs_venture_pages_draw_form_d_rounds_and_ipo_filings(url) {
+        let state = prepared_state(&url).await;
+        fill(&state.db).await;
+        let today = d("2026-11-27");
+        let data = quarry::venture::service::pack_data(&state.db, d("2016-01-01")).await.unwrap().unwrap();
+        // Imported rounds are not Form D filings: only the two EDGAR rounds count.
+        assert_eq!(data.form_d, [(d("2025-02-10"), 5e6), (d("2026-06-15"), 0.0)]);
+        assert_eq!((data.ipo_filed.len(), data.ipo_priced, data.demo), (2, vec![d("2026-05-05")], false));
+        let dir = tempfile::tempdir().unwrap();
+        let (info, _) = quarry::charts::pack_service::generate(&state.db, &state.universe, dir.path(), today, Utc::now())
+            .await
+            .unwrap();
+        assert!(!info.missing_pages.contains(&9) && !info.missing_pages.contains(&10), "{:?}", info.missing_pages);
+    }
 }
