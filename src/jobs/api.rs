@@ -42,7 +42,7 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     let Some(kind) = super::commodity::JobKind::by_name(&job) else {
         return Err(AppError::bad_parameter(
             "job",
-            format!("'{job}' cannot be run now; runnable jobs: commodity_prices, commodity_signals, ai_materials, space_tech, macro_series, chart_pack, backfill"),
+            format!("'{job}' cannot be run now; runnable jobs: commodity_prices, commodity_signals, ai_materials, space_tech, macro_series, chart_pack, backfill, vc_sync, funding_tracker, ipo_monitor, venture_backfill"),
         ));
     };
     let slot = format!("manual:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));

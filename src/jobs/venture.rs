@@ -77,7 +77,7 @@ pub async fn run_cli(config: Config, from: NaiveDate, to: NaiveDate) -> anyhow::
     bar.finish_and_clear();
     let days = sync::days_between(from, to).len();
     println!(
-        "venture backfill {}: {days} days from {from} to {to}, {} filings, {} rows written in {:.1} s",
+        "venture backfill {}: {days} days from {from} to {to}, {} filings looked at, {} rows written in {:.1} s",
         report.status,
         report.outcome.items.saturating_sub(days),
         report.outcome.rows_written,

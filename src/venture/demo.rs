@@ -42,9 +42,9 @@ const LADDER: [&str; 7] = ["pre-seed", "seed", "series-a", "series-b", "series-c
 /// Median amount sold per ladder stage, dollars (log-normal around it).
 const MEDIAN: [f64; 7] = [0.8e6, 2.0e6, 12.0e6, 35.0e6, 80.0e6, 200.0e6, 300.0e6];
 const VINTAGES: [i32; 8] = [2012, 2014, 2015, 2017, 2018, 2019, 2021, 2022];
-/// Quarters of a fund's life drawn (fifteen years); calls stop before distributions start,
-/// so a fund's flows change sign once and its IRR is unique.
-const FUND_QUARTERS: usize = 60;
+/// Quarters of a fund's life drawn (25 years, past any vintage's end); calls stop before
+/// distributions start, so a fund's flows change sign once and its IRR is unique.
+const FUND_QUARTERS: usize = 100;
 const CALL_QUARTERS: usize = 18;
 const IPO_STATUSES: [(&str, usize); 4] = [("filed", 4), ("amended", 4), ("priced", 4), ("withdrawn", 3)];
 const ACQUISITION_STATUSES: [(&str, usize); 4] = [("completed", 5), ("pending", 3), ("announced", 2), ("withdrawn", 2)];
@@ -185,8 +185,12 @@ fn capitalize(s: &str) -> String {
 fn word(rng: &mut Rng, used: &mut HashSet<String>) -> String {
     loop {
         let n = if rng.uniform() < 0.3 { 3 } else { 2 };
-        let w: String = (0..n).map(|_| SYLLABLES[pick(rng, SYLLABLES.len())]).collect();
-        let w = capitalize(&w);
+        let parts: Vec<&str> = (0..n).map(|_| SYLLABLES[pick(rng, SYLLABLES.len())]).collect();
+        // "Nyxnyx" reads as a stutter, not a name.
+        if parts.windows(2).any(|p| p[0] == p[1]) {
+            continue;
+        }
+        let w = capitalize(&parts.concat());
         if used.insert(w.clone()) {
             return w;
         }
@@ -348,9 +352,9 @@ fn gen_rounds(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime
     let mut rounds = Vec::new();
     for (ci, company) in data.companies.iter_mut().enumerate() {
         let sector = Sector::from_slug(&company.sector).unwrap_or(Sector::Other);
-        // Older companies are more common than new ones (density grows with age), so the
-        // ladder is well populated.
-        let mut offset = HISTORY_DAYS * rng.uniform().sqrt();
+        // Older companies are more common than new ones (density grows with the square of
+        // age), so the ladder is well populated.
+        let mut offset = HISTORY_DAYS * rng.uniform().cbrt();
         let mut ladder = weighted(rng, &[25, 50, 25]);
         let slug = company.key.trim_start_matches("demo:company:").to_string();
         let mut previous: Vec<usize> = Vec::new();
@@ -493,18 +497,20 @@ fn gen_acquisitions(
     let mut out = Vec::new();
     for (status, n) in ACQUISITION_STATUSES {
         for _ in 0..n {
-            let ago = match status {
-                "announced" => int(rng, 5, 40),
-                "pending" => int(rng, 40, 150),
-                "completed" => int(rng, 150, 1600),
-                _ => int(rng, 120, 900),
+            // How many days ago a deal of this status was announced.
+            let (lo, hi) = match status {
+                "announced" => (5, 40),
+                "pending" => (40, 150),
+                "completed" => (150, 1600),
+                _ => (120, 900),
             };
-            let announced = days_before(today, ago);
             // A target whose last round is at least two months before the deal.
-            let candidates: Vec<usize> = (0..data.companies.len())
-                .filter(|c| !taken.contains(c) && summary[*c].1 + Days::new(60) <= announced)
-                .collect();
+            let last_ago = |c: usize| (today - summary[c].1).num_days();
+            let candidates: Vec<usize> =
+                (0..data.companies.len()).filter(|c| !taken.contains(c) && last_ago(*c) - 60 >= lo).collect();
             let Some(&target) = candidates.get(pick(rng, candidates.len())) else { continue };
+            let ago = int(rng, lo, hi.min(last_ago(target) - 60));
+            let announced = days_before(today, ago);
             taken.insert(target);
             let buyers: Vec<usize> = (0..data.companies.len())
                 .filter(|c| {
@@ -655,9 +661,9 @@ fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<U
 /// day only reveals more quarters.
 fn fund_path(rng: &mut Rng, committed: f64) -> Vec<(usize, f64, f64, f64)> {
     // The fund's underlying annual return; the IRR lands near it.
-    let r = between(rng, -0.03, 0.25);
+    let r = between(rng, -0.01, 0.24);
     let growth = (1.0 + r).powf(0.25);
-    let sigma = 0.04;
+    let sigma = 0.035;
     let called = committed * between(rng, 0.85, 0.95);
     let weights: Vec<f64> = (0..CALL_QUARTERS).map(|q| (CALL_QUARTERS - q) as f64 * between(rng, 0.7, 1.3)).collect();
     let wsum: f64 = weights.iter().sum();

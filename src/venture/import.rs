@@ -481,11 +481,12 @@ fn read_csv(text: &str, count: &mut usize, errors: &mut Vec<RowError>) -> Vec<Ra
     let header = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            errors.push(csv_error(e));
+            errors.push(csv_error(e, &Lines::new(text)));
             return Vec::new();
         }
     };
-    let header_line = header.position().map(|p| p.line() as usize).unwrap_or(1);
+    let lines = Lines::new(text);
+    let header_line = header.position().map(|p| lines.of(p.byte() as usize)).unwrap_or(1);
     let columns: Vec<String> = header.iter().map(|c| c.to_ascii_lowercase()).collect();
     if columns.first().map(String::as_str) != Some("record") {
         errors.push(RowError::at_line(
@@ -522,11 +523,11 @@ fn read_csv(text: &str, count: &mut usize, errors: &mut Vec<RowError>) -> Vec<Ra
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(csv_error(e));
+                errors.push(csv_error(e, &lines));
                 continue;
             }
         };
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = rec.position().map(|p| lines.of(p.byte() as usize)).unwrap_or(0);
         if rec.iter().all(str::is_empty) {
             continue;
         }
@@ -557,8 +558,36 @@ fn read_csv(text: &str, count: &mut usize, errors: &mut Vec<RowError>) -> Vec<Ra
     rows
 }
 
-fn csv_error(e: csv::Error) -> RowError {
-    let line = e.position().map(|p| p.line() as usize);
+/// Line numbers from byte offsets. The CSV reader's own line count leaves out the comment
+/// and blank lines it skips, and a record's byte offset is where the reader started
+/// looking, before those lines: so skip them here, then count the newlines before.
+struct Lines<'a> {
+    text: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        Lines { text, newlines: text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect() }
+    }
+
+    fn of(&self, byte: usize) -> usize {
+        let mut at = byte.min(self.text.len());
+        while let Some(eol) = self.text[at..].iter().position(|b| *b == b'\n') {
+            let line = &self.text[at..at + eol];
+            if line.is_empty() || line == b"\r" || line.first() == Some(&b'#') {
+                at += eol + 1;
+            } else {
+                break;
+            }
+        }
+        self.newlines.partition_point(|nl| *nl < at) + 1
+    }
+}
+
+fn csv_error(e: csv::Error, lines: &Lines) -> RowError {
+    let line = e.position().map(|p| lines.of(p.byte() as usize));
     let reason = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
         _ => format!("unreadable CSV: {e}"),
@@ -1429,6 +1458,16 @@ valuation,,,Acme,,,2000000,2024-05-01,409a
         assert_eq!(parse("upload", b"{\"companies\": [{\"name\": \"A\"}]}").format, Some(Format::Json));
         assert_eq!(parse("upload", b"record,name\ncompany,A\n").format, Some(Format::Csv));
         assert_eq!(parse("A.JSON", b"record,name\n").format, Some(Format::Json));
+    }
+
+    #[test]
+    fn csv_lines_count_comments_blank_lines_and_multi_line_cells() {
+        let p = csv("# exported 2025-01-01\nrecord,name,description\ncompany,A,\n# c\n\r\n\ncompany,B,\"two\nlines\"\ncompany,C,\n");
+        assert!(p.errors.is_empty(), "{:?}", messages(&p));
+        let lines: Vec<usize> = p.set.companies.iter().map(|c| c.line).collect();
+        assert_eq!(lines, vec![3, 7, 9]);
+        let p = csv("\n# header next\nrecord,name\ncompany,\n");
+        assert_eq!(messages(&p), vec!["line 4: name: missing: a company row needs name"]);
     }
 
     #[test]

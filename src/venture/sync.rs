@@ -174,8 +174,10 @@ async fn run_days(
             let Some(index) = day_index(edgar, date, &mut out).await? else { return Ok(()) };
             if passes.form_d {
                 let before = out.rows_written;
-                form_d_pass(db, edgar, &index.entries, now, &mut out).await?;
+                let pass = form_d_pass(db, edgar, &index.entries, now, &mut out).await;
+                // Before `?`: a pass cut short by EDGAR's pause may have stored rounds.
                 rounds_changed |= out.rows_written > before;
+                pass?;
             }
             if passes.ipo {
                 ipo_pass(db, edgar, &index.entries, now, &mut out).await?;

@@ -163,7 +163,7 @@ mod jobs {
             assert_eq!(status, StatusCode::UNAUTHORIZED);
             let (status, _) = post_form(&app, "/api/jobs/run", "job=commodity_prices&token=guess", None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
-            let (status, v) = post_form(&app, "/api/jobs/run", "job=vc_sync", Some("s3cret")).await;
+            let (status, v) = post_form(&app, "/api/jobs/run", "job=no_such_job", Some("s3cret")).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
             assert_eq!(v["parameter"], "job");
             let (status, v) = post_form(&app, "/api/jobs/run", "job=space_tech", Some("s3cret")).await;

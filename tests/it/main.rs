@@ -14,5 +14,7 @@ mod signals;
 mod sources;
 mod support;
 mod upstream;
+mod venture_sync;
 mod venture_api;
+mod venture_import;
 mod venture_demo;

@@ -95,7 +95,8 @@ fn CompanyList(w: ListQuery, answer: Result<Page<CompanyRow>, AppError>) -> impl
         };
         return view! { {form} {empty} }.into_any();
     }
-    let csv = format!("/api/venture/companies.csv{}", query_string(&[("q", w.q.clone()), ("sector", w.sector.clone())]));
+    let csv =
+        format!("/api/venture/companies.csv{}", query_string(&[("q", w.q.clone()), ("sector", w.sector.clone())]));
     let as_of = newest(page.rows.iter().map(|r| &r.provenance));
     let shown = page.rows.len();
     let pw = w.clone();
@@ -189,7 +190,8 @@ fn CompanyBody(d: CompanyDetail) -> impl IntoView {
         }
     });
     let website = c.website.clone().map(|w| {
-        let href = if w.starts_with("http://") || w.starts_with("https://") { w.clone() } else { format!("https://{w}") };
+        let href =
+            if w.starts_with("http://") || w.starts_with("https://") { w.clone() } else { format!("https://{w}") };
         view! { <a href=href rel="external nofollow">{w}</a> }
     });
     view! {
@@ -264,7 +266,7 @@ fn Timeline(rounds: Vec<RoundRow>) -> impl IntoView {
                             <div class="muted">
                                 {format!("Offered {offered} · first sale {first_sale} · form {}", r.form_type)}
                                 {r.investor_count.map(|n| format!(" · {n} investors"))}
-                                " · " {filing_cell(&r.provenance)}
+                                {(!r.provenance.demo).then(|| view! { " · " {filing_cell(&r.provenance)} })}
                             </div>
                             {(!investors.is_empty()).then(|| view! { <div class="investors">{investors.join(", ")}</div> })}
                         </div>
@@ -292,7 +294,7 @@ fn Valuations(rows: Vec<ValuationRow>) -> impl IntoView {
                 <tbody>
                     {rows.into_iter().map(|v| view! {
                         <tr data-id=v.id.to_string()>
-                            <td>{v.valued_on.to_string()}</td>
+                            <td class="date">{v.valued_on.to_string()}</td>
                             <td class="num">{usd_opt(v.pre_money)}</td>
                             <td class="num">{usd(v.post_money)}</td>
                             <td>{v.basis.clone()}</td>
@@ -330,7 +332,7 @@ fn Deals(rows: Vec<AcquisitionRow>) -> impl IntoView {
                 <tbody>
                     {rows.into_iter().map(|a| view! {
                         <tr data-id=a.id.to_string()>
-                            <td>{a.announced_on.to_string()}</td>
+                            <td class="date">{a.announced_on.to_string()}</td>
                             <td>{party(a.acquirer.clone(), a.acquirer_id)}</td>
                             <td>{party(a.target.clone(), a.target_id)}</td>
                             <td class="num">{usd_opt(a.price)}</td>
@@ -404,7 +406,7 @@ fn Filings(rows: Vec<FilingRow>, cik: Option<i64>) -> impl IntoView {
                         let failed = f.status == "error";
                         view! {
                             <tr data-status=f.status.clone() class:failing=failed>
-                                <td>{f.filed_on.to_string()}</td>
+                                <td class="date">{f.filed_on.to_string()}</td>
                                 <td>{f.form.clone()}</td>
                                 <td><a href=f.url.clone() rel="external">{f.accession.clone()}</a></td>
                                 <td>

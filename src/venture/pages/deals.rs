@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::company::party;
 use super::{
-    demo_mark, filing_cell, fmt_date, fmt_time, newest, param, query_string, usd_opt, DemoBadge, ErrorBox, FillHint,
-    Pager, VentureNav,
+    filing_cell, fmt_date, fmt_time, newest, param, query_string, usd_opt, DemoBadge, ErrorBox, FillHint, Pager,
+    VentureNav,
 };
 use crate::error::AppError;
 use crate::venture::api::get_acquisitions;
@@ -132,15 +132,15 @@ fn Body(w: Wanted, answer: Result<Page<AcquisitionRow>, AppError>) -> impl IntoV
                 <tbody>
                     {page.rows.into_iter().map(|a| view! {
                         <tr data-id=a.id.to_string() data-status=a.status.clone()>
-                            <td>{a.announced_on.to_string()}</td>
-                            <td>{party(a.acquirer.clone(), a.acquirer_id)} {demo_mark(&a.provenance)}</td>
+                            <td class="date">{a.announced_on.to_string()}</td>
+                            <td>{party(a.acquirer.clone(), a.acquirer_id)}</td>
                             <td>{party(a.target.clone(), a.target_id)}</td>
                             <td class="num">{usd_opt(a.price)}</td>
                             <td data-col="status"><span class=format!("deal-status {}", a.status)>{a.status.clone()}</span></td>
-                            <td>{fmt_date(a.closed_on)}</td>
+                            <td class="date">{fmt_date(a.closed_on)}</td>
                             <td>{label_of(&a.sector)}</td>
                             <td>{a.form_type.clone()}</td>
-                            <td>{fmt_date(a.last_filing_on)}</td>
+                            <td class="date">{fmt_date(a.last_filing_on)}</td>
                             <td>{filing_cell(&a.provenance)}</td>
                         </tr>
                     }).collect_view()}

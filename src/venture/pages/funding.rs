@@ -5,9 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{
-    filing_cell, fmt_time, newest, param, usd_opt, DemoBadge, ErrorBox, FillHint, Pager, VentureNav,
-};
+use super::{filing_cell, fmt_time, newest, param, usd_opt, DemoBadge, ErrorBox, FillHint, Pager, VentureNav};
 use crate::error::AppError;
 use crate::venture::api::get_funding;
 use crate::venture::model::{stage_label, Page, RoundRow, STAGES};
@@ -128,7 +126,11 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
     }
     let csv = format!("/api/venture/funding.csv{}", {
         let q = f.query_string(1);
-        if q.is_empty() { q } else { format!("?{q}") }
+        if q.is_empty() {
+            q
+        } else {
+            format!("?{q}")
+        }
     });
     let as_of = newest(page.rows.iter().map(|r| &r.provenance));
     let shown = page.rows.len();
@@ -208,18 +210,14 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
 #[component]
 pub fn RoundTr(r: RoundRow) -> impl IntoView {
     let offered = if r.offering_indefinite { "Indefinite".to_string() } else { usd_opt(r.amount_offered) };
-    let first_sale = if r.first_sale_yet_to_occur {
-        "yet to occur".to_string()
-    } else {
-        super::fmt_date(r.first_sale_on)
-    };
+    let first_sale =
+        if r.first_sale_yet_to_occur { "yet to occur".to_string() } else { super::fmt_date(r.first_sale_on) };
     let leads = (!r.lead_investors.is_empty()).then(|| format!("Led by {}", r.lead_investors.join(", ")));
     view! {
         <tr data-id=r.id.to_string() data-stage=r.stage.clone() data-sector=r.sector.clone() data-notable=r.notable.to_string() class:notable=r.notable>
-            <td data-col="date">{r.announced_on.to_string()}</td>
+            <td class="date" data-col="date">{r.announced_on.to_string()}</td>
             <th scope="row" data-col="company">
                 <a href=format!("/venture/companies/{}", r.company_id) class="company">{r.company.clone()}</a>
-                {super::demo_mark(&r.provenance)}
                 {r.notable.then(|| view! { " " <span class="tag notable" title="At or above the notable round size">"notable"</span> })}
                 {leads.map(|l| view! { <small class="investors">{l}</small> })}
             </th>
@@ -232,7 +230,7 @@ pub fn RoundTr(r: RoundRow) -> impl IntoView {
             <td class="num" data-col="offered" data-value=r.amount_offered.map(|a| format!("{a:.0}")).unwrap_or_default()>
                 {offered}
             </td>
-            <td data-col="first_sale">{first_sale}</td>
+            <td class="date" data-col="first_sale">{first_sale}</td>
             <td data-col="form">{r.form_type.clone()}</td>
             <td data-col="filing">{filing_cell(&r.provenance)}</td>
         </tr>

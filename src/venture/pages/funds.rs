@@ -26,7 +26,10 @@ fn size(f: &FundRow) -> String {
 fn figure_or_note(value: Option<String>, note: Option<String>) -> AnyView {
     match (value, note) {
         (Some(v), _) => view! { {v} }.into_any(),
-        (None, Some(n)) => view! { <span class="na-note" title=n.clone()>{n}</span> }.into_any(),
+        (None, Some(n)) => {
+            let title = n.clone();
+            view! { <span class="na-note" title=title>{n}</span> }.into_any()
+        }
         (None, None) => view! { "—" }.into_any(),
     }
 }
@@ -264,7 +267,8 @@ fn Flows(rows: Vec<CashFlowRow>) -> impl IntoView {
 #[component]
 fn Holdings(rows: Vec<HoldingRow>) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="muted">"No holdings on record: import them with the fund's other data."</p> }.into_any();
+        return view! { <p class="muted">"No holdings on record: import them with the fund's other data."</p> }
+            .into_any();
     }
     view! {
         <div class="table-wrap">

@@ -159,7 +159,8 @@ pub fn InvestorPage() -> impl IntoView {
 fn Detail(d: InvestorDetail) -> impl IntoView {
     let i = d.investor.clone();
     let website = d.website.clone().map(|w| {
-        let href = if w.starts_with("http://") || w.starts_with("https://") { w.clone() } else { format!("https://{w}") };
+        let href =
+            if w.starts_with("http://") || w.starts_with("https://") { w.clone() } else { format!("https://{w}") };
         view! { <a href=href rel="external nofollow">{w}</a> }
     });
     let rounds = if d.rounds.is_empty() {

@@ -117,8 +117,9 @@ fn Body(w: Wanted, answer: Result<IpoPipeline, AppError>) -> impl IntoView {
 fn Group(g: IpoStatusGroup) -> impl IntoView {
     let n = g.rows.len();
     let id = format!("ipo-{}", g.status);
+    let labelled_by = id.clone();
     view! {
-        <section class="ipo-group" data-status=g.status.clone() data-count=n.to_string() aria-labelledby=id.clone()>
+        <section class="ipo-group" data-status=g.status.clone() data-count=n.to_string() aria-labelledby=labelled_by>
             <h2 id=id>{g.label.clone()} " " <span class="count">{format!("({n})")}</span></h2>
             {if n == 0 {
                 view! { <p class="muted">"None."</p> }.into_any()
@@ -165,9 +166,9 @@ fn Entry(r: IpoRow) -> impl IntoView {
             <th scope="row">{company} {demo_mark(&r.provenance)}</th>
             <td>{label_of(&r.sector)}</td>
             <td>{r.form.clone()}</td>
-            <td>{r.filed_on.to_string()}</td>
-            <td>{r.last_event_on.to_string()}</td>
-            <td>{outcome}</td>
+            <td class="date">{r.filed_on.to_string()}</td>
+            <td class="date">{r.last_event_on.to_string()}</td>
+            <td class="date">{outcome}</td>
             <td class="num" data-col="amendments">{r.amendments}</td>
             <td>
                 <details class="events">

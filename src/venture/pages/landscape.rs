@@ -6,9 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    fmt_time, heat, param, query_string, usd, usd_opt, DemoBadge, ErrorBox, FillHint, VentureNav,
-};
+use super::{fmt_time, heat, param, query_string, usd, usd_opt, DemoBadge, ErrorBox, FillHint, VentureNav};
 use crate::error::AppError;
 use crate::venture::api::get_landscape;
 use crate::venture::model::{stage_label, Cell, Landscape, LandscapeRow, RoundRow};
@@ -79,9 +77,8 @@ fn Body(w: Wanted, answer: Result<Landscape, AppError>) -> impl IntoView {
         }
         Ok(l) => l,
     };
-    let period_q = |sector: Option<String>| {
-        query_string(&[("from", w.from.clone()), ("to", w.to.clone()), ("sector", sector)])
-    };
+    let period_q =
+        |sector: Option<String>| query_string(&[("from", w.from.clone()), ("to", w.to.clone()), ("sector", sector)]);
     let back = w.sector.as_ref().map(|_| {
         view! { <p class="crumbs"><a href=format!("/venture{}", period_q(None)) data-up="sectors">"← All sectors"</a></p> }
     });
@@ -328,12 +325,11 @@ fn Biggest(rows: Vec<RoundRow>) -> impl IntoView {
                             <tr data-id=r.id.to_string()>
                                 <th scope="row">
                                     <a href=format!("/venture/companies/{}", r.company_id)>{r.company.clone()}</a>
-                                    {super::demo_mark(&r.provenance)}
                                 </th>
                                 <td class="num" data-col="amount" data-value=r.amount_sold.map(|a| format!("{a:.0}")).unwrap_or_default()>
                                     {usd_opt(r.amount_sold)}
                                 </td>
-                                <td data-col="date">{r.announced_on.to_string()}</td>
+                                <td class="date" data-col="date">{r.announced_on.to_string()}</td>
                                 <td data-col="stage">{stage_label(&r.stage).to_string()}</td>
                                 <td data-col="sector">{label_of(&r.sector)}</td>
                                 <td data-col="filing">{super::filing_cell(&r.provenance)}</td>
