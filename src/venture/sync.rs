@@ -416,6 +416,14 @@ pub fn merge_company(fresh: companies::Model, old: Option<&companies::Model>) ->
     }
 }
 
+/// The filing a round's figures come from, and the original that keys the round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FromFiling<'a> {
+    pub accession: &'a str,
+    pub original: &'a str,
+    pub filed: NaiveDate,
+}
+
 /// The round a Form D reports. `announced_on` is the filing date (the caller keeps an
 /// earlier original's); the stage is `unstated` because Form D never says.
 pub fn round_from_form_d(
@@ -423,11 +431,10 @@ pub fn round_from_form_d(
     key: String,
     company_id: i32,
     sector: &str,
-    accession: &str,
-    original: &str,
-    filed: NaiveDate,
+    from: FromFiling<'_>,
     now: DateTime<Utc>,
 ) -> funding_rounds::Model {
+    let FromFiling { accession, original, filed } = from;
     let (amount_offered, offering_indefinite) = match d.total_offering {
         Amount::Dollars(x) => (Some(x), false),
         Amount::Indefinite => (None, true),
@@ -622,7 +629,14 @@ async fn store_round(
         }
     }
     let old = funding_rounds::Entity::find().filter(funding_rounds::Column::Key.eq(key.clone())).one(&txn).await?;
-    let mut row = round_from_form_d(d, key, company_id, &sector, l.accession, original, l.filed, now);
+    let mut row = round_from_form_d(
+        d,
+        key,
+        company_id,
+        &sector,
+        FromFiling { accession: l.accession, original, filed: l.filed },
+        now,
+    );
     let row = match old {
         None => row,
         Some(o) => {
@@ -1090,7 +1104,8 @@ mod tests {
     fn indefinite_and_yet_to_occur_become_null_with_their_flags() {
         let d = form_d(false, None, "Other Technology", None);
         let now = Utc::now();
-        let r = round_from_form_d(&d, "edgar:a".into(), 7, "ai-software", "a", "a", date("2026-11-18"), now);
+        let from = FromFiling { accession: "a", original: "a", filed: date("2026-11-18") };
+        let r = round_from_form_d(&d, "edgar:a".into(), 7, "ai-software", from, now);
         assert_eq!((r.amount_offered, r.offering_indefinite), (None, true));
         assert_eq!((r.first_sale_on, r.first_sale_yet_to_occur), (None, true));
         assert_eq!((r.amount_sold, r.amount_remaining, r.investor_count), (Some(4_500_000.0), None, Some(12)));
@@ -1098,7 +1113,7 @@ mod tests {
         let mut sold = d.clone();
         sold.total_offering = Amount::Dollars(6e6);
         sold.first_sale = Some(FirstSale::On(date("2026-11-02")));
-        let r = round_from_form_d(&sold, "edgar:a".into(), 7, "ai-software", "a", "a", date("2026-11-18"), now);
+        let r = round_from_form_d(&sold, "edgar:a".into(), 7, "ai-software", from, now);
         assert_eq!((r.amount_offered, r.offering_indefinite), (Some(6e6), false));
         assert_eq!((r.first_sale_on, r.first_sale_yet_to_occur), (Some(date("2026-11-02")), false));
     }

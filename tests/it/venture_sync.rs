@@ -428,7 +428,7 @@ crate::on_both_backends! {
         let stored: BTreeSet<String> =
             edgar_filings::Entity::find().all(&state.db).await.unwrap().into_iter().map(|f| f.accession).collect();
         assert_eq!(stored, BTreeSet::from(["0001940001-26-000001".to_string(), "0001940002-26-000001".to_string()]));
-        assert!(funding_rounds::Entity::find().all(&state.db).await.unwrap().iter().all(|r| r.first_sale_yet_to_occur == false));
+        assert!(funding_rounds::Entity::find().all(&state.db).await.unwrap().iter().all(|r| !r.first_sale_yet_to_occur));
         // Index, two documents, their companies' submissions (404 here), the rate page.
         let served = requests(&server).await;
         assert_eq!(served, 1 + 2 + 2 + 1);

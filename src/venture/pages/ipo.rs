@@ -95,7 +95,7 @@ fn Body(w: Wanted, answer: Result<IpoPipeline, AppError>) -> impl IntoView {
         {filters}
         {p.demo.then(|| view! { <p class="note demo-notice"><DemoBadge/> " Filings marked DEMO are generated, not EDGAR records."</p> })}
         {empty}
-        {p.groups.into_iter().map(|g| view! { <Group g/> }).collect_view()}
+        {(p.total > 0).then(|| p.groups.into_iter().map(|g| view! { <Group g/> }).collect_view())}
         <p class="note source-line">
             {p.demo.then(|| view! { <DemoBadge/> " " })}
             {format!(
