@@ -68,19 +68,6 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// A section with no data yet: what it will show and how to fill it.
-#[component]
-pub fn EmptyPage(title: &'static str, what: &'static str, how: &'static str) -> impl IntoView {
-    view! {
-        <Title text=title/>
-        <h1>{title}</h1>
-        <p class="lede">{what}</p>
-        <div class="empty-state">
-            <p>{how}</p>
-        </div>
-    }
-}
-
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::*;
-use super::query::FundingParams;
 use crate::error::AppError;
 
 /// `GET /api/venture/status`: row counts, filing errors, last sync, demo flag.
@@ -46,7 +45,7 @@ pub async fn get_funding(
     page: Option<String>,
     per_page: Option<String>,
 ) -> Result<Page<RoundRow>, AppError> {
-    let params = FundingParams {
+    let params = super::query::FundingParams {
         sector,
         stage,
         state,
