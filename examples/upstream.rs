@@ -124,8 +124,10 @@ async fn main() {
         universe.instruments.len(),
         universe.macros.len()
     );
+    // Shell words: the scripts `eval` these lines, and a value may hold spaces (the
+    // EDGAR User-Agent names a person and an address).
     for (k, v) in upstream::env_for(&uri) {
-        println!("export {k}={v}");
+        println!("export {k}='{}'", v.replace('\'', "'\\''"));
     }
     tokio::signal::ctrl_c().await.ok();
 }
