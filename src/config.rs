@@ -18,6 +18,25 @@ impl Secret {
     pub fn expose(&self) -> Option<&str> {
         (!self.0.is_empty()).then_some(self.0.as_str())
     }
+
+    /// The admin check every admin action shares: 403 when no token is configured, 401
+    /// when `given` is missing or wrong. `how` says where a token may be given.
+    pub fn authorize(&self, given: Option<&str>, how: &str) -> Result<(), crate::error::AppError> {
+        use crate::error::AppError;
+        let Some(expected) = self.expose() else {
+            return Err(AppError::forbidden("admin actions are disabled: set QUARRY_ADMIN_TOKEN to enable them"));
+        };
+        match given.filter(|t| !t.is_empty()) {
+            Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
+            Some(_) => Err(AppError::unauthorized("the admin token is wrong")),
+            None => Err(AppError::unauthorized(format!("an admin token is required ({how})"))),
+        }
+    }
+}
+
+/// Compares without returning early, so the time taken says nothing about the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl std::fmt::Debug for Secret {

@@ -9,6 +9,8 @@ pub mod backfill;
 #[cfg(feature = "ssr")]
 pub mod commodity;
 #[cfg(feature = "ssr")]
+pub mod kind;
+#[cfg(feature = "ssr")]
 pub mod runner;
 #[cfg(feature = "ssr")]
 pub mod scheduler;

@@ -8,7 +8,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use tracing::Instrument;
 
-use super::commodity::{self, JobKind};
+use super::kind::{self as jobs_kind, JobKind};
 use crate::db::entities::job_runs;
 use crate::state::AppState;
 
@@ -179,7 +179,7 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
     let started = std::time::Instant::now();
     // A task of its own, so that a panic inside the job is caught here; aborted when this
     // future is dropped (Ctrl-C in `quarry backfill`), which rolls back its transaction.
-    let mut task = AbortOnDrop(tokio::spawn(async move { commodity::run(&ctx, &kind).await }.instrument(span.clone())));
+    let mut task = AbortOnDrop(tokio::spawn(async move { jobs_kind::run(&ctx, &kind).await }.instrument(span.clone())));
     let (status, outcome, error) = match task.await_inner().await {
         Ok(Ok(outcome)) => {
             let error = (!outcome.failures.is_empty()).then(|| outcome.failures.join("\n"));

@@ -249,24 +249,10 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     v.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-/// The same rule as "run now" on the jobs page (`jobs::api::run_job`): 403 when no admin
-/// token is configured, 401 when it is missing or wrong.
+/// The same rule as "run now" on the jobs page: 403 when no admin token is configured,
+/// 401 when it is missing or wrong.
 fn authorize(state: &AppState, given: Option<&str>) -> Result<(), AppError> {
-    let Some(expected) = state.config.admin_token.expose() else {
-        return Err(AppError::forbidden("admin actions are disabled: set QUARRY_ADMIN_TOKEN to enable them"));
-    };
-    match given {
-        Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
-        Some(_) => Err(AppError::unauthorized("the admin token is wrong")),
-        None => Err(AppError::unauthorized(
-            "an admin token is required (an `Authorization: Bearer` header, or the form's token field)",
-        )),
-    }
-}
-
-/// Compares without returning early, so the time taken says nothing about the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    state.config.admin_token.authorize(given, "an `Authorization: Bearer` header, or the form's token field")
 }
 
 #[cfg(test)]
