@@ -316,7 +316,12 @@ pub async fn funding(db: &impl ConnectionTrait, f: &FundingFilter) -> Result<Pag
         "offered" => q
             .order_by(ExprTrait::is_null(Expr::col(funding_rounds::Column::AmountOffered)), Order::Asc)
             .order_by(funding_rounds::Column::AmountOffered, dir.clone()),
-        "company" => q.order_by(funding_rounds::Column::CompanyId, dir.clone()),
+        // By the company's name, read through the company id (the rounds table keeps
+        // no copy of the name to go stale).
+        "company" => q.order_by(
+            Expr::cust("(SELECT name_key FROM companies WHERE companies.id = funding_rounds.company_id)"),
+            dir.clone(),
+        ),
         _ => q.order_by(funding_rounds::Column::AnnouncedOn, dir.clone()),
     };
     let rounds = q.order_by(funding_rounds::Column::Id, dir).limit(f.per_page).offset((f.page - 1) * f.per_page).all(db).await?;

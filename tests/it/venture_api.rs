@@ -104,7 +104,7 @@ struct Ids {
 async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
     let (alpha, _) = store::upsert_company(db, company("cik:1001", "Alpha Robotics AI", Some(1001), "ai-software", "CA")).await.unwrap();
     let (beta, _) = store::upsert_company(db, company("name:beta-bio", "Beta Bio", None, "biotech", "MA")).await.unwrap();
-    let (gamma, _) = store::upsert_company(db, company("name:gamma", "Gamma Grid", None, "energy", "TX")).await.unwrap();
+    let (gamma, _) = store::upsert_company(db, company("name:acme-grid", "Acme Grid", None, "energy", "TX")).await.unwrap();
     let rounds = [
         round("edgar:0001001-25-000001", alpha, "2025-02-10", "unstated", "ai-software", "CA", Some(5e6)),
         round("import:alpha:2025-08-01:series-a", alpha, "2025-08-01", "series-a", "ai-software", "CA", Some(30e6)),
@@ -286,6 +286,11 @@ crate::on_both_backends! {
         assert_eq!((v["total"].as_u64(), v["page"].as_u64(), v["per_page"].as_u64()), (Some(4), Some(2), Some(2)));
         let page2: Vec<&str> = v["rows"].as_array().unwrap().iter().map(|r| r["announced_on"].as_str().unwrap()).collect();
         assert_eq!(page2, ["2026-05-01", "2026-06-15"]);
+
+        // By name, not by id: Acme Grid was stored after Alpha and Beta.
+        let v = json(&app, "/api/venture/funding?sort=company&dir=asc").await;
+        let names: Vec<&str> = v["rows"].as_array().unwrap().iter().map(|r| r["company"].as_str().unwrap()).collect();
+        assert_eq!((names[0], names[1], names[6]), ("Acme Grid", "Alpha Robotics AI", "Beta Bio"));
 
         bad(&app, "/api/venture/funding?sector=crypto", "sector").await;
         bad(&app, "/api/venture/funding?stage=series-z", "stage").await;
