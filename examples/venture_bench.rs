@@ -256,7 +256,7 @@ mod bench {
             }
         }
         txn.commit().await?;
-        let first_id = scalar(db, "SELECT MIN(id) FROM companies WHERE key LIKE 'bench:%'").await?;
+        let first_id = scalar(db, "SELECT CAST(MIN(id) AS BIGINT) FROM companies WHERE key LIKE 'bench:%'").await?;
 
         let days = 3650.0;
         let mut txn = Some(db.begin().await?);

@@ -60,7 +60,11 @@ for (const mode of MODES) {
     const prices = page.locator('tr[data-job="commodity_prices"]');
     assert.match(await prices.innerText(), /0 5 \* \* \* \*/);
     assert.match(await prices.innerText(), /UTC/);
-    assert.match(await page.locator('tr[data-job="vc_sync"]').innerText(), /not in this build yet/);
+    // The EDGAR jobs are in this build: scheduled, with a next run, and runnable.
+    const vc = await page.locator('tr[data-job="vc_sync"]').innerText();
+    assert.match(vc, /0 0 7 \* \* \*/);
+    assert.match(vc, /\d{4}-\d{2}-\d{2} 07:00 UTC/);
+    assert.doesNotMatch(vc, /not in this build yet/);
     const gold = page.locator('tr[data-feed="lbma/gold_pm"]');
     assert.match(await gold.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     assert.match(await page.locator('tr[data-feed="eia/RWTC"]').innerText(), /EIA API key not configured/);
@@ -68,6 +72,7 @@ for (const mode of MODES) {
     const jobs = await (await fetch(`${LIVE}/api/jobs`)).json();
     const runnable = jobs.filter((j) => j.registered).map((j) => j.name);
     assert.ok(runnable.includes("chart_pack") && runnable.includes("commodity_prices"), runnable.join());
+    assert.ok(["vc_sync", "funding_tracker", "ipo_monitor"].every((j) => runnable.includes(j)), runnable.join());
     assert.equal(await page.getByRole("button", { name: "Run now" }).count(), runnable.length);
     // The start-up backfill is listed with its outcome.
     assert.match(await page.locator('tr[data-job="backfill"]').innerText(), /succeeded/);
