@@ -142,15 +142,19 @@ mod bench {
             }
         }
 
-        let started = Instant::now();
-        let outcome = quarry::venture::tracker::run(&db, 100e6, Utc::now()).await?;
-        println!(
-            "{name}: funding_tracker over {n} rounds: {} ms ({} monthly rows, {} months, {} notable rounds)",
-            started.elapsed().as_millis(),
-            outcome.rows,
-            outcome.months,
-            outcome.notable
-        );
+        // The first run after a load flags every notable round; the daily runs after it
+        // find the flags right and only recompute the aggregates.
+        for label in ["first run", "second run"] {
+            let started = Instant::now();
+            let outcome = quarry::venture::tracker::run(&db, 100e6, Utc::now()).await?;
+            println!(
+                "{name}: funding_tracker over {n} rounds, {label}: {} ms ({} monthly rows, {} months, {} notable rounds)",
+                started.elapsed().as_millis(),
+                outcome.rows,
+                outcome.months,
+                outcome.notable
+            );
+        }
 
         // The landscape's default view: the last twelve whole quarters.
         let this_quarter = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).expect("valid");

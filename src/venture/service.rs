@@ -183,13 +183,38 @@ async fn biggest_rounds(
     sector: Option<Sector>,
     n: u64,
 ) -> Result<Vec<RoundRow>, DbErr> {
-    let mut q = funding_rounds::Entity::find()
-        .filter(funding_rounds::Column::AnnouncedOn.between(start, end))
-        .filter(funding_rounds::Column::AmountSold.is_not_null());
-    if let Some(s) = sector {
-        q = q.filter(funding_rounds::Column::Sector.eq(s.slug()));
-    }
-    let rounds = q.order_by_desc(funding_rounds::Column::AmountSold).limit(n).all(db).await?;
+    let rounds = if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // SQLite's planner takes the date index and sorts every round of the period (a
+        // second at a million rounds); walking the amount index from the top and stopping
+        // at the tenth round in the period is what PostgreSQL does by itself. The unary
+        // `+` keeps SQLite off the date and sector indexes.
+        let mut sql = String::from(
+            "SELECT id FROM funding_rounds WHERE +announced_on BETWEEN ? AND ? AND amount_sold IS NOT NULL",
+        );
+        let mut values: Vec<sea_orm::Value> = vec![start.into(), end.into()];
+        if let Some(s) = sector {
+            sql.push_str(" AND +sector = ?");
+            values.push(s.slug().into());
+        }
+        sql.push_str(&format!(" ORDER BY amount_sold DESC LIMIT {n}"));
+        let ids: Vec<i32> = db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Sqlite, sql, values))
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i32>("", "id"))
+            .collect::<Result<_, _>>()?;
+        let mut found = funding_rounds::Entity::find().filter(funding_rounds::Column::Id.is_in(ids.clone())).all(db).await?;
+        found.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        found
+    } else {
+        let mut q = funding_rounds::Entity::find()
+            .filter(funding_rounds::Column::AnnouncedOn.between(start, end))
+            .filter(funding_rounds::Column::AmountSold.is_not_null());
+        if let Some(s) = sector {
+            q = q.filter(funding_rounds::Column::Sector.eq(s.slug()));
+        }
+        q.order_by_desc(funding_rounds::Column::AmountSold).limit(n).all(db).await?
+    };
     round_rows(db, rounds).await
 }
 
