@@ -79,6 +79,7 @@ wait_ready() {
   done
 }
 e2e_rc=1
+slow_rc=1
 if [ "$cargo_rc" = 0 ]; then
   say "building the browser bundle"
   QUARRY_BUILD_SERVER=0 scripts/build.sh
@@ -108,6 +109,9 @@ if [ "$cargo_rc" = 0 ]; then
   (cd end2end && QUARRY_E2E_BASE_URL="http://127.0.0.1:$port" QUARRY_E2E_LIVE_URL="http://127.0.0.1:$live_port" \
     QUARRY_E2E_UPSTREAM_URL="http://127.0.0.1:$up_port" QUARRY_E2E_ADMIN_TOKEN=e2e-admin node --test --test-concurrency=1 --test-reporter=spec tests/) 2>&1 | tee "$logs/e2e.log"
   e2e_rc=${PIPESTATUS[0]}
+  say "slowloris: 1,000 connections dribbling headers while /healthz and / must answer within 1 s"
+  python3 scripts/slowloris.py "http://127.0.0.1:$port" --connections 1000 --interval 10 --seconds 25 --limit 1.0 2>&1 | tee "$logs/slowloris.log"
+  slow_rc=${PIPESTATUS[0]}
   set -e
 fi
 
@@ -127,7 +131,8 @@ echo
 echo "unit tests:        $unit_p passed, $unit_f failed"
 echo "integration tests: $it_p passed, $it_f failed ($it_sqlite on SQLite, $it_pg on PostgreSQL${QUARRY_TEST_PG_SKIP:+, PostgreSQL SKIPPED})"
 echo "browser tests:     $e2e_p passed, $e2e_f failed"
+echo "slowloris:         $(tail -1 "$logs/slowloris.log" 2>/dev/null || echo "not run")"
 total_p=$((unit_p + it_p + e2e_p)); total_f=$((unit_f + it_f + e2e_f))
-[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ] || total_f=$((total_f > 0 ? total_f : 1))
+[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ] && [ "$slow_rc" = 0 ] || total_f=$((total_f > 0 ? total_f : 1))
 echo "summary: $total_p passed, $total_f failed"
-[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ]
+[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ] && [ "$slow_rc" = 0 ]

@@ -9,14 +9,20 @@ use serde::{Deserialize, Deserializer};
 
 const BUILTIN_CONFIG: &str = include_str!("../Leptos.toml");
 
-/// A value that must never reach a log line or a page.
-#[derive(Clone, Default, Deserialize, PartialEq)]
+/// A value that must never reach a log line or a page: held by `secrecy` (wiped from
+/// memory when dropped, redacted by `Debug`) and compared in constant time.
+#[derive(Clone, Default, Deserialize)]
 #[serde(transparent)]
-pub struct Secret(String);
+pub struct Secret(secrecy::SecretString);
 
 impl Secret {
+    pub fn new(value: &str) -> Self {
+        Secret(secrecy::SecretString::from(value))
+    }
+
     pub fn expose(&self) -> Option<&str> {
-        (!self.0.is_empty()).then_some(self.0.as_str())
+        use secrecy::ExposeSecret;
+        Some(self.0.expose_secret()).filter(|s| !s.is_empty())
     }
 
     /// The admin check every admin action shares: 403 when no token is configured, 401
@@ -27,22 +33,43 @@ impl Secret {
             return Err(AppError::forbidden("admin actions are disabled: set QUARRY_ADMIN_TOKEN to enable them"));
         };
         match given.filter(|t| !t.is_empty()) {
-            Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
+            Some(t) if same_secret(t, expected) => Ok(()),
             Some(_) => Err(AppError::unauthorized("the admin token is wrong")),
             None => Err(AppError::unauthorized(format!("an admin token is required ({how})"))),
         }
     }
 }
 
-/// Compares without returning early, so the time taken says nothing about the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Compares the SHA-256 digests of both in constant time: digests have one length, so
+/// neither the time taken nor an early exit says how long the secret is or where a guess
+/// first differs.
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes())).into()
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        same_secret(self.expose().unwrap_or(""), other.expose().unwrap_or(""))
+    }
 }
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "<unset>" } else { "<redacted>" })
+        f.write_str(if self.expose().is_none() { "<unset>" } else { "<redacted>" })
     }
+}
+
+/// How the HTTP server treats connections (see server/listen.rs).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerConfig {
+    /// Seconds a client has from the first byte of a request to the end of its headers.
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may stay silent in both directions before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Connections open at once; more are closed on accept.
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -135,6 +162,7 @@ struct RawConfig {
     #[serde(deserialize_with = "lenient_bool")]
     demo: bool,
     request_timeout_secs: u64,
+    server: ServerConfig,
     admin_token: Secret,
     #[serde(deserialize_with = "lenient_bool")]
     backfill_on_start: bool,
@@ -155,6 +183,7 @@ pub struct Config {
     pub universe_file: Option<PathBuf>,
     pub demo: bool,
     pub request_timeout_secs: u64,
+    pub server: ServerConfig,
     pub admin_token: Secret,
     /// Load the full history of series that have none, in the background, at start-up.
     pub backfill_on_start: bool,
@@ -246,6 +275,11 @@ impl Config {
             universe_file,
             demo: raw.demo,
             request_timeout_secs: raw.request_timeout_secs.max(1),
+            server: ServerConfig {
+                header_timeout_secs: raw.server.header_timeout_secs.max(1),
+                idle_timeout_secs: raw.server.idle_timeout_secs.max(1),
+                max_connections: raw.server.max_connections.max(1),
+            },
             admin_token: raw.admin_token,
             backfill_on_start: raw.backfill_on_start,
             log: raw.log,
@@ -363,7 +397,43 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        let s = Secret("hunter2".into());
+        let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?}"), "<redacted>");
+        assert_eq!(format!("{:?}", Secret::default()), "<unset>");
+    }
+
+    #[test]
+    fn the_admin_check_accepts_only_the_exact_token() {
+        let s = Secret::new("correct horse battery staple");
+        assert!(s.authorize(Some("correct horse battery staple"), "").is_ok());
+        for wrong in ["correct horse battery stapl", "correct horse battery staplee", "x", "Correct horse battery staple"] {
+            assert_eq!(s.authorize(Some(wrong), "").unwrap_err().kind, crate::error::ErrorKind::Unauthorized, "{wrong}");
+        }
+        assert_eq!(s.authorize(None, "").unwrap_err().kind, crate::error::ErrorKind::Unauthorized);
+        assert_eq!(Secret::default().authorize(Some("x"), "").unwrap_err().kind, crate::error::ErrorKind::Forbidden);
+    }
+
+    #[test]
+    fn how_long_a_wrong_token_takes_does_not_reveal_the_secrets_length() {
+        // The comparator this replaced returned at once when the lengths differed and walked
+        // every byte when they matched: a guess of the right length took thousands of times
+        // longer. Digests of one length make both the same work.
+        let s = Secret::new(&"s".repeat(4096));
+        let median_nanos = |guess: &str| {
+            let mut samples: Vec<u128> = (0..31)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    for _ in 0..50 {
+                        std::hint::black_box(s.authorize(Some(std::hint::black_box(guess)), "").is_err());
+                    }
+                    t.elapsed().as_nanos()
+                })
+                .collect();
+            samples.sort_unstable();
+            samples[15] as f64
+        };
+        let (right_length, wrong_length) = (median_nanos(&"t".repeat(4096)), median_nanos(&"t".repeat(4095)));
+        let ratio = right_length.max(wrong_length) / right_length.min(wrong_length);
+        assert!(ratio < 3.0, "right length {right_length} ns, wrong length {wrong_length} ns: ratio {ratio:.1}");
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod format;
 pub mod jobs;
 pub mod macro_;
+pub mod params;
 pub mod universe;
 pub mod venture;
 
@@ -18,6 +19,8 @@ pub mod venture;
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
+#[cfg(feature = "ssr")]
+pub mod csv_export;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

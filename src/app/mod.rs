@@ -35,9 +35,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// "Page · Quarry". leptos_meta writes the title into the server's HTML as is, so there it
+/// is escaped (a company name from a filing can hold `</title><script>`); in the browser it
+/// becomes `document.title`, which is plain text and must not be escaped.
+pub fn page_title(text: &str) -> String {
+    let full = if text.is_empty() { "Quarry".to_string() } else { format!("{text} · Quarry") };
+    #[cfg(feature = "ssr")]
+    let full = html_escape::encode_text(&full).into_owned();
+    full
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_policy();
     // Effects run only in the browser: this marks the page as hydrated, for people
     // debugging and for the browser tests that must wait for it.
     Effect::new(|_| {
@@ -50,7 +62,7 @@ pub fn App() -> impl IntoView {
     let ssr = SsrMode::Async;
     view! {
         <Stylesheet id="quarry" href="/pkg/quarry.css"/>
-        <Title formatter=|t: String| if t.is_empty() { "Quarry".to_string() } else { format!("{t} · Quarry") }/>
+        <Title formatter=|t: String| page_title(&t)/>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>

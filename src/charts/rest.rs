@@ -115,19 +115,12 @@ async fn view_csv(State(state): State<AppState>, q: ViewQ) -> Response {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["date".to_string()];
-    header.extend(data.columns.iter().cloned());
-    let mut result = w.write_record(&header);
-    for (d, vals) in &data.rows {
-        if result.is_err() {
-            break;
-        }
-        let mut rec = vec![d.to_string()];
-        rec.extend(vals.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()));
-        result = w.write_record(&rec);
-    }
-    match result.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
+    let mut header = vec!["date"];
+    header.extend(data.columns.iter().map(String::as_str));
+    let rows = data.rows.iter().map(|(d, vals)| {
+        std::iter::once(d.to_string()).chain(vals.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()))
+    });
+    match crate::csv_export::write(&header, rows) {
         Ok(body) => download("text/csv; charset=utf-8", format!("{}.csv", file_stem(&view)), body),
         Err(e) => AppError::internal("cannot write CSV", e).into_response(),
     }

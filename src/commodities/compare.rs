@@ -60,17 +60,6 @@ pub fn instruments_param<'u>(universe: &'u Universe, raw: Option<&str>) -> Resul
         .collect()
 }
 
-/// A date parameter like 2024-01-31; empty means absent.
-pub fn date_param(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31"))),
-    }
-}
-
 /// Builds the comparison for the request's parameters; `today` closes the window when no
 /// instrument has data.
 pub async fn compare(
@@ -82,14 +71,8 @@ pub async fn compare(
     today: NaiveDate,
 ) -> Result<Comparison, AppError> {
     let chosen = instruments_param(&state.universe, instruments)?;
-    let base = date_param("base", base)?;
-    let from_asked = date_param("from", from)?;
-    let to_asked = date_param("to", to)?;
-    if let (Some(f), Some(t)) = (from_asked, to_asked) {
-        if f > t {
-            return Err(AppError::bad_parameter("from", format!("from ({f}) is after to ({t})")));
-        }
-    }
+    let base = crate::params::date("base", base)?;
+    let (from_asked, to_asked) = crate::params::date_span(from, to)?;
     let basis = basis(&chosen.iter().map(|i| i.frequency).collect::<Vec<_>>());
 
     let ids = super::service::series_ids(&state.db).await?;
@@ -291,7 +274,5 @@ mod tests {
         let e = slugs("gold,unobtainium").unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::NotFound);
         assert!(e.message.contains("unobtainium"));
-        assert_eq!(date_param("from", Some("2024-02-30")).unwrap_err().parameter.as_deref(), Some("from"));
-        assert_eq!(date_param("to", Some("")).unwrap(), None);
     }
 }

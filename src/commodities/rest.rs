@@ -3,7 +3,6 @@
 //! answering errors in the same JSON shape as every other endpoint.
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRef, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -63,28 +62,12 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
     q.map(|Query(q)| q).map_err(|e| AppError::bad_parameter("query", e.body_text()))
 }
 
-fn date_param(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match v.filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31"))),
-    }
-}
-
 /// Validates the request and reads the history; shared by the JSON and CSV answers.
 pub async fn history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<History, AppError> {
     let inst = state.universe.instrument(slug).ok_or_else(|| {
         AppError::not_found(format!("unknown instrument '{slug}'; /api/commodities/config lists them"))
     })?;
-    let from = date_param("from", q.from.as_deref())?;
-    let to = date_param("to", q.to.as_deref())?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(AppError::bad_parameter("from", format!("from ({f}) is after to ({t})")));
-        }
-    }
+    let (from, to) = crate::params::date_span(q.from.as_deref(), q.to.as_deref())?;
     let asked = Interval::parse(q.interval.as_deref().filter(|s| !s.is_empty()).unwrap_or("auto"))
         .map_err(|m| AppError::bad_parameter("interval", m))?;
     if let Some(i) = asked.filter(|i| !i.fits(inst.frequency)) {
@@ -171,7 +154,7 @@ async fn history_csv(
         Err(e) => return fail(e),
     };
     let rows = h.points.iter().map(|p| vec![p.date.to_string(), p.value.to_string(), h.unit.clone(), p.source.clone()]);
-    csv_response(&format!("{}-history-{}.csv", h.slug, h.interval), &["date", "value", "unit", "source"], rows)
+    crate::csv_export::response(&format!("{}-history-{}.csv", h.slug, h.interval), &["date", "value", "unit", "source"], rows)
 }
 
 /// `GET /api/commodities/{slug}`: the instrument's latest figures, all its signals and its
@@ -304,19 +287,5 @@ async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery
         rec.push(r.stance.as_str().to_string());
         rec
     });
-    csv_response("quarry-signals.csv", &header, rows)
-}
-
-/// A CSV download: the header, then one record per row; a write failure is a 500 logged
-/// with its detail.
-pub(crate) fn csv_response(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Response {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let written = w.write_record(header).and_then(|_| rows.into_iter().try_for_each(|r| w.write_record(&r)));
-    let body = match written.map_err(|e| e.to_string()).and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
-        Ok(b) => b,
-        Err(e) => return fail(AppError::internal("cannot write CSV", e)),
-    };
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
+    crate::csv_export::response("quarry-signals.csv", &header, rows)
 }

@@ -15,14 +15,9 @@ fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A date parameter, read by the one parser every endpoint shares.
 pub fn date(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
-    match present(v) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31"))),
-    }
+    crate::params::date(name, v.as_deref())
 }
 
 pub fn amount(name: &str, v: &Option<String>) -> Result<Option<f64>, AppError> {
@@ -232,7 +227,8 @@ pub fn encode(v: &str) -> String {
 /// A quarter's label and its first day.
 pub fn quarter_of(d: NaiveDate) -> (String, NaiveDate) {
     let q = (d.month0() / 3) + 1;
-    let start = NaiveDate::from_ymd_opt(d.year(), (q - 1) * 3 + 1, 1).expect("valid quarter start");
+    // The first day of a quarter of a valid date's year always exists.
+    let start = d.with_day(1).and_then(|m| m.with_month((q - 1) * 3 + 1)).unwrap_or(d);
     (format!("{}-Q{q}", d.year()), start)
 }
 
@@ -246,10 +242,13 @@ pub fn landscape_period(
     ordered(from, to)?;
     let to = to.unwrap_or(latest);
     let (_, to_q) = quarter_of(to);
-    let end = to_q.checked_add_months(chrono::Months::new(3)).and_then(|d| d.pred_opt()).expect("in range");
+    // Dates come through `params::date`, so these are in range; a date that is not (a
+    // stored `latest` from a broken row) is still a 400, never a panic.
+    let out_of_range = || AppError::bad_parameter("to", format!("{to} is outside the supported dates"));
+    let end = to_q.checked_add_months(chrono::Months::new(3)).and_then(|d| d.pred_opt()).ok_or_else(out_of_range)?;
     let start = match from {
         Some(f) => quarter_of(f).1,
-        None => to_q.checked_sub_months(chrono::Months::new(33)).expect("in range"),
+        None => to_q.checked_sub_months(chrono::Months::new(33)).ok_or_else(out_of_range)?,
     };
     if end.signed_duration_since(start).num_days() > 366 * 30 {
         return Err(AppError::bad_parameter("from", "the landscape spans at most 30 years"));
@@ -263,7 +262,10 @@ pub fn quarters(start: NaiveDate, end: NaiveDate) -> Vec<String> {
     let mut d = quarter_of(start).1;
     while d <= end {
         out.push(quarter_of(d).0);
-        d = d.checked_add_months(chrono::Months::new(3)).expect("in range");
+        match d.checked_add_months(chrono::Months::new(3)) {
+            Some(next) => d = next,
+            None => break,
+        }
     }
     out
 }
@@ -318,6 +320,19 @@ mod tests {
             bad(FundingParams { min_amount: Some("10".into()), max_amount: Some("5".into()), ..Default::default() }),
             "min_amount"
         );
+    }
+
+    #[test]
+    fn the_far_dates_that_panicked_are_a_400_naming_their_parameter() {
+        // Issue 14: `to=+262142-12-31` reached `.expect("in range")` and dropped the connection.
+        for (name, far) in [("to", "+262142-12-31"), ("from", "-262143-01-01"), ("from", "+10000-01-01")] {
+            let mut p = FundingParams::default();
+            *(if name == "to" { &mut p.to } else { &mut p.from }) = Some(far.into());
+            assert_eq!(p.parse().unwrap_err().parameter.as_deref(), Some(name), "{far}");
+        }
+        // And a stored date at chrono's edge is an error, not a panic.
+        assert!(landscape_period(None, None, NaiveDate::MAX).is_err());
+        assert!(landscape_period(None, None, NaiveDate::MIN).is_err());
     }
 
     #[test]

@@ -12,7 +12,6 @@ use serde::Deserialize;
 use super::model::*;
 use super::query::{self, FundingParams, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use super::service;
-use crate::commodities::rest::csv_response;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -226,7 +225,7 @@ async fn csv_table(
     match csv_rows(&state, name, q).await {
         Ok((header, rows)) => {
             let header: Vec<&str> = header.to_vec();
-            csv_response(&format!("quarry-venture-{name}.csv"), &header, rows.into_iter())
+            crate::csv_export::response(&format!("quarry-venture-{name}.csv"), &header, rows)
         }
         Err(e) => e.into_response(),
     }

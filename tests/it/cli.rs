@@ -431,3 +431,104 @@ mod live {
         );
     }
 }
+
+/// Whether the server closed `s` within `within`: a read that ends (0 bytes or an error
+/// other than a timeout) instead of blocking.
+fn closed_by_server(s: &mut std::net::TcpStream, within: Duration) -> bool {
+    use std::io::Read;
+    let deadline = Instant::now() + within;
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        s.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue, // a response (408 or 400) before the close is fine
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+#[test]
+fn slow_and_silent_connections_are_cut_off_and_the_server_keeps_answering() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = quarry(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("QUARRY_SERVER__HEADER_TIMEOUT_SECS", "1")
+        .env("QUARRY_SERVER__IDLE_TIMEOUT_SECS", "2")
+        .env("QUARRY_SERVER__MAX_CONNECTIONS", "40")
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_ready(port), "server did not become ready");
+    let connect = || std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+
+    // Slowloris: headers a byte at a time, never finished. Cut off by the header deadline
+    // while still dribbling.
+    let mut slow: Vec<_> = (0..10).map(|_| connect()).collect();
+    for s in &mut slow {
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    }
+    let dribble_until = Instant::now() + Duration::from_millis(2500);
+    while Instant::now() < dribble_until {
+        for s in &mut slow {
+            let _ = s.write_all(b"X");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    for (i, s) in slow.iter_mut().enumerate() {
+        assert!(closed_by_server(s, Duration::from_secs(3)), "dribbling connection {i} still open after 5 s");
+    }
+
+    // A keep-alive connection that goes quiet after its answer is closed.
+    let mut idle = connect();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert!(closed_by_server(&mut idle, Duration::from_secs(6)), "an idle keep-alive connection stayed open");
+
+    // Past the cap, new connections are closed on accept; once the silent ones time out
+    // the server answers again.
+    let silent: Vec<_> = (0..40).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut extra = connect();
+    assert!(closed_by_server(&mut extra, Duration::from_millis(1500)), "a connection past the cap was kept");
+    drop(silent);
+    assert!(wait_ready(port), "the server stopped answering");
+    assert!(stop(&mut child).success());
+}
+
+#[test]
+fn unknown_paths_and_trailing_slashes_are_not_logged_as_errors() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = quarry(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("QUARRY_LOG", "info")
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(wait_ready(port), "server did not become ready");
+    let mut statuses = Vec::new();
+    for path in ["/venture/", "/commodities/gold/", "/no-such-page", "/api/no-such-endpoint", "/venture/companies/99999"] {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).ok();
+        statuses.push((path, resp.lines().next().unwrap_or_default().to_string()));
+    }
+    assert!(stop(&mut child).success());
+    let mut log = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    for (path, status) in &statuses {
+        assert!(status.contains(" 308 ") || status.contains(" 404 "), "{path}: {status}");
+    }
+    let errors: Vec<_> = log.lines().filter(|l| l.contains("ERROR")).collect();
+    assert!(errors.is_empty(), "error lines for requests a visitor mistyped: {errors:#?}");
+}

@@ -10,6 +10,7 @@ mod database;
 mod history;
 mod ingest;
 mod macro_series;
+mod security;
 mod signals;
 mod sources;
 mod support;

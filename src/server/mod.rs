@@ -1,5 +1,9 @@
 //! Start-up and the HTTP server: migrations, universe, demo data, scheduler, routes,
 //! middleware and graceful shutdown.
+pub mod fallback;
+pub mod listen;
+pub mod security;
+
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,9 +16,10 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::{shell, App};
 use crate::config::Config;
@@ -114,7 +119,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let rs = RouterState { leptos: leptos.clone(), app: state.clone() };
     let ctx_state = state.clone();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(crate::commodities::rest::routes())
@@ -125,11 +130,36 @@ pub fn router(state: AppState) -> Router {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<RouterState, _>(shell))
-        .with_state(rs)
+        .fallback(fallback::fallback)
+        .with_state(rs);
+    with_middleware(router, timeout)
+}
+
+/// The layers every response passes through, innermost first: compression, the request
+/// timeout, panic capture, the security headers, tracing.
+pub fn with_middleware(router: Router, timeout: Duration) -> Router {
+    router
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
-        .layer(TraceLayer::new_for_http())
+        // A panic anywhere inside becomes a response (which the headers then reach),
+        // instead of a dropped connection.
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(security::headers))
+        // Every response at DEBUG (a 404 is not an error); failures (5xx) stay at ERROR.
+        .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)))
+}
+
+/// A panic inside a handler: logged with its message, answered as an internal error in the
+/// shape every endpoint uses.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    crate::error::AppError::internal("the request failed unexpectedly", format!("handler panicked: {detail}"))
+        .into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
@@ -154,9 +184,16 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if state.config.backfill_on_start {
         spawn_startup_backfill(&state);
     }
+    let fds = listen::raise_fd_limit();
+    let limits = listen::Limits {
+        header_read: Duration::from_secs(state.config.server.header_timeout_secs),
+        idle: Duration::from_secs(state.config.server.idle_timeout_secs),
+        max_connections: state.config.server.max_connections,
+        ..listen::Limits::default()
+    };
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!(%addr, site_root = %state.config.site_root.display(), "serving on http://{addr}");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!(%addr, site_root = %state.config.site_root.display(), open_files = ?fds, ?limits, "serving on http://{addr}");
+    listen::serve(listener, router(state), limits, shutdown_signal()).await?;
     tracing::info!("shutting down");
     scheduler.shutdown().await.ok();
     Ok(())

@@ -1,0 +1,89 @@
+//! Query parameters every endpoint and page shares: one reader per kind of value, each
+//! answering a 400 that names the parameter. Pure; used on both sides of the wire.
+use chrono::NaiveDate;
+
+use crate::error::AppError;
+
+/// The dates a request may name. Market history starts well after the first bound and
+/// nothing is forecast past the second; keeping dates inside four-digit years also keeps
+/// their text form (how SQLite stores them) in date order, which `+10000-01-01` is not.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1800, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2200, 12, 31) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// A date like 2024-01-31; empty or blank means absent. Anything else, including a real
+/// date outside `FIRST_DATE..=LAST_DATE`, is a 400 naming `name`.
+pub fn date(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    let Some(s) = v.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31")))?;
+    if !(FIRST_DATE..=LAST_DATE).contains(&d) {
+        return Err(AppError::bad_parameter(
+            name,
+            format!("{d} is outside the supported dates ({FIRST_DATE} to {LAST_DATE})"),
+        ));
+    }
+    Ok(Some(d))
+}
+
+/// `from` and `to` together: each a `date`, and `from` not after `to` (a 400 naming `from`).
+pub fn date_span(from: Option<&str>, to: Option<&str>) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
+    let (f, t) = (date("from", from)?, date("to", to)?);
+    match (f, t) {
+        (Some(f), Some(t)) if f > t => Err(AppError::bad_parameter("from", format!("from ({f}) is after to ({t})"))),
+        _ => Ok((f, t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameter(r: Result<Option<NaiveDate>, AppError>) -> String {
+        r.unwrap_err().parameter.unwrap()
+    }
+
+    #[test]
+    fn dates_inside_the_supported_span_are_read_and_blanks_are_absent() {
+        assert_eq!(date("from", Some(" 2024-01-31 ")).unwrap(), NaiveDate::from_ymd_opt(2024, 1, 31));
+        assert_eq!(date("from", Some("1800-01-01")).unwrap(), Some(FIRST_DATE));
+        assert_eq!(date("to", Some("2200-12-31")).unwrap(), Some(LAST_DATE));
+        assert_eq!(date("to", Some("")).unwrap(), None);
+        assert_eq!(date("to", Some("   ")).unwrap(), None);
+        assert_eq!(date("to", None).unwrap(), None);
+    }
+
+    #[test]
+    fn far_dates_that_chrono_reads_are_still_a_400_naming_the_parameter() {
+        // The extremes chrono accepts: the panic and the text comparison of issue 14.
+        for far in ["+262142-12-31", "-262143-01-01", "+10000-01-01", "1799-12-31", "2201-01-01", "0000-01-01"] {
+            let e = date("to", Some(far)).unwrap_err();
+            assert_eq!(e.parameter.as_deref(), Some("to"), "{far}");
+            assert_eq!(e.kind, crate::error::ErrorKind::BadRequest);
+        }
+        assert!(date("from", Some("1700-05-05")).unwrap_err().message.contains("1800-01-01 to 2200-12-31"));
+    }
+
+    #[test]
+    fn malformed_dates_name_their_parameter_and_quote_the_value() {
+        for bad in ["2024-02-30", "2024-13-01", "yesterday", "2024/01/31", "20240131"] {
+            assert_eq!(parameter(date("base", Some(bad))), "base", "{bad}");
+        }
+        assert!(date("from", Some("soon")).unwrap_err().message.contains("'soon'"));
+    }
+
+    #[test]
+    fn a_span_whose_start_is_after_its_end_is_a_400_naming_from() {
+        let e = date_span(Some("2025-02-01"), Some("2025-01-01")).unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("from"));
+        assert_eq!(date_span(Some("2025-01-01"), None).unwrap().1, None);
+        assert_eq!(date_span(None, Some("+262142-12-31")).unwrap_err().parameter.as_deref(), Some("to"));
+    }
+}
