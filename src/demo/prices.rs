@@ -1,20 +1,12 @@
-//! Demo data for machines with no network: a deterministic, plausible price history for
-//! every instrument and macro series, stored with source `demo` so that every page and API
-//! answer labels it. Macro series follow their own models (`macro_::demo`): a rate stays a
-//! rate, the Fed's balance sheet keeps its size.
-//!
-//! Each value depends only on the instrument and the date (a walk from a fixed epoch with a
-//! seed taken from the slug), so seeding again tomorrow extends the same history instead
-//! of drawing a new one.
-use chrono::{Datelike, Days, Months, NaiveDate, Utc, Weekday};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+//! The commodity walk: a mean-reverting walk in log space around a slowly drifting level,
+//! per instrument. Pure; no I/O.
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
-use crate::db::entities::observations;
-use crate::universe::{Frequency, Instrument, Universe, DEMO_SOURCE, MACRO_GROUP};
+use super::rng::{seed, Rng};
+use crate::universe::Frequency;
 
 /// Where every demo walk starts; more than ten years before any plausible "today".
 pub(crate) const EPOCH: (i32, u32, u32) = (2010, 1, 4);
-const CHUNK: usize = 1000;
 
 /// A price level around the epoch and an annualised volatility, per known slug.
 fn profile(slug: &str) -> (f64, f64) {
@@ -42,46 +34,6 @@ fn profile(slug: &str) -> (f64, f64) {
         "beryllium" => (450.0, 0.15),
         _ => (100.0, 0.25),
     }
-}
-
-/// splitmix64: tiny, and stable forever (a library RNG's stream may change between
-/// versions, which would silently change the demo history).
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    pub(crate) fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal by Box-Muller.
-    pub(crate) fn normal(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
-
-pub(crate) fn seed(slug: &str) -> u64 {
-    // FNV-1a: fixed, unlike std's hasher.
-    slug.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// The demo history of one series of the universe: its own model for a known macro
-/// series, the commodity walk for everything else.
-pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> {
-    if inst.group == MACRO_GROUP {
-        if let Some(points) = crate::macro_::demo::generate(&inst.slug, inst.frequency, end) {
-            return points;
-        }
-    }
-    generate(&inst.slug, inst.frequency, end)
 }
 
 /// The dates of a demo history up to `end` (inclusive), with the step between two of them
@@ -155,59 +107,6 @@ fn round_to_cents(v: f64) -> f64 {
     } else {
         (v * 10_000.0).round() / 10_000.0
     }
-}
-
-/// Fills every series (instruments and macro series) that holds no real data with demo
-/// history up to today. Series with real observations are left alone, so demo and real
-/// rows never mix in one series; rows already present are kept (the insert skips existing
-/// dates). Returns rows written.
-pub async fn seed_demo(db: &DatabaseConnection, universe: &Universe) -> Result<u64, DbErr> {
-    let ids = crate::commodities::service::series_ids(db).await?;
-    let today = Utc::now().date_naive();
-    let mut written = 0;
-    for inst in universe.all_series() {
-        let Some(&series_id) = ids.get(&inst.slug) else { continue };
-        if crate::commodities::service::has_real_data(db, series_id).await? {
-            continue;
-        }
-        written += write_demo_series(db, series_id, inst, today).await?;
-    }
-    Ok(written)
-}
-
-async fn write_demo_series(
-    db: &DatabaseConnection,
-    series_id: i32,
-    inst: &Instrument,
-    end: NaiveDate,
-) -> Result<u64, DbErr> {
-    let now = Utc::now();
-    let points = generate_for(inst, end);
-    let txn = db.begin().await?;
-    let mut written = 0;
-    for chunk in points.chunks(CHUNK) {
-        let rows = chunk.iter().map(|(date, value)| observations::ActiveModel {
-            series_id: Set(series_id),
-            date: Set(*date),
-            value: Set(*value),
-            open: Set(None),
-            high: Set(None),
-            low: Set(None),
-            volume: Set(None),
-            source: Set(DEMO_SOURCE.to_string()),
-            fetched_at: Set(now),
-            ..Default::default()
-        });
-        let result = observations::Entity::insert_many(rows)
-            .on_conflict_do_nothing_on([observations::Column::SeriesId, observations::Column::Date])
-            .exec_without_returning(&txn)
-            .await?;
-        if let sea_orm::TryInsertResult::Inserted(n) = result {
-            written += n;
-        }
-    }
-    txn.commit().await?;
-    Ok(written)
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! Pure; no I/O.
 use chrono::{Datelike, NaiveDate};
 
-use crate::demo::{demo_dates, seed, Rng};
+use super::prices::demo_dates;
+use super::rng::{seed, Rng};
 use crate::universe::Frequency;
 
 /// How a series moves around its outline.
