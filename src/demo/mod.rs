@@ -2,19 +2,23 @@
 //! instrument and macro series, stored with source `demo` so that every page and API
 //! answer labels it, and generated venture data (companies, rounds, funds...) likewise.
 //!
-//! Generation is pure and lives beside the writing: `prices` (the commodity walk),
-//! `macro_series` (the macro models), `venture` (the venture models); this module and
-//! `venture_store` write them. Each value depends only on the series and the date, so
-//! seeding again tomorrow extends the same history instead of drawing a new one.
+//! Generation is pure and lives apart from the writing: `factors` (the one factor model
+//! every market moves with: common factors, stress, the calendar), `prices` (the
+//! commodities), `macro_series` (the macro series), `venture` (the venture models), `stats`
+//! (figures over them); this module and `venture_store` write them. Each value depends
+//! only on the series and the date, so seeding again tomorrow extends the same history
+//! instead of drawing a new one.
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
 
 use crate::db::entities::observations;
 use crate::universe::{Instrument, Universe, DEMO_SOURCE, MACRO_GROUP};
 
+pub mod factors;
 pub mod macro_series;
 pub mod prices;
 mod rng;
+pub mod stats;
 pub mod venture;
 pub mod venture_store;
 
