@@ -16,8 +16,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
 use super::rng::{seed as slug_seed, Rng};
 use crate::db::entities::{
-    acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, ipo_events,
-    ipo_filings, valuations,
+    acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, ipo_events, ipo_filings,
+    valuations,
 };
 use crate::venture::sector::Sector;
 use crate::venture::store;
@@ -30,7 +30,8 @@ pub const DEMO_SEED: u64 = 0x5155_4152_5259_0001;
 const COMPANIES: usize = 60;
 /// Rounds are drawn over this many days back from today.
 const HISTORY_DAYS: f64 = 6.0 * 365.0;
-/// The stage ladder a company climbs; `debt` and `grant` rounds happen beside it.
+/// The stage ladder a company climbs, one rung a round; `series-d+` (D, E, F...) and
+/// `growth` are open-ended and may repeat. `debt` and `grant` rounds happen beside it.
 const LADDER: [&str; 7] = ["pre-seed", "seed", "series-a", "series-b", "series-c", "series-d+", "growth"];
 /// Median amount sold per ladder stage, dollars (log-normal around it).
 const MEDIAN: [f64; 7] = [0.8e6, 2.0e6, 12.0e6, 35.0e6, 80.0e6, 200.0e6, 300.0e6];
@@ -347,6 +348,8 @@ fn gen_rounds(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime
         let mut ladder = weighted(rng, &[25, 50, 25]);
         let slug = company.key.trim_start_matches("demo:company:").to_string();
         let mut previous: Vec<usize> = Vec::new();
+        // The last disclosed post-money: each priced round is an up round on it.
+        let mut last_post = 0.0;
         let mut n = 0;
         let mut first = true;
         while offset >= 0.0 {
@@ -437,7 +440,9 @@ fn gen_rounds(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime
             };
             let priced = ladder >= 2 && !matches!(stage, "debt" | "grant") && amount_sold > 0.0;
             let valuation = (priced && (ladder >= 5 || rng.uniform() < 0.6)).then(|| {
-                let post = (amount_sold / between(rng, 0.12, 0.25) / 1e6).round() * 1e6;
+                let (dilution, step_up) = (between(rng, 0.12, 0.25), between(rng, 1.3, 2.5));
+                let post = ((amount_sold / dilution).max(last_post * step_up + amount_sold) / 1e6).round() * 1e6;
+                last_post = post;
                 valuations::Model {
                     id: 0,
                     key: format!("demo:valuation:{slug}:{n}"),
@@ -562,12 +567,11 @@ fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<U
     let mut candidates: Vec<(usize, f64, usize)> =
         (0..data.companies.len()).filter(|c| !targets.contains(c)).map(|c| (summary[c].0, rng.uniform(), c)).collect();
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
-    let mut picks = candidates.into_iter().map(|c| c.2);
+    let mut picks: Vec<usize> = candidates.into_iter().map(|c| c.2).collect();
     let mut accession = 0;
     let mut out = Vec::new();
     for (status, n) in IPO_STATUSES {
         for _ in 0..n {
-            let Some(company) = picks.next() else { return };
             let form = if out.len() % 6 == 3 { "F-1" } else { "S-1" };
             // Days after the first filing at which each later filing lands.
             let amendments = match status {
@@ -593,11 +597,18 @@ fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<U
                 }
                 _ => {}
             }
-            let quiet = match status {
-                "filed" => int(rng, 3, 90),
-                "amended" => int(rng, 5, 60),
-                _ => int(rng, 10, 500),
+            let (least, quiet) = match status {
+                "filed" => (3, int(rng, 3, 90)),
+                "amended" => (5, int(rng, 5, 60)),
+                _ => (10, int(rng, 10, 500)),
             };
+            // A company files a month at least after its last private round, so none of its
+            // rounds is dated after its IPO: the most advanced company with room for this
+            // filing's history goes public.
+            let room = |c: usize| (today - summary[c].1).num_days() - 30 - t;
+            let Some(k) = picks.iter().position(|c| room(*c) >= least) else { continue };
+            let company = picks.remove(k);
+            let quiet = quiet.min(room(company));
             let filed = days_before(today, t + quiet);
             let mut events = Vec::new();
             let mut push = |form: &str, status: &str, on: NaiveDate| {
@@ -703,10 +714,14 @@ fn gen_funds(rng: &mut Rng, seed: u64, data: &mut DemoData, today: NaiveDate, at
                 holdings_of.push(c);
             }
         }
-        let weights: Vec<(f64, f64, f64)> = holdings_of
+        let mut weights: Vec<(f64, f64, f64)> = holdings_of
             .iter()
             .map(|_| (between(rng, 0.5, 1.5), if rng.uniform() < 0.4 { 0.0 } else { rng.uniform() }, rng.uniform()))
             .collect();
+        // The distributions came from somewhere: one holding at least has realized value.
+        if weights.iter().all(|w| w.1 == 0.0) {
+            weights[0].1 = 1.0;
+        }
         // The fund's own generator: its flows do not depend on how many quarters are shown.
         let mut frng = Rng(seed ^ slug_seed(&slug));
         let path = fund_path(&mut frng, raised);
@@ -972,6 +987,150 @@ mod tests {
         }
         assert!(x.acquisitions.iter().any(|a| a.acquirer.is_some()));
         assert!(x.acquisitions.iter().any(|a| a.acquirer.is_none()));
+    }
+
+    /// The demo at a few seeds and days: the invariants hold for any draw, not one.
+    fn samples() -> Vec<(NaiveDate, DemoData)> {
+        let mut out = Vec::new();
+        for today in ["2026-11-28", "2025-03-31", "2027-08-02"] {
+            for seed in [DEMO_SEED, DEMO_SEED + 1, DEMO_SEED + 2, 7, 1234] {
+                out.push((d(today), generate(seed, d(today), at())));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_company_raises_after_its_ipo_filing_or_its_acquisition() {
+        for (today, x) in samples() {
+            let mut exits = 0;
+            for i in &x.ipos {
+                let last =
+                    x.rounds.iter().filter(|r| r.company == i.company).map(|r| r.round.announced_on).max().unwrap();
+                assert!(
+                    last < i.ipo.filed_on,
+                    "{today}: {} raised on {last}, after filing on {}",
+                    i.ipo.company_name,
+                    i.ipo.filed_on
+                );
+                exits += 1;
+            }
+            for a in &x.acquisitions {
+                let last =
+                    x.rounds.iter().filter(|r| r.company == a.target).map(|r| r.round.announced_on).max().unwrap();
+                assert!(
+                    last < a.acquisition.announced_on,
+                    "{today}: a round on {last} after the deal of {}",
+                    a.acquisition.announced_on
+                );
+                assert!(!x.ipos.iter().any(|i| i.company == a.target), "an acquired company does not go public");
+                exits += 1;
+            }
+            assert_eq!(exits, 27, "{today}: every IPO and acquisition slot found a company");
+        }
+    }
+
+    #[test]
+    fn each_company_climbs_the_stages_in_order_with_dates_increasing() {
+        for (today, x) in samples() {
+            let mut by_company: HashMap<usize, Vec<&DemoRound>> = HashMap::new();
+            for r in &x.rounds {
+                by_company.entry(r.company).or_default().push(r);
+            }
+            assert_eq!(by_company.len(), x.companies.len(), "every company raised");
+            for (c, rounds) in by_company {
+                assert!(
+                    rounds.windows(2).all(|w| w[0].round.announced_on < w[1].round.announced_on),
+                    "{today}: company {c}"
+                );
+                let ladder: Vec<usize> =
+                    rounds.iter().filter_map(|r| LADDER.iter().position(|s| *s == r.round.stage)).collect();
+                assert!(ladder[0] <= 2, "the first round is pre-seed, seed or series A");
+                for w in ladder.windows(2) {
+                    // Series D+ (D, E, F...) and growth are open-ended: either may follow
+                    // itself; no other stage may repeat or go back.
+                    let open_ended = w[0] == w[1] && w[0] >= 5;
+                    assert!(
+                        w[1] > w[0] || open_ended,
+                        "{today}: company {c} goes {} then {}",
+                        LADDER[w[0]],
+                        LADDER[w[1]]
+                    );
+                }
+                assert!(!matches!(rounds[0].round.stage.as_str(), "debt" | "grant"), "a company starts with equity");
+            }
+        }
+    }
+
+    #[test]
+    fn post_money_valuations_rise_with_stage() {
+        for (today, x) in samples() {
+            let mut last: HashMap<usize, (usize, f64)> = HashMap::new();
+            let mut by_stage: HashMap<usize, Vec<f64>> = HashMap::new();
+            for r in &x.rounds {
+                let Some(v) = &r.valuation else { continue };
+                let stage = LADDER.iter().position(|s| *s == r.round.stage).expect("only ladder rounds are priced");
+                if let Some((prev_stage, prev_post)) = last.get(&r.company) {
+                    assert!(stage >= *prev_stage, "{today}: {}", r.round.key);
+                    assert!(v.post_money > *prev_post, "{today}: {} is a down round", r.round.key);
+                    assert!(
+                        v.pre_money.unwrap() > *prev_post,
+                        "{today}: {} prices below the last post-money",
+                        r.round.key
+                    );
+                }
+                last.insert(r.company, (stage, v.post_money));
+                by_stage.entry(stage).or_default().push(v.post_money);
+            }
+            let medians: Vec<(usize, f64)> = (2..LADDER.len())
+                .filter_map(|s| {
+                    let mut v = by_stage.get(&s)?.clone();
+                    v.sort_by(f64::total_cmp);
+                    Some((s, v[v.len() / 2]))
+                })
+                .collect();
+            assert!(medians.len() >= 4, "{today}: {medians:?}");
+            assert!(medians.windows(2).all(|w| w[0].1 < w[1].1), "{today}: median post-money by stage {medians:?}");
+        }
+    }
+
+    /// Each holding's values are rounded to whole thousands of dollars, so a fund's sums may
+    /// be off by at most $1,000 a holding; nothing else may separate them.
+    const HOLDING_TOLERANCE: f64 = 1000.0;
+
+    #[test]
+    fn fund_nav_and_distributions_match_their_holdings_within_a_thousand_dollars_a_holding() {
+        for (today, x) in samples() {
+            for f in &x.funds {
+                let nav = f.flows.iter().find(|c| c.kind == "nav").expect("a NAV row");
+                let distributed: f64 = f.flows.iter().filter(|c| c.kind == "distribution").map(|c| c.amount).sum();
+                let paid: f64 = -f.flows.iter().filter(|c| c.kind == "call").map(|c| c.amount).sum::<f64>();
+                let tolerance = HOLDING_TOLERANCE * f.holdings.len() as f64;
+                let unrealized: f64 = f.holdings.iter().map(|h| h.1.unrealized).sum();
+                let realized: f64 = f.holdings.iter().map(|h| h.1.realized).sum();
+                let invested: f64 = f.holdings.iter().map(|h| h.1.invested).sum();
+                let name = &f.fund.name;
+                assert!(
+                    (unrealized - nav.amount).abs() <= tolerance,
+                    "{today} {name}: NAV {} against {unrealized}",
+                    nav.amount
+                );
+                assert!(
+                    (realized - distributed).abs() <= tolerance,
+                    "{today} {name}: distributions {distributed} against {realized}"
+                );
+                assert!(
+                    invested <= paid && invested > 0.5 * paid,
+                    "{today} {name}: invested {invested} of {paid} called"
+                );
+                assert!(
+                    f.holdings.iter().all(|h| h.1.as_of == nav.flow_date),
+                    "{today} {name}: holdings as of the NAV date"
+                );
+                let companies: HashSet<usize> = f.holdings.iter().map(|h| h.0).collect();
+                assert_eq!(companies.len(), f.holdings.len(), "one holding per company");
+            }
+        }
     }
 
     #[test]
