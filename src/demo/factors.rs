@@ -153,8 +153,9 @@ const RANDOM_FROM: (i32, u32, u32) = (2026, 1, 1);
 /// of about fifteen business days, like VIX's after a spike).
 const STRESS_PER_SD: f64 = 0.2;
 const STRESS_HALF_LIFE_DAYS: f64 = 15.0;
-/// How much stress raises every series' volatility: at stress 1 (a VIX near 40), shocks
-/// are 1.8 times their calm size.
+/// How much stress raises every series' volatility: at stress 1 (one large crisis, a VIX
+/// in the 30s), shocks are 1.8 times their calm size, as realized volatility roughly
+/// doubles in a real sell-off.
 const STRESS_VOL: f64 = 0.8;
 
 /// The factor model's draws for every business day from the epoch to an end date.
@@ -397,6 +398,17 @@ mod tests {
         let random = m.dates.iter().zip(&m.crisis).filter(|(x, c)| **x >= d("2026-01-01") && **c > 0.0).count();
         assert!((1..=12).contains(&random), "{random} random crises in five years");
         assert!(m.stress.iter().all(|s| *s >= 0.0));
+    }
+
+    #[test]
+    fn every_real_crisis_falls_on_a_business_day_and_takes_effect() {
+        let m = Market::until(d("2026-11-27"));
+        for (date, size) in CRISES {
+            let i = m.dates.iter().position(|x| *x == d(date)).unwrap_or_else(|| panic!("{date} is no business day"));
+            assert_eq!(m.crisis[i], size, "{date}");
+        }
+        let before_2026 = m.dates.iter().zip(&m.crisis).filter(|(x, c)| **x < d("2026-01-01") && **c > 0.0).count();
+        assert_eq!(before_2026, CRISES.len(), "no random crisis before 2026");
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub fn report(end: NaiveDate) -> String {
         ("dtwexbgs", "gold", "<= -0.20"),
         ("wti", "henry-hub", "0 to 0.40"),
         ("vixcls", "sp500", "<= -0.50"),
-        ("bamlh0a0hym2", "sp500", "< 0"),
+        ("bamlh0a0hym2", "sp500", "< -0.30"),
     ];
     for (a, b, bound) in pairs {
         let r = return_correlation(&daily(a), &daily(b));
