@@ -9,6 +9,7 @@
 //! only on the series and the date, so seeding again tomorrow extends the same history
 //! instead of drawing a new one.
 use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
 
 use crate::db::entities::observations;
@@ -25,7 +26,7 @@ pub mod venture_store;
 const CHUNK: usize = 1000;
 
 /// The demo history of one series of the universe: its own model for a known macro
-/// series, the commodity walk for everything else.
+/// series, the commodity model for everything else.
 pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> {
     if inst.group == MACRO_GROUP {
         if let Some(points) = macro_series::generate(&inst.slug, inst.frequency, end) {
@@ -37,8 +38,8 @@ pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> 
 
 /// Fills every series (instruments and macro series) that holds no real data with demo
 /// history up to today. Series with real observations are left alone, so demo and real
-/// rows never mix in one series; rows already present are kept (the insert skips existing
-/// dates). Returns rows written.
+/// rows never mix in one series; demo rows already present are kept when they hold the
+/// current model's value and rewritten when they do not. Returns rows written.
 pub async fn seed_demo(db: &DatabaseConnection, universe: &Universe) -> Result<u64, DbErr> {
     let ids = crate::commodities::service::series_ids(db).await?;
     let today = Utc::now().date_naive();
@@ -76,13 +77,24 @@ async fn write_demo_series(
             fetched_at: Set(now),
             ..Default::default()
         });
-        let result = observations::Entity::insert_many(rows)
-            .on_conflict_do_nothing_on([observations::Column::SeriesId, observations::Column::Date])
+        // A demo row that an older model wrote with another value takes the current one,
+        // so a history seeded before a model change does not jump where the new rows
+        // begin; a row that already holds it, or real data, is left as it is.
+        let stored = |c: observations::Column| Expr::col((observations::Entity, c));
+        let proposed = Expr::col((Alias::new("excluded"), observations::Column::Value));
+        written += observations::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([observations::Column::SeriesId, observations::Column::Date])
+                    .update_columns([observations::Column::Value, observations::Column::FetchedAt])
+                    .action_and_where(
+                        stored(observations::Column::Source)
+                            .eq(DEMO_SOURCE)
+                            .and(stored(observations::Column::Value).ne(proposed)),
+                    )
+                    .to_owned(),
+            )
             .exec_without_returning(&txn)
             .await?;
-        if let sea_orm::TryInsertResult::Inserted(n) = result {
-            written += n;
-        }
     }
     txn.commit().await?;
     Ok(written)
