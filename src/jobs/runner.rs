@@ -199,7 +199,7 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
         tracing::error!(error = %e, "cannot record the end of a job run");
     }
     // A job that stored real venture rows (vc_sync, an import) retires the venture demo.
-    if let Err(e) = crate::venture::demo::give_way(&state.db).await {
+    if let Err(e) = crate::demo::venture_store::give_way(&state.db).await {
         tracing::error!(error = %e, "cannot delete the venture demo rows now that real venture data exists");
     }
     if let Ok(demo) = crate::commodities::service::has_demo_data(&state.db).await {

@@ -7,6 +7,4 @@ pub mod api;
 pub mod model;
 
 #[cfg(feature = "ssr")]
-pub mod demo;
-#[cfg(feature = "ssr")]
 pub mod service;

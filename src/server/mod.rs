@@ -88,7 +88,7 @@ pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
     }
     // The venture models' demo gives way to real venture data, and is seeded only where
     // there is none.
-    let venture = crate::venture::demo::refresh(
+    let venture = crate::demo::venture_store::refresh(
         &state.db,
         seed,
         chrono::Utc::now().date_naive(),

@@ -18,8 +18,6 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod sync;
 #[cfg(feature = "ssr")]
-pub mod demo;
-#[cfg(feature = "ssr")]
 pub mod tracker;
 #[cfg(feature = "ssr")]
 pub mod import;

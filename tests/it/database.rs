@@ -3,7 +3,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use quarry::commodities::service::{overview, series_ids, sync_universe};
 use quarry::db::entities::{observations, series};
 use quarry::universe::{parse_universe, BUILTIN_UNIVERSE};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::support::prepared_state;
 
@@ -78,6 +78,35 @@ crate::on_both_backends! {
             assert_eq!(e.source_label.as_deref(), Some("DEMO"));
             assert!(e.last_value.is_some() && e.as_of.is_some(), "{}", e.slug);
         }
+    }
+
+    fn a_demo_history_written_by_an_older_model_is_rewritten_not_continued(url) {
+        let state = prepared_state(&url).await;
+        quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
+        let id = series_ids(&state.db).await.unwrap()["brent"];
+        let brent = || {
+            observations::Entity::find()
+                .filter(observations::Column::SeriesId.eq(id))
+                .order_by_asc(observations::Column::Date)
+                .all(&state.db)
+        };
+        let current = brent().await.unwrap();
+        // An older model's rows: other values on three of the stored dates.
+        let older: Vec<NaiveDate> = current.iter().step_by(1000).take(3).map(|o| o.date).collect();
+        observations::Entity::update_many()
+            .col_expr(observations::Column::Value, sea_orm::sea_query::Expr::value(192.0))
+            .filter(observations::Column::SeriesId.eq(id))
+            .filter(observations::Column::Date.is_in(older.clone()))
+            .exec(&state.db)
+            .await
+            .unwrap();
+        let rewritten = quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap();
+        assert_eq!(rewritten, 3, "only the rows whose value differs are written");
+        let after = brent().await.unwrap();
+        let values = |rows: &[observations::Model]| rows.iter().map(|o| (o.date, o.value, o.source.clone())).collect::<Vec<_>>();
+        let differ = values(&after).iter().zip(values(&current)).filter(|(a, c)| **a != *c).count();
+        assert_eq!((after.len(), differ), (current.len(), 0), "the current model's values are back");
+        assert_eq!(quarry::demo::seed_demo(&state.db, &state.universe).await.unwrap(), 0);
     }
 
     fn demo_never_mixes_into_a_series_with_real_data(url) {

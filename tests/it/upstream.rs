@@ -214,7 +214,7 @@ pub fn series_for(inst: &Instrument, today: NaiveDate, seed: f64) -> Pts {
 pub fn series_over(inst: &Instrument, today: NaiveDate, seed: f64, years: u32) -> Pts {
     if inst.group == MACRO_GROUP {
         let end = today - Duration::days(1);
-        if let Some(all) = quarry::macro_::demo::generate(&inst.slug, inst.frequency, end) {
+        if let Some(all) = quarry::demo::macro_series::generate(&inst.slug, inst.frequency, end) {
             let months = if inst.frequency == Frequency::Monthly { 36.max(12 * years) } else { 12 * years };
             let from = end.checked_sub_months(chrono::Months::new(months)).unwrap();
             let mut p: Pts = all.into_iter().filter(|(d, _)| *d > from).map(|(d, v)| (d, Some(v))).collect();

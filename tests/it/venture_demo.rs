@@ -10,7 +10,8 @@ use quarry::db::entities::{
     acquisitions, companies, fund_cash_flows, fund_holdings, funding_monthly, funding_rounds, funds, investors,
     ipo_events, ipo_filings, round_investors, valuations,
 };
-use quarry::venture::{demo, store, tracker};
+use quarry::demo::venture_store as demo;
+use quarry::venture::{store, tracker};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
