@@ -7,6 +7,7 @@
 pub mod app;
 pub mod charts;
 pub mod commodities;
+pub mod components;
 pub mod error;
 pub mod format;
 pub mod jobs;
@@ -34,10 +35,11 @@ pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-/// The browser entry point: attach to the server-rendered HTML.
+/// The browser entry point: hydrate the islands in the server-rendered HTML (the rest of
+/// each page is plain HTML and stays as the server sent it).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -33,6 +33,13 @@ pub fn date(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> 
     Ok(Some(d))
 }
 
+/// Percent-encodes a value for a URL's query (letters, digits and `-._~` pass).
+pub fn encode(v: &str) -> String {
+    const QUERY_VALUE: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(v, QUERY_VALUE).to_string()
+}
+
 /// `from` and `to` together: each a `date`, and `from` not after `to` (a 400 naming `from`).
 pub fn date_span(from: Option<&str>, to: Option<&str>) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
     let (f, t) = (date("from", from)?, date("to", to)?);
@@ -77,6 +84,12 @@ mod tests {
             assert_eq!(parameter(date("base", Some(bad))), "base", "{bad}");
         }
         assert!(date("from", Some("soon")).unwrap_err().message.contains("'soon'"));
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded_except_unreserved_characters() {
+        assert_eq!(encode("a b&c=d/é~-._"), "a%20b%26c%3Dd%2F%C3%A9~-._");
+        assert_eq!(encode("manual:2026-12-04T10:00:00.000Z"), "manual%3A2026-12-04T10%3A00%3A00.000Z");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         path == "/" || path.starts_with("/commodities")
     };
     view! {
+        <HydrationMark/>
         <header class="site-header">
             <a class="brand" href="/">"Quarry"</a>
             <nav aria-label="Main">
@@ -66,6 +67,17 @@ pub fn Layout(children: Children) -> impl IntoView {
             </p>
         </footer>
     }
+}
+
+/// Marks the page as hydrated once the islands' code runs, for people debugging and for
+/// the browser tests that wait for it.
+#[island]
+fn HydrationMark() -> impl IntoView {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 #[component]

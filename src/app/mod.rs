@@ -25,7 +25,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
+                // Links and forms update the page in place (public/navigate.js); without
+                // JavaScript they are ordinary page loads.
+                <script type="module" src="/navigate.js"></script>
                 <MetaTags/>
             </head>
             <body>
@@ -50,13 +53,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
     crate::server::security::set_page_policy();
-    // Effects run only in the browser: this marks the page as hydrated, for people
-    // debugging and for the browser tests that must wait for it.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     // Async rendering puts every page's data in the HTML itself, so pages read the same
     // with JavaScript off; hydration then takes over without refetching.
     let ssr = SsrMode::Async;

@@ -45,7 +45,21 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     tokio::spawn(async move {
         super::runner::execute(&st, run_id, kind, None).await;
     });
+    // A page's form (it asks for HTML) goes back to the jobs page, which says what started;
+    // a program asking for JSON gets the JSON.
+    if asks_for_html().await {
+        let q = format!("started={}&slot={}", crate::params::encode(&job), crate::params::encode(&slot));
+        leptos_axum::redirect(&format!("/jobs?{q}"));
+    }
     Ok(RunStarted { job, slot })
+}
+
+#[cfg(feature = "ssr")]
+async fn asks_for_html() -> bool {
+    let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
+    headers
+        .and_then(|h| h.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
 }
 
 #[cfg(feature = "ssr")]

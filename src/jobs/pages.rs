@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{get_health, list_jobs, RunJob};
+use crate::components::AutoRefresh;
 use super::model::{FeedHealth, Health, JobRunView, JobView};
 
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -18,22 +19,12 @@ fn duration(r: &JobRunView) -> String {
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
+    // The form posts to the server function; without JavaScript (and with it, through
+    // public/navigate.js) the answer is this page again: `?started=` after a start, the
+    // error in the URL after a refusal, which `run.value()` reads on the server.
     let run = ServerAction::<RunJob>::new();
-    // Refetch after "run now", and every few seconds while something runs, so a run's
-    // progress and outcome show without a page load.
-    let tick = RwSignal::new(0u32);
-    let jobs = Resource::new(move || (run.version().get(), tick.get()), |_| list_jobs());
-    let health = Resource::new(move || (run.version().get(), tick.get()), |_| get_health());
-    Effect::new(move |_| {
-        let running = jobs
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|list| list.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running")))
-            || health.get().and_then(Result::ok).is_some_and(|h| h.backfill.is_some());
-        if running {
-            set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_secs(2));
-        }
-    });
+    let jobs = Resource::new(|| (), |_| list_jobs());
+    let health = Resource::new(|| (), |_| get_health());
     view! {
         <Title text="Jobs"/>
         <h1>"Jobs and data health"</h1>
@@ -53,7 +44,10 @@ pub fn JobsPage() -> impl IntoView {
 #[component]
 fn JobsBody(jobs: Vec<JobView>, health: Health, run: ServerAction<RunJob>) -> impl IntoView {
     let admin = health.admin_actions;
+    // While a run or a backfill is going, the page follows it.
+    let moving = health.backfill.is_some() || jobs.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running"));
     view! {
+        {moving.then(|| view! { <AutoRefresh seconds=2/> })}
         {health.backfill.clone().map(|b| {
             let pct = b.progress.unwrap_or(0.0) * 100.0;
             view! {
@@ -105,13 +99,27 @@ fn JobsBody(jobs: Vec<JobView>, health: Health, run: ServerAction<RunJob>) -> im
 
 #[component]
 fn RunResult(run: ServerAction<RunJob>) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let started = move || {
+        let q = query.read();
+        q.get("started").map(|job| (job, q.get("slot").unwrap_or_default()))
+    };
     view! {
-        {move || run.value().get().map(|r| match r {
-            Ok(started) => view! {
-                <p class="notice" role="status">{format!("Started {} (run {}). The list below follows it until it finishes.", started.job, started.slot)}</p>
-            }.into_any(),
-            Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-        })}
+        {move || match (run.value().get(), started()) {
+            (Some(Err(e)), _) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            (Some(Ok(s)), _) => view! { <StartedNotice job=s.job run=s.slot/> }.into_any(),
+            (None, Some((job, run))) => view! { <StartedNotice job run/> }.into_any(),
+            (None, None) => ().into_any(),
+        }}
+    }
+}
+
+#[component]
+fn StartedNotice(job: String, run: String) -> impl IntoView {
+    view! {
+        <p class="notice" role="status">
+            {format!("Started {job} (run {run}). The list below follows it until it finishes.")}
+        </p>
     }
 }
 

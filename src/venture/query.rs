@@ -211,18 +211,8 @@ impl FundingFilter {
     }
 }
 
-/// Percent-encodes a query value (letters, digits and `-._~` pass).
-pub fn encode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// Percent-encodes a query value (the one encoder, in `params`).
+pub use crate::params::encode;
 
 /// A quarter's label and its first day.
 pub fn quarter_of(d: NaiveDate) -> (String, NaiveDate) {

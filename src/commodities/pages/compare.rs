@@ -5,7 +5,6 @@
 //! page reads both spellings. The chart is server-drawn SVG: no JavaScript needed.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
@@ -164,11 +163,8 @@ fn CompareForm(universe: Universe, asked: Memo<Asked>) -> impl IntoView {
             </label>
         }
     };
-    // The router's form adds the submit button to the query even without a name (`&=`);
-    // a browser without JavaScript leaves it out, and so does this.
-    let drop_unnamed: std::sync::Arc<dyn Fn(&leptos::web_sys::FormData)> = std::sync::Arc::new(|fd| fd.delete(""));
     view! {
-        <Form method="GET" action="" on_form_data=drop_unnamed attr:class="compare-form" attr:aria-label="Choose instruments and dates">
+        <form method="get" action="" class="compare-form" aria-label="Choose instruments and dates">
             <div class="compare-groups">
                 {universe
                     .groups
@@ -208,7 +204,7 @@ fn CompareForm(universe: Universe, asked: Memo<Asked>) -> impl IntoView {
                 {date("Rebase on", "base", "empty: the first common date", |a| a.base.clone())}
                 <button type="submit">"Compare"</button>
             </div>
-        </Form>
+        </form>
     }
 }
 

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::commodities::api::{get_config, get_signals};
+use crate::params::encode;
 use crate::commodities::model::{SignalSummary, SignalsTable};
 use crate::commodities::signals::Stance;
 use crate::error::AppError;
@@ -74,19 +75,6 @@ impl SignalsQuery {
             ..self.clone()
         }
     }
-}
-
-/// Percent-encodes a query value (only what the URL may carry as is stays unencoded).
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[component]

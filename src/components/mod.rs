@@ -1,0 +1,4 @@
+//! Pieces several pages share.
+mod refresh;
+
+pub use refresh::AutoRefresh;
