@@ -34,9 +34,14 @@ if [ ! -f "$pkg/quarry.wasm" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; 
 fi
 
 cp style/main.css "$pkg/quarry.css"
+cp src/app/navigate.js "$pkg/navigate.js"
 cp -r public/. "$site/"
-# Pre-compressed copies: the server sends these instead of compressing on every request.
-for f in "$pkg/quarry.wasm" "$pkg/quarry.js" "$pkg/quarry.css"; do
+# Pre-compressed copies, gzip and Brotli (node's zlib: node is here for wasm-opt already);
+# the server keeps them in memory and sends the one the browser prefers.
+for f in "$pkg/quarry.wasm" "$pkg/quarry.js" "$pkg/quarry.css" "$pkg/navigate.js"; do
   gzip -9 -k -f "$f"
+  node -e 'const fs = require("fs"), zlib = require("zlib"); const f = process.argv[1];
+    fs.writeFileSync(f + ".br", zlib.brotliCompressSync(fs.readFileSync(f),
+      { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: fs.statSync(f).size } }));' "$f"
 done
-say "site assets in $site: wasm $(stat -c %s "$pkg/quarry.wasm") bytes, gzip $(stat -c %s "$pkg/quarry.wasm.gz") bytes"
+say "site assets in $site: wasm $(stat -c %s "$pkg/quarry.wasm") bytes, gzip $(stat -c %s "$pkg/quarry.wasm.gz") bytes, brotli $(stat -c %s "$pkg/quarry.wasm.br") bytes"

@@ -6,7 +6,7 @@ mod layout;
 pub use api::{get_status, SiteStatus};
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -16,6 +16,8 @@ use layout::{Layout, NotFound};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // `pkg/<version>`: the build's files under a name that never changes (assets.rs).
+    let pkg = options.site_pkg_dir.clone();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,10 +27,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                <link rel="stylesheet" href=format!("/{pkg}/quarry.css")/>
                 <HydrationScripts options islands=true/>
-                // Links and forms update the page in place (public/navigate.js); without
+                // Links and forms update the page in place (app/navigate.js); without
                 // JavaScript they are ordinary page loads.
-                <script type="module" src="/navigate.js"></script>
+                <script type="module" src=format!("/{pkg}/navigate.js")></script>
                 <MetaTags/>
             </head>
             <body>
@@ -57,7 +60,6 @@ pub fn App() -> impl IntoView {
     // with JavaScript off; hydration then takes over without refetching.
     let ssr = SsrMode::Async;
     view! {
-        <Stylesheet id="quarry" href="/pkg/quarry.css"/>
         <Title formatter=|t: String| page_title(&t)/>
         <Router>
             <Layout>

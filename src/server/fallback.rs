@@ -19,6 +19,9 @@ pub async fn fallback(State(rs): State<RouterState>, req: Request<Body>) -> Resp
     if path.starts_with("/api/") {
         return AppError::not_found(format!("no endpoint at {path}; /api lists every endpoint")).into_response();
     }
+    if let Some(file) = rs.assets.serve(req.method(), &path, req.headers()) {
+        return file;
+    }
     let app = rs.app.clone();
     let handler = leptos_axum::file_and_error_handler_with_context::<RouterState, _>(
         move || provide_context(app.clone()),

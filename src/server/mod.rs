@@ -1,5 +1,7 @@
 //! Start-up and the HTTP server: migrations, universe, demo data, scheduler, routes,
 //! middleware and graceful shutdown.
+pub mod assets;
+pub mod etag;
 pub mod fallback;
 pub mod listen;
 pub mod security;
@@ -32,6 +34,7 @@ use crate::universe::load_universe;
 pub struct RouterState {
     pub leptos: LeptosOptions,
     pub app: AppState,
+    pub assets: assets::Assets,
 }
 
 impl FromRef<RouterState> for LeptosOptions {
@@ -103,24 +106,30 @@ pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn leptos_options(config: &Config) -> LeptosOptions {
+/// leptos's settings; `pkg_dir` is where the pages find the bundle (`pkg/<version>`).
+pub fn leptos_options(config: &Config, pkg_dir: &str) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("quarry")
         .site_root(config.site_root.display().to_string())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(pkg_dir.to_string())
         .site_addr(config.site_addr)
         .build()
 }
 
 /// The whole HTTP surface: pages, server functions, health checks and static files.
 pub fn router(state: AppState) -> Router {
-    let leptos = leptos_options(&state.config);
+    let assets = assets::Assets::load(&state.config.site_root);
+    if assets.is_empty() {
+        tracing::warn!(site_root = %state.config.site_root.display(), "no site files: pages render without their islands and stylesheet (run scripts/build.sh)");
+    }
+    let leptos = leptos_options(&state.config, &format!("pkg/{}", assets.version()));
     let routes = generate_route_list(App);
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
-    let rs = RouterState { leptos: leptos.clone(), app: state.clone() };
+    let rs = RouterState { leptos: leptos.clone(), app: state.clone(), assets };
     let ctx_state = state.clone();
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/pkg/{*file}", get(pkg_file))
         .route("/readyz", get(readyz))
         .merge(crate::commodities::rest::routes())
         .merge(crate::charts::rest::routes())
@@ -135,10 +144,11 @@ pub fn router(state: AppState) -> Router {
     with_middleware(router, timeout)
 }
 
-/// The layers every response passes through, innermost first: compression, the request
-/// timeout, panic capture, the security headers, tracing.
+/// The layers every response passes through, innermost first: page ETags, compression,
+/// the request timeout, panic capture, the security headers, tracing.
 pub fn with_middleware(router: Router, timeout: Duration) -> Router {
     router
+        .layer(axum::middleware::from_fn(etag::pages))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         // A panic anywhere inside becomes a response (which the headers then reach),
@@ -160,6 +170,14 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
         .unwrap_or("(no message)");
     crate::error::AppError::internal("the request failed unexpectedly", format!("handler panicked: {detail}"))
         .into_response()
+}
+
+/// A file of the bundle, from memory (see assets.rs).
+async fn pkg_file(State(rs): State<RouterState>, req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    rs.assets.serve(req.method(), req.uri().path(), req.headers()).unwrap_or_else(|| {
+        crate::error::AppError::not_found(format!("no file at {}", req.uri().path())).into_response()
+    })
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {

@@ -3,6 +3,7 @@
 #![cfg(feature = "ssr")]
 
 mod api;
+mod assets;
 mod charts;
 mod cli;
 mod compare;

@@ -61,7 +61,7 @@ fn assert_no_executable_markup(html: &str, nonce: Option<&str>, context: &str) {
         let name = v.name();
         match name {
             "script" => {
-                let own_file = v.attr("src").is_some_and(|s| s.starts_with("/pkg/") || s == "/navigate.js");
+                let own_file = v.attr("src").is_some_and(|s| s.starts_with("/pkg/"));
                 // leptos puts the response's nonce on each of its own inline scripts; an
                 // injected one has none (or, under a policy, not this one).
                 let nonced = match nonce {
