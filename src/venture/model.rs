@@ -101,6 +101,10 @@ pub struct Landscape {
     /// The newest round's date.
     pub data_through: Option<NaiveDate>,
     pub demo: bool,
+    /// The quarter still running (`2026-Q4`), when it is one of `quarters`: its figures
+    /// are to date.
+    #[serde(default)]
+    pub partial_quarter: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! so a million funding rounds answer as quickly as a hundred (README has the figures).
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
@@ -161,6 +161,12 @@ pub async fn landscape(
         rows.retain(|r| r.total.rounds > 0);
     }
     let biggest = biggest_rounds(db, start, end, sector, 10).await?;
+    let labels_have = |q: &str| labels.iter().any(|l| l == q);
+    let partial_quarter = {
+        let today = Utc::now().date_naive();
+        let running = format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1);
+        labels_have(&running).then_some(running)
+    };
     Ok(Landscape {
         quarters: labels,
         from: start,
@@ -173,6 +179,7 @@ pub async fn landscape(
         computed_at,
         data_through: latest_round_date(db).await?,
         demo,
+        partial_quarter,
     })
 }
 

@@ -406,6 +406,8 @@ crate::on_both_backends! {
         assert!(partial.len() >= 5, "{partial:?}");
         assert_eq!(partial.iter().filter(|p| **p).count(), 1, "{partial:?}");
         assert!(partial.last() == Some(&true), "the last quarter is the running one: {partial:?}");
+        let v = json(&app, &format!("/api/venture/landscape?from={}&to={today}", today - chrono::Duration::days(400))).await;
+        assert_eq!(v["partial_quarter"], v["quarters"].as_array().unwrap().last().unwrap().clone());
 
         let v = json(&app, "/api/venture/sectors").await;
         let bio = v["sectors"].as_array().unwrap().iter().find(|s| s["slug"] == "biotech").unwrap();

@@ -180,12 +180,6 @@ fn amount(c: &Cell) -> String {
     }
 }
 
-/// The label of the quarter `today` falls in (`2026-Q4`): that column is still filling.
-fn current_quarter(today: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1)
-}
-
 #[component]
 fn HeatCell(c: Cell, max: f64, by_rounds: bool, quarter: String, title: String) -> impl IntoView {
     let basis = if by_rounds { c.rounds as f64 } else { c.amount_sold };
@@ -261,7 +255,7 @@ fn Heatmap(l: Landscape, from: Option<String>, to: Option<String>) -> impl IntoV
         }
     };
     let quarters = l.quarters.clone();
-    let partial = current_quarter(chrono::Utc::now().date_naive());
+    let partial = l.partial_quarter.clone().unwrap_or_default();
     view! {
         <div class="table-wrap">
             <table class="data heatmap" data-level=kind.to_lowercase()>
