@@ -14,6 +14,8 @@ pub mod compare;
 #[cfg(feature = "ssr")]
 pub mod instrument;
 #[cfg(feature = "ssr")]
+pub mod overview_cache;
+#[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;

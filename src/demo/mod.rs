@@ -97,5 +97,6 @@ async fn write_demo_series(
             .await?;
     }
     txn.commit().await?;
+    crate::commodities::overview_cache::invalidate();
     Ok(written)
 }

@@ -63,6 +63,8 @@ pub async fn feed_succeeded(
     rows: u64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    // A fetch's outcome can change what the overview says is stale.
+    crate::commodities::overview_cache::invalidate();
     let mut row = blank_feed(provider, code, now);
     row.last_success_at = Set(Some(now));
     row.last_rows = Set(rows as i64);
@@ -89,6 +91,8 @@ pub async fn feed_failed(
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    // A fetch's outcome can change what the overview says is stale.
+    crate::commodities::overview_cache::invalidate();
     let mut row = blank_feed(provider, code, now);
     row.last_error_at = Set(Some(now));
     row.last_error = Set(Some(error.to_string()));
@@ -120,6 +124,8 @@ pub async fn series_attempted(
     outcome: Result<&str, &str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    // A fetch's outcome can change what the overview says is stale.
+    crate::commodities::overview_cache::invalidate();
     let row = series_health::ActiveModel {
         series_id: Set(series_id),
         last_attempt_at: Set(now),

@@ -60,6 +60,7 @@ pub async fn upsert_series(
             .await?;
     }
     txn.commit().await?;
+    crate::commodities::overview_cache::invalidate();
     Ok(written)
 }
 

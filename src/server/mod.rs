@@ -71,6 +71,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         universe: Arc::new(universe),
         sources: Arc::new(sources),
         demo: Arc::new(AtomicBool::new(false)),
+        overview: Arc::default(),
     })
 }
 

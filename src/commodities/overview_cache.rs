@@ -1,0 +1,126 @@
+//! The overview, computed once and kept: the overview page and its API are the most asked
+//! for answers, and each one is 24 queries and the changes of every instrument (about
+//! 15 ms of CPU), while the data under it changes a few times a day.
+//!
+//! An entry is dropped when any writer in this process stores observations or a fetch
+//! failure (`invalidate`, called by the ingest and demo writers), and in any case after
+//! `TTL`, which bounds how long a write by another replica, or the date turning over
+//! (staleness is judged against today), goes unseen. Concurrent misses compute once.
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::model::Overview;
+
+/// How long an entry may be served without a local write having invalidated it.
+pub const TTL: Duration = Duration::from_secs(5);
+
+/// Bumped by every local write that can change an overview.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Drops every kept overview (of every state in the process: cheap, and always right).
+pub fn invalidate() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+struct Entry {
+    generation: u64,
+    at: Instant,
+    overview: Arc<Overview>,
+}
+
+impl Entry {
+    fn fresh(&self, now: Instant) -> bool {
+        self.generation == GENERATION.load(Ordering::SeqCst) && now.duration_since(self.at) < TTL
+    }
+}
+
+/// Overviews by group (`None`: every instrument).
+#[derive(Default)]
+pub struct OverviewCache {
+    entries: Mutex<HashMap<Option<String>, Entry>>,
+    /// Held while computing, so a burst of misses computes once.
+    computing: tokio::sync::Mutex<()>,
+}
+
+impl OverviewCache {
+    /// The kept overview of `group`, or `compute`'s, kept for the next caller.
+    pub async fn get<F, Fut, E>(&self, group: Option<&str>, compute: F) -> Result<Arc<Overview>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Overview, E>>,
+    {
+        let key = group.map(str::to_string);
+        if let Some(hit) = self.lookup(&key) {
+            return Ok(hit);
+        }
+        let _turn = self.computing.lock().await;
+        // Another caller may have computed it while this one waited.
+        if let Some(hit) = self.lookup(&key) {
+            return Ok(hit);
+        }
+        let generation = GENERATION.load(Ordering::SeqCst);
+        let overview = Arc::new(compute().await?);
+        let entry = Entry { generation, at: Instant::now(), overview: overview.clone() };
+        self.entries.lock().expect("overview cache").insert(key, entry);
+        Ok(overview)
+    }
+
+    fn lookup(&self, key: &Option<String>) -> Option<Arc<Overview>> {
+        let entries = self.entries.lock().expect("overview cache");
+        entries.get(key).filter(|e| e.fresh(Instant::now())).map(|e| e.overview.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overview(n: usize) -> Overview {
+        Overview {
+            generated_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::seconds(n as i64),
+            demo: false,
+            notice: None,
+            groups: Vec::new(),
+            instruments: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_kept_overview_is_served_until_a_write_invalidates_it() {
+        let cache = OverviewCache::default();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let compute = || async {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(overview(n))
+        };
+        let a = cache.get(None, compute).await.unwrap();
+        let b = cache.get(None, compute).await.unwrap();
+        assert_eq!((a.generated_at, b.generated_at), (overview(0).generated_at, overview(0).generated_at));
+        // Another group is another entry.
+        let metals = cache.get(Some("metals"), compute).await.unwrap();
+        assert_eq!(metals.generated_at, overview(1).generated_at);
+        invalidate();
+        let c = cache.get(None, compute).await.unwrap();
+        assert_eq!(c.generated_at, overview(2).generated_at, "recomputed after a write");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn an_error_is_not_kept() {
+        let cache = OverviewCache::default();
+        assert_eq!(cache.get(None, || async { Err::<Overview, _>("down") }).await.unwrap_err(), "down");
+        let ok = cache.get(None, || async { Ok::<_, &str>(overview(7)) }).await.unwrap();
+        assert_eq!(ok.generated_at, overview(7).generated_at);
+    }
+
+    #[test]
+    fn an_entry_older_than_the_ttl_is_not_fresh() {
+        let now = Instant::now();
+        let e = |at| Entry { generation: GENERATION.load(Ordering::SeqCst), at, overview: Arc::new(overview(0)) };
+        assert!(e(now).fresh(now));
+        assert!(!e(now).fresh(now + TTL));
+    }
+}
