@@ -13,7 +13,9 @@ use crate::universe::Universe;
 pub async fn get_overview(group: Option<String>) -> Result<Overview, AppError> {
     let state = crate::state::use_app_state()?;
     let group = super::rest::group_param(&state.universe, group)?;
-    Ok(super::service::overview(&state.db, &state.universe, group.as_deref(), chrono::Utc::now()).await?)
+    let mut ov = super::service::overview(&state.db, &state.universe, group.as_deref(), chrono::Utc::now()).await?;
+    ov.offline_notice = state.config.demo.then(|| crate::jobs::model::DEMO_OFFLINE_NOTICE.to_string());
+    Ok(ov)
 }
 
 /// The group endpoints: the overview of one group, at a URL of its own.
