@@ -94,7 +94,8 @@ pub fn ChartsPage() -> impl IntoView {
         </Suspense>
         <h2 id="pack">"The macro chart pack"</h2>
         <p class="note">
-            "Ten pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. A new pack is made every day."
+            "Ten pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. A new pack is made every day. "
+            <a href="/charts/pack">"The pack's page"</a> " also says how to make one now."
         </p>
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading packs…"</p> }>
             {move || Suspend::new(async move {

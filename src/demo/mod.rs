@@ -41,7 +41,7 @@ What is in the demo (generated, labelled DEMO everywhere, deterministic):
   - venture capital: 60 companies, about 230 rounds, 40 investors, 8 funds, 12 acquisitions,
     15 IPO filings: {url}venture
   - the jobs and data health: {url}jobs
-Live fetching is off: {notice}.
+{notice}.
 "
     ,
         notice = crate::jobs::model::DEMO_OFFLINE_NOTICE

@@ -309,17 +309,28 @@ mod binary {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
+        // A thread reads stdout to its end (closing the pipe early would make the server's
+        // next write fail) and hands over the banner: the lines up to the notice.
         let stdout = child.stdout.take().unwrap();
-        let banner = tokio::task::spawn_blocking(move || {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
             let mut text = String::new();
-            for line in BufReader::new(stdout).lines().take(12) {
-                text.push_str(&line.unwrap());
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                text.push_str(&line);
                 text.push('\n');
+                if line.contains(super::NOTICE) {
+                    if let Some(tx) = tx.take() {
+                        tx.send(text.clone()).ok();
+                    }
+                }
             }
-            text
-        })
-        .await
-        .unwrap();
+            if let Some(tx) = tx {
+                tx.send(text).ok();
+            }
+        });
+        let banner = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)).unwrap()).await.unwrap();
         assert!(banner.contains(&format!("open {base}/")), "{banner}");
         for what in ["21 commodities", "12 macro series", "chart pack", "60 companies", "DEMO", "/jobs", super::NOTICE] {
             assert!(banner.contains(what), "the banner does not mention {what}: {banner}");
