@@ -36,6 +36,7 @@ async function navigate(url, { method = "GET", body = null, push = true } = {}) 
   }
   if (mine !== latest) return; // a newer navigation has started
   const next = new DOMParser().parseFromString(html, "text/html");
+  followRefresh(next);
   const target = new URL(response.url || url, location.href);
   const samePage = target.pathname === location.pathname;
   if (push) history.pushState(null, "", target);
@@ -52,6 +53,16 @@ async function navigate(url, { method = "GET", body = null, push = true } = {}) 
     }
   }
   document.dispatchEvent(new CustomEvent("quarry:navigated", { detail: { url: target.href } }));
+}
+
+// A page that asks to be fetched again (`<meta http-equiv="refresh">`, as an import's
+// progress page does) would not be, once only its body is swapped in: ask in place.
+let again = 0;
+function followRefresh(doc) {
+  clearTimeout(again);
+  const meta = doc.querySelector('meta[http-equiv="refresh" i]');
+  const seconds = meta && /^\s*(\d+)\s*$/.exec(meta.getAttribute("content") || "");
+  if (seconds) again = setTimeout(() => document.dispatchEvent(new Event("quarry:refresh")), seconds[1] * 1000);
 }
 
 // leptos's island loader hydrates the first page's islands; a swapped-in body brings new

@@ -138,23 +138,32 @@ async fn history_json(
     }
 }
 
-/// `GET /api/commodities/{slug}/history.csv?...`: the same points as CSV (date, value,
-/// unit, source), for a spreadsheet.
+/// `GET /api/commodities/{slug}/history.csv?...`: the points as CSV (date, value, unit,
+/// source), for a spreadsheet. Unlike the JSON, which fits a chart's point budget, a CSV
+/// is every stored observation unless `interval` asks for period closes: a download is
+/// for analysis, where a silently thinned series misleads.
 async fn history_csv(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Response {
-    let q = match query(q) {
+    let mut q = match query(q) {
         Ok(q) => q,
         Err(e) => return fail(e),
     };
+    if q.interval.as_deref().is_none_or(str::is_empty) {
+        q.interval = Some("raw".into());
+    }
     let h = match history(&state, &slug, &q).await {
         Ok(h) => h,
         Err(e) => return fail(e),
     };
     let rows = h.points.iter().map(|p| vec![p.date.to_string(), p.value.to_string(), h.unit.clone(), p.source.clone()]);
-    crate::csv_export::response(&format!("{}-history-{}.csv", h.slug, h.interval), &["date", "value", "unit", "source"], rows)
+    crate::csv_export::response(
+        &format!("{}-history-{}.csv", h.slug, h.interval),
+        &["date", "value", "unit", "source"],
+        rows,
+    )
 }
 
 /// `GET /api/commodities/{slug}`: the instrument's latest figures, all its signals and its

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::signals::{self, Cross, SignalRow, Stance};
@@ -198,7 +198,7 @@ async fn write(
     now: DateTime<Utc>,
     replace: bool,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if replace {
         table::Entity::delete_many().filter(table::Column::SeriesId.eq(series_id)).exec(&txn).await?;
     }

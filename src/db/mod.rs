@@ -4,10 +4,18 @@ pub mod entities;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
-/// Connects to `url`; for SQLite, creates the file's folder first and turns on WAL so page
-/// reads never wait for a job's write.
+/// How long a SQLite connection waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connects to `url`; for SQLite, creates the file's folder first, and every pooled
+/// connection runs in WAL mode (page reads never wait for a job's write) with a busy
+/// timeout, `synchronous=NORMAL` and foreign keys on.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url) {
         if let Some(dir) = std::path::Path::new(&path).parent() {
@@ -20,24 +28,55 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     if sqlite_path(url).is_some() {
-        // SQLite serialises writers; a handful of connections is plenty and avoids
-        // "database is locked" storms.
+        // SQLite serialises writers; a handful of connections is plenty.
         opts.max_connections(8).min_connections(1);
+        // Set on every connection the pool opens, not once on whichever connection runs a
+        // statement first: a pooled connection without busy_timeout answers "database is
+        // locked" at once instead of waiting its turn.
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(BUSY_TIMEOUT)
+                .foreign_keys(true)
+        });
     } else {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await?;
-    if sqlite_path(url).is_some() {
-        for pragma in [
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA foreign_keys = ON",
-        ] {
-            db.execute_unprepared(pragma).await?;
-        }
-    }
     Ok(db)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at BEGIN
+/// (`BEGIN IMMEDIATE`), where the busy timeout applies: a deferred transaction that reads
+/// first and then writes fails at once with "database is locked" when another writer got
+/// in between, because waiting could not make its snapshot current again. A BEGIN that
+/// still finds the lock held past the busy timeout (a long import) is tried again after
+/// a growing pause, so such writers queue instead of failing.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    use backon::{ExponentialBuilder, Retryable};
+
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return db.begin().await;
+    }
+    let begin = || async {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        db.begin_with_options(options).await
+    };
+    begin
+        .retry(ExponentialBuilder::default().with_min_delay(Duration::from_millis(100)).with_max_times(5))
+        .when(is_busy)
+        .notify(|e, pause| tracing::warn!(error = %e, ?pause, "the database is busy; waiting to write"))
+        .await
+}
+
+/// `true` for the errors that mean another writer held the database too long: worth
+/// another try after a pause, unlike every other database error.
+pub fn is_busy(e: &DbErr) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked") || text.contains("database is busy") || text.contains("SQLITE_BUSY")
 }
 
 /// Applies every pending migration.

@@ -10,7 +10,7 @@
 //! instead of drawing a new one.
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
 
 use crate::db::entities::observations;
 use crate::universe::{Instrument, Universe, DEMO_SOURCE, MACRO_GROUP};
@@ -85,7 +85,7 @@ async fn write_demo_series(
 ) -> Result<u64, DbErr> {
     let now = Utc::now();
     let points = generate_for(inst, end);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut written = 0;
     for chunk in points.chunks(CHUNK) {
         let rows = chunk.iter().map(|(date, value)| observations::ActiveModel {

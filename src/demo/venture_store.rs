@@ -7,7 +7,6 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{IntoCondition, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::venture::{generate, DemoData, DEMO, DEMO_SEED};
@@ -45,7 +44,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate, notable_usd: f64) -
     }
     let now = Utc::now();
     let data = generate(DEMO_SEED, today, now);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut out = write(&txn, data, notable_usd).await?;
     txn.commit().await?;
     let monthly_empty = funding_monthly::Entity::find().count(db).await? == 0;
@@ -246,7 +245,7 @@ pub async fn has_demo_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
 /// included) in one transaction, then recomputes the monthly aggregates without them.
 /// Rows from EDGAR or imports are untouched. Returns the rows deleted.
 pub async fn clear(db: &DatabaseConnection) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let demo_rounds = Query::select()
         .column(funding_rounds::Column::Id)
         .from(funding_rounds::Entity)

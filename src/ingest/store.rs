@@ -1,10 +1,7 @@
 //! Writing a validated batch: one transaction per series, idempotent upserts.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use crate::db::entities::observations;
 use crate::sources::Point;
@@ -36,7 +33,7 @@ pub async fn upsert_series(
     points: &[Point],
     fetched_at: DateTime<Utc>,
 ) -> Result<Written, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut written = Written::default();
     if source != DEMO_SOURCE {
         written.demo_rows_removed = observations::Entity::delete_many()

@@ -1,26 +1,39 @@
-//! The import over HTTP, for admins:
-//! - `POST /api/venture/import?name=FILE&dry_run=BOOL` with the file as the raw body and the
-//!   admin token as `Authorization: Bearer ...`: 200 with the summary, 400 with every bad
-//!   row, 401/403 without the token, 413 above `import::MAX_IMPORT_BYTES`.
-//! - `POST /api/venture/import/form`: the upload page's plain HTML form (fields `name`,
-//!   `content`, `token`, `dry_run`), answered with a small HTML page, so it works with
-//!   JavaScript off.
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, FormRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRef, Query, State};
+//! The import over HTTP, for admins. The admin token is checked before a byte of the body
+//! is read; the body streams to a temporary file, and the import runs as a job of its own
+//! (`import_run`):
+//! - `POST /api/venture/import?name=FILE&dry_run=BOOL&wait=SECONDS` with the file as the raw
+//!   body and `Authorization: Bearer ...`: 200 with the summary, 400 with every bad row,
+//!   401/403 without the token, 413 above `import::MAX_IMPORT_BYTES`; or, when the import
+//!   takes longer than `wait` (20 s by default, 0 to answer at once), 202 with the run's
+//!   status URL (also in `Location`).
+//! - `GET /api/venture/import/runs/RUN`: the run's state, progress and outcome.
+//! - `POST /api/venture/import/form`: the upload page's plain HTML form, sent as
+//!   multipart/form-data (fields `token`, `name`, `dry_run`, then `file` or `content`),
+//!   answered with a small HTML page or redirected to the run's page
+//!   (`GET /venture/import/runs/RUN`), so it works the same with JavaScript off.
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::post;
-use axum::{Form, Json, Router};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::import::{RowError, MAX_IMPORT_BYTES};
-use super::import_store::{self, ImportError, ImportReport};
+use super::import_run::{self, RunStatus, SpoolError, Spooled};
+use super::import_store::ImportReport;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// A form-encoded file grows by up to three times (`%XX` per byte).
-const FORM_LIMIT: usize = 3 * MAX_IMPORT_BYTES + 64 * 1024;
+/// How long a request waits for its import before answering 202 with the status URL: well
+/// inside the request timeout, and far more than a 10 MB file takes.
+const DEFAULT_WAIT: Duration = Duration::from_secs(20);
+const MAX_WAIT_SECS: u64 = 25;
+/// The form's text fields (token, name, dry_run) are short; a longer one is refused.
+const MAX_FIELD_BYTES: usize = 4096;
 
 pub fn routes<S>() -> Router<S>
 where
@@ -28,22 +41,25 @@ where
     AppState: FromRef<S>,
 {
     Router::new()
-        // One byte over the limit is enough to know the file is too large.
-        .route("/api/venture/import", post(upload).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 1)))
-        .route("/api/venture/import/form", post(form).layer(DefaultBodyLimit::max(FORM_LIMIT)))
+        // The body is streamed and counted by the handler, not buffered by an extractor.
+        .route("/api/venture/import", post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/api/venture/import/form", post(form).layer(DefaultBodyLimit::disable()))
+        .route("/api/venture/import/runs/{run}", get(run_json))
+        .route("/venture/import/runs/{run}", get(run_page))
 }
 
 #[derive(Debug, Deserialize)]
 struct UploadQuery {
     name: Option<String>,
     dry_run: Option<String>,
+    wait: Option<String>,
 }
 
 async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<Query<UploadQuery>, QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     if let Err(e) = authorize(&state, bearer(&headers).as_deref()) {
         return e.into_response();
@@ -56,27 +72,135 @@ async fn upload(
         Ok(b) => b,
         Err(m) => return AppError::bad_parameter("dry_run", m).into_response(),
     };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-        Err(e) => return AppError::bad_parameter("body", e.body_text()).into_response(),
+    let wait = match parse_wait(q.wait.as_deref()) {
+        Ok(w) => w,
+        Err(m) => return AppError::bad_parameter("wait", m).into_response(),
     };
-    if body.len() > MAX_IMPORT_BYTES {
+    if declared_length(&headers).is_some_and(|n| n > MAX_IMPORT_BYTES as u64) {
         return too_large();
     }
-    let name = q.name.unwrap_or_default();
-    match run(&state, &name, &body, dry_run).await {
-        Ok(report) => Json(report).into_response(),
-        Err(ImportError::Invalid { file, errors }) => {
-            let message = ImportError::Invalid { file, errors: errors.clone() }.to_string();
-            (
-                StatusCode::BAD_REQUEST,
-                Json(serde_json::json!({ "kind": "bad_request", "message": message, "errors": errors })),
-            )
-                .into_response()
+    let spooled = {
+        let _slot = import_run::upload_slot().await;
+        match import_run::spool_body(body).await {
+            Ok(s) => s,
+            Err(SpoolError::TooLarge) => return too_large(),
+            Err(SpoolError::Body(m)) => return AppError::bad_parameter("body", m).into_response(),
+            Err(SpoolError::Disk(e)) => return AppError::internal("cannot keep the upload on disk", e).into_response(),
         }
-        Err(ImportError::Db(e)) => {
-            AppError::internal("the import failed in the database and was rolled back", e).into_response()
+    };
+    let name = q.name.unwrap_or_default();
+    let status = match start_and_settle(&state, &name, spooled, dry_run, wait).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    json_outcome(status)
+}
+
+/// Starts the run and waits up to `wait` for it.
+async fn start_and_settle(
+    state: &AppState,
+    name: &str,
+    spooled: Spooled,
+    dry_run: bool,
+    wait: Duration,
+) -> Result<RunStatus, AppError> {
+    let (run, task) = import_run::start(state, name, spooled, dry_run)
+        .await
+        .map_err(|e| AppError::internal("cannot record the import run", e))?;
+    import_run::settle(task, wait).await;
+    import_run::status(state, &run)
+        .await
+        .map_err(|e| AppError::internal("cannot read the import run", e))?
+        .ok_or_else(|| AppError::internal("the import run vanished", run))
+}
+
+/// A run as the JSON API answers it: the summary (200), the bad rows (400), a database
+/// failure (500), or still running (202 with where to follow it).
+fn json_outcome(s: RunStatus) -> Response {
+    let links = serde_json::json!({ "run": s.run, "status_url": s.status_url, "page_url": s.page_url });
+    match (s.status.as_str(), s.report) {
+        ("running", _) => (
+            StatusCode::ACCEPTED,
+            [(header::LOCATION, s.status_url.clone())],
+            Json(serde_json::json!({
+                "kind": "accepted",
+                "message": format!("{} is being imported; follow it at {}", s.file, s.status_url),
+                "run": s.run,
+                "status_url": s.status_url,
+                "page_url": s.page_url,
+            })),
+        )
+            .into_response(),
+        ("succeeded", Some(report)) => {
+            let mut v = serde_json::to_value(report).unwrap_or_default();
+            if let (Some(obj), Some(l)) = (v.as_object_mut(), links.as_object()) {
+                obj.extend(l.clone());
+            }
+            Json(v).into_response()
+        }
+        ("failed", _) => (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({
+                "kind": "bad_request",
+                "message": s.message.unwrap_or_default(),
+                "errors": s.errors,
+                "run": s.run,
+            })),
+        )
+            .into_response(),
+        _ => AppError::internal(
+            "the import failed in the database and was rolled back",
+            s.message.unwrap_or_else(|| format!("run {} ended {}", s.run, s.status)),
+        )
+        .into_response(),
+    }
+}
+
+async fn run_json(State(state): State<AppState>, Path(run): Path<String>) -> Response {
+    match import_run::status(&state, &run).await {
+        Ok(Some(s)) => Json(s).into_response(),
+        Ok(None) => AppError::not_found(format!("no import run {run:?}")).into_response(),
+        Err(e) => AppError::internal("cannot read the import run", e).into_response(),
+    }
+}
+
+async fn run_page(State(state): State<AppState>, Path(run): Path<String>) -> Response {
+    match import_run::status(&state, &run).await {
+        Ok(Some(s)) => outcome_page(s),
+        Ok(None) => {
+            page(StatusCode::NOT_FOUND, "No such import", &para("error", "This import run is not known."), false)
+        }
+        Err(e) => {
+            let e = AppError::internal("cannot read the import run", e);
+            page(StatusCode::INTERNAL_SERVER_ERROR, "The import could not be read", &para("error", &e.message), false)
+        }
+    }
+}
+
+/// A run as a page: its progress while it runs (the page refreshes itself), then its
+/// summary or every bad row.
+fn outcome_page(s: RunStatus) -> Response {
+    match (s.status.as_str(), &s.report) {
+        ("running", _) => {
+            let pct = (s.progress * 100.0).round();
+            let body = format!(
+                "<p class=\"notice\" role=\"status\">{} is being imported: {pct}% written. This page refreshes by itself; the jobs page lists the run as <code>venture_import</code>.</p><progress max=\"1\" value=\"{:.3}\">{pct}%</progress>",
+                esc(&s.file),
+                s.progress
+            );
+            page(StatusCode::OK, &format!("Importing {}", s.file), &body, true)
+        }
+        ("succeeded", Some(report)) => page(StatusCode::OK, &report_title(report), &report_html(report), false),
+        ("failed", _) => {
+            let body = format!("{}{}", para("error", s.message.as_deref().unwrap_or_default()), errors_html(&s.errors));
+            page(StatusCode::BAD_REQUEST, "Nothing was imported", &body, false)
+        }
+        _ => {
+            let e = AppError::internal(
+                "the import failed in the database and was rolled back",
+                s.message.clone().unwrap_or_else(|| format!("run ended {}", s.status)),
+            );
+            page(StatusCode::INTERNAL_SERVER_ERROR, "Nothing was imported", &para("error", &e.message), false)
         }
     }
 }
@@ -86,79 +210,175 @@ fn too_large() -> Response {
         StatusCode::PAYLOAD_TOO_LARGE,
         Json(serde_json::json!({
             "kind": "payload_too_large",
-            "message": format!("the file is larger than {} MB, the import limit", MAX_IMPORT_BYTES / 1_048_576),
+            "message": too_large_message(),
         })),
     )
         .into_response()
 }
 
-/// Imports, then refreshes the funding aggregates when rounds changed.
-async fn run(state: &AppState, name: &str, bytes: &[u8], dry_run: bool) -> Result<ImportReport, ImportError> {
-    let now = chrono::Utc::now();
-    let mut report = import_store::import(&state.db, name, bytes, dry_run, now).await?;
-    import_store::refresh_tracker(&state.db, &mut report, state.config.venture.notable_round_usd, now).await;
-    tracing::info!(
-        file = %report.file,
-        dry_run,
-        inserted = report.inserted,
-        updated = report.updated,
-        unchanged = report.unchanged,
-        "venture import"
-    );
-    Ok(report)
+fn too_large_message() -> String {
+    format!("The file is larger than {} MB, the import limit.", MAX_IMPORT_BYTES / 1_048_576)
 }
 
-#[derive(Debug, Deserialize)]
-struct ImportForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    content: String,
-    #[serde(default)]
-    token: String,
-    /// A checkbox: present (`on`) when ticked.
-    dry_run: Option<String>,
-}
-
-async fn form(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Form<ImportForm>, FormRejection>,
-) -> Response {
-    let f = match body {
-        Ok(Form(f)) => f,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let msg = format!("The file is larger than {} MB, the import limit.", MAX_IMPORT_BYTES / 1_048_576);
-            return page(StatusCode::PAYLOAD_TOO_LARGE, "Nothing was imported", &para("error", &msg));
-        }
-        Err(e) => return page(StatusCode::BAD_REQUEST, "Nothing was imported", &para("error", &e.body_text())),
-    };
-    let given = Some(f.token.as_str()).filter(|t| !t.is_empty()).map(str::to_string).or_else(|| bearer(&headers));
-    if let Err(e) = authorize(&state, given.as_deref()) {
-        let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-        return page(status, "Nothing was imported", &para("error", &e.message));
-    }
-    let dry_run = match parse_bool(f.dry_run.as_deref()) {
+/// The form, read field by field: the token must be settled before the file's bytes are
+/// read, so an anonymous upload costs a few hundred bytes, not ten megabytes.
+async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let refused =
+        |status: StatusCode, message: &str| page(status, "Nothing was imported", &para("error", message), false);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let boundary = match multer::parse_boundary(content_type) {
         Ok(b) => b,
-        Err(m) => return page(StatusCode::BAD_REQUEST, "Nothing was imported", &para("error", &m)),
+        Err(e) => {
+            return refused(StatusCode::BAD_REQUEST, &format!("The form must be sent as multipart/form-data: {e}"))
+        }
     };
-    if f.content.len() > MAX_IMPORT_BYTES {
-        let msg = format!("The file is larger than {} MB, the import limit.", MAX_IMPORT_BYTES / 1_048_576);
-        return page(StatusCode::PAYLOAD_TOO_LARGE, "Nothing was imported", &para("error", &msg));
+    let (stream, gate) = import_run::gated(body.into_data_stream());
+    let limits = multer::SizeLimit::new().whole_stream((MAX_IMPORT_BYTES + 64 * 1024) as u64);
+    let mut mp = multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(limits));
+    let mut authorized = false;
+    if let Some(token) = bearer(&headers) {
+        if let Err(e) = authorize(&state, Some(&token)) {
+            return refused(status_of(&e), &e.message);
+        }
+        authorized = true;
+        gate.open();
     }
-    // A textarea sends CRLF line ends; CSV and JSON readers take them, and line numbers
-    // stay the same.
-    match run(&state, &f.name, f.content.as_bytes(), dry_run).await {
-        Ok(report) => page(StatusCode::OK, &report_title(&report), &report_html(&report)),
-        Err(ImportError::Invalid { file, errors }) => {
-            let message = ImportError::Invalid { file, errors: errors.clone() }.to_string();
-            let body = format!("{}{}", para("error", &message), errors_html(&errors));
-            page(StatusCode::BAD_REQUEST, "Nothing was imported", &body)
+    let (mut name, mut dry_run, mut spooled) = (String::new(), None, None::<Spooled>);
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return refused(multipart_status(&e), &multipart_message(&e)),
+        };
+        match field.name().unwrap_or_default() {
+            "token" => {
+                let token = match short_text(field).await {
+                    Ok(t) => t,
+                    Err(r) => return r,
+                };
+                if !authorized {
+                    if let Err(e) = authorize(&state, Some(token.trim()).filter(|t| !t.is_empty())) {
+                        return refused(status_of(&e), &e.message);
+                    }
+                    authorized = true;
+                    gate.open();
+                }
+            }
+            "name" => match short_text(field).await {
+                Ok(t) => name = t.trim().to_string(),
+                Err(r) => return r,
+            },
+            "dry_run" => match short_text(field).await {
+                Ok(t) => dry_run = Some(t),
+                Err(r) => return r,
+            },
+            "file" | "content" => {
+                if !authorized {
+                    let e = authorize(&state, None).err().unwrap_or_else(|| AppError::unauthorized("token missing"));
+                    return refused(status_of(&e), &e.message);
+                }
+                if name.is_empty() {
+                    name = field.file_name().unwrap_or_default().to_string();
+                }
+                let s = {
+                    let _slot = import_run::upload_slot().await;
+                    match import_run::spool(Box::pin(field)).await {
+                        Ok(s) => s,
+                        Err(SpoolError::TooLarge) => {
+                            return refused(StatusCode::PAYLOAD_TOO_LARGE, &too_large_message())
+                        }
+                        Err(SpoolError::Body(m)) => return refused(StatusCode::BAD_REQUEST, &m),
+                        Err(SpoolError::Disk(e)) => {
+                            let e = AppError::internal("cannot keep the upload on disk", e);
+                            return refused(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
+                        }
+                    }
+                };
+                // An empty file input, or an empty textarea beside a chosen file.
+                if s.bytes > 0 && spooled.is_none() {
+                    spooled = Some(s);
+                }
+            }
+            // Unknown fields are skipped unread.
+            _ => {}
         }
-        Err(ImportError::Db(e)) => {
-            let e = AppError::internal("the import failed in the database and was rolled back", e);
-            page(StatusCode::INTERNAL_SERVER_ERROR, "Nothing was imported", &para("error", &e.message))
+    }
+    if !authorized {
+        let e = authorize(&state, None).err().unwrap_or_else(|| AppError::unauthorized("token missing"));
+        return refused(status_of(&e), &e.message);
+    }
+    let dry_run = match parse_bool(dry_run.as_deref()) {
+        Ok(b) => b,
+        Err(m) => return refused(StatusCode::BAD_REQUEST, &m),
+    };
+    let Some(spooled) = spooled else {
+        return refused(StatusCode::BAD_REQUEST, "Choose a file, or paste its content: the form held neither.");
+    };
+    match start_and_settle(&state, &name, spooled, dry_run, DEFAULT_WAIT).await {
+        Ok(s) if s.running() => Redirect::to(&s.page_url).into_response(),
+        Ok(s) => outcome_page(s),
+        Err(e) => refused(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
+    }
+}
+
+/// A short text field of the form; a long one is refused as a page.
+async fn short_text(mut field: multer::Field<'_>) -> Result<String, Response> {
+    let name = field.name().unwrap_or_default().to_string();
+    let mut buf = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                buf.extend_from_slice(&chunk);
+                if buf.len() > MAX_FIELD_BYTES {
+                    let msg = format!("The form field {name:?} is longer than {MAX_FIELD_BYTES} bytes.");
+                    return Err(page(StatusCode::BAD_REQUEST, "Nothing was imported", &para("error", &msg), false));
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let msg = multipart_message(&e);
+                return Err(page(multipart_status(&e), "Nothing was imported", &para("error", &msg), false));
+            }
         }
+    }
+    String::from_utf8(buf).map_err(|_| {
+        let msg = format!("The form field {name:?} is not UTF-8 text.");
+        page(StatusCode::BAD_REQUEST, "Nothing was imported", &para("error", &msg), false)
+    })
+}
+
+fn multipart_status(e: &multer::Error) -> StatusCode {
+    match e {
+        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+fn multipart_message(e: &multer::Error) -> String {
+    if multipart_status(e) == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large_message()
+    } else {
+        format!("The form could not be read: {e}")
+    }
+}
+
+fn status_of(e: &AppError) -> StatusCode {
+    StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::UNAUTHORIZED)
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn parse_wait(v: Option<&str>) -> Result<Duration, String> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_WAIT),
+        Some(t) => match t.parse::<u64>() {
+            Ok(n) if n <= MAX_WAIT_SECS => Ok(Duration::from_secs(n)),
+            _ => Err(format!("'{t}' is not a number of seconds from 0 to {MAX_WAIT_SECS}")),
+        },
     }
 }
 
@@ -212,28 +432,20 @@ fn para(class: &str, text: &str) -> String {
     format!("<p class=\"{class}\"{role}>{}</p>", esc(text))
 }
 
-/// A small page of its own: the answer to a form post, outside the app's router.
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+/// A small page of its own: the answer to a form post, outside the app's router. A page
+/// that `refresh`es asks for itself again in two seconds (navigate.js does the same in
+/// place when JavaScript is on).
+fn page(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
+    let refresh = if refresh { "<meta http-equiv=\"refresh\" content=\"2\">" } else { "" };
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} · Quarry</title><link rel=\"stylesheet\" href=\"/pkg/quarry.css\"></head><body><main class=\"import-result\"><h1>{t}</h1>{body}<p><a href=\"/venture/import\">Import another file</a> · <a href=\"/venture\">Venture</a></p></main></body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}<title>{t} · Quarry</title><link rel=\"stylesheet\" href=\"/pkg/quarry.css\"></head><body><main class=\"import-result\"><h1>{t}</h1>{body}<p><a href=\"/venture/import\">Import another file</a> · <a href=\"/venture\">Venture</a></p></main></body></html>",
         t = esc(title)
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_safe(s)
 }
 
 fn parse_bool(v: Option<&str>) -> Result<bool, String> {
@@ -264,7 +476,11 @@ mod tests {
         assert_eq!(parse_bool(None), Ok(false));
         assert_eq!(parse_bool(Some("on")), Ok(true));
         assert!(parse_bool(Some("maybe")).unwrap_err().contains("'maybe'"));
-        assert_eq!(esc("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
+        assert_eq!(esc("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;&#x2F;b&gt;");
+        assert_eq!(parse_wait(None), Ok(DEFAULT_WAIT));
+        assert_eq!(parse_wait(Some("0")), Ok(Duration::ZERO));
+        assert!(parse_wait(Some("26")).unwrap_err().contains("'26'"));
+        assert!(parse_wait(Some("-1")).is_err());
         let errs = errors_html(&[RowError::at_line(7, "amount_usd: not a number: \"<x>\"")]);
         assert_eq!(errs, "<ol class=\"import-errors\"><li data-line=\"7\">line 7: amount_usd: not a number: &quot;&lt;x&gt;&quot;</li></ol>");
     }

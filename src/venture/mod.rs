@@ -10,6 +10,14 @@ pub mod sector;
 #[cfg(feature = "ssr")]
 pub mod chart;
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
+pub mod import_rest;
+#[cfg(feature = "ssr")]
+pub mod import_run;
+#[cfg(feature = "ssr")]
+pub mod import_store;
+#[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -19,9 +27,3 @@ pub mod store;
 pub mod sync;
 #[cfg(feature = "ssr")]
 pub mod tracker;
-#[cfg(feature = "ssr")]
-pub mod import;
-#[cfg(feature = "ssr")]
-pub mod import_rest;
-#[cfg(feature = "ssr")]
-pub mod import_store;

@@ -4,11 +4,15 @@
 //! Provenance (`source_id`, `fetched_at`) is not "data": a row that differs only there is
 //! left as it is, so its first provenance stays.
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter};
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+};
 
 use crate::db::entities::{
-    acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, ipo_events,
-    ipo_filings, round_investors, valuations,
+    acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, ipo_events, ipo_filings,
+    round_investors, valuations,
 };
 
 /// What an upsert did.
@@ -47,44 +51,92 @@ impl Tally {
     }
 }
 
-/// Upserts for the tables keyed by a unique `key`: `upsert_x(db, model)` ignores
-/// `model.id`, and returns the row's id and what changed.
+/// Rows per `IN (...)` lookup and per multi-row INSERT: well under SQLite's 32,766 bound
+/// variables for the widest table (about 25 columns), and PostgreSQL's 65,535.
+pub const BATCH: usize = 500;
+
+/// Upserts for the tables keyed by a unique `key`. `upsert_xs(db, rows)` ignores each
+/// model's `id`, and answers the stored ids in the rows' order and what changed. The keys
+/// of `rows` must be distinct. It reads the existing rows a batch at a time and inserts new
+/// ones with multi-row INSERTs: an import of tens of thousands of rows is a few hundred
+/// statements, not two per row. `upsert_x(db, row)` is the same for one row.
 macro_rules! keyed_upsert {
-    ($fn_name:ident, $m:ident) => {
-        pub async fn $fn_name(db: &impl ConnectionTrait, row: $m::Model) -> Result<(i32, Change), DbErr> {
-            let existing = $m::Entity::find().filter($m::Column::Key.eq(row.key.clone())).one(db).await?;
-            match existing {
-                Some(old) => {
-                    let mut same = row.clone();
-                    same.id = old.id;
-                    same.source_id = old.source_id.clone();
-                    same.fetched_at = old.fetched_at;
-                    if same == old {
-                        return Ok((old.id, Change::Unchanged));
-                    }
-                    let mut am = row.into_active_model().reset_all();
-                    am.id = sea_orm::ActiveValue::Unchanged(old.id);
-                    am.update(db).await?;
-                    Ok((old.id, Change::Updated))
-                }
-                None => {
-                    let mut am = row.into_active_model();
-                    am.id = sea_orm::ActiveValue::NotSet;
-                    let res = $m::Entity::insert(am).exec(db).await?;
-                    Ok((res.last_insert_id, Change::Inserted))
+    ($one:ident, $many:ident, $m:ident) => {
+        pub async fn $many(db: &impl ConnectionTrait, rows: Vec<$m::Model>) -> Result<(Vec<i32>, Tally), DbErr> {
+            let mut tally = Tally::default();
+            let mut old: HashMap<String, $m::Model> = HashMap::with_capacity(rows.len());
+            for chunk in rows.chunks(BATCH) {
+                let keys = chunk.iter().map(|r| r.key.clone());
+                for m in $m::Entity::find().filter($m::Column::Key.is_in(keys)).all(db).await? {
+                    old.insert(m.key.clone(), m);
                 }
             }
+            let mut ids = vec![0; rows.len()];
+            let mut fresh: Vec<(usize, String, $m::ActiveModel)> = Vec::new();
+            for (i, row) in rows.into_iter().enumerate() {
+                match old.get(&row.key) {
+                    Some(o) => {
+                        ids[i] = o.id;
+                        let mut same = row.clone();
+                        same.id = o.id;
+                        same.source_id = o.source_id.clone();
+                        same.fetched_at = o.fetched_at;
+                        if &same == o {
+                            tally.add(Change::Unchanged);
+                            continue;
+                        }
+                        let mut am = row.into_active_model().reset_all();
+                        am.id = sea_orm::ActiveValue::Unchanged(o.id);
+                        am.update(db).await?;
+                        tally.add(Change::Updated);
+                    }
+                    None => {
+                        let key = row.key.clone();
+                        let mut am = row.into_active_model();
+                        am.id = sea_orm::ActiveValue::NotSet;
+                        fresh.push((i, key, am));
+                    }
+                }
+            }
+            tally.inserted = fresh.len() as u64;
+            if let [(i, _, am)] = fresh.as_slice() {
+                ids[*i] = $m::Entity::insert(am.clone()).exec(db).await?.last_insert_id;
+                return Ok((ids, tally));
+            }
+            for chunk in fresh.chunks(BATCH) {
+                $m::Entity::insert_many(chunk.iter().map(|(_, _, am)| am.clone())).exec_without_returning(db).await?;
+                let slot: HashMap<&str, usize> = chunk.iter().map(|(i, k, _)| (k.as_str(), *i)).collect();
+                let stored = $m::Entity::find()
+                    .select_only()
+                    .column($m::Column::Id)
+                    .column($m::Column::Key)
+                    .filter($m::Column::Key.is_in(chunk.iter().map(|(_, k, _)| k.clone())))
+                    .into_tuple::<(i32, String)>()
+                    .all(db)
+                    .await?;
+                for (id, key) in stored {
+                    if let Some(i) = slot.get(key.as_str()) {
+                        ids[*i] = id;
+                    }
+                }
+            }
+            Ok((ids, tally))
+        }
+
+        pub async fn $one(db: &impl ConnectionTrait, row: $m::Model) -> Result<(i32, Change), DbErr> {
+            let (ids, t) = $many(db, vec![row]).await?;
+            Ok((ids[0], single(t)))
         }
     };
 }
 
-keyed_upsert!(upsert_company, companies);
-keyed_upsert!(upsert_investor, investors);
-keyed_upsert!(upsert_round, funding_rounds);
-keyed_upsert!(upsert_acquisition, acquisitions);
-keyed_upsert!(upsert_valuation, valuations);
-keyed_upsert!(upsert_fund, funds);
-keyed_upsert!(upsert_ipo, ipo_filings);
+keyed_upsert!(upsert_company, upsert_companies, companies);
+keyed_upsert!(upsert_investor, upsert_investors, investors);
+keyed_upsert!(upsert_round, upsert_rounds, funding_rounds);
+keyed_upsert!(upsert_acquisition, upsert_acquisitions, acquisitions);
+keyed_upsert!(upsert_valuation, upsert_valuations, valuations);
+keyed_upsert!(upsert_fund, upsert_funds, funds);
+keyed_upsert!(upsert_ipo, upsert_ipos, ipo_filings);
 
 /// A round's investor (and whether it led): insert or update the flag.
 pub async fn upsert_round_investor(
@@ -93,81 +145,154 @@ pub async fn upsert_round_investor(
     investor_id: i32,
     is_lead: bool,
 ) -> Result<Change, DbErr> {
-    let old = round_investors::Entity::find_by_id((round_id, investor_id)).one(db).await?;
-    match old {
-        Some(o) if o.is_lead == is_lead => Ok(Change::Unchanged),
-        Some(_) => {
-            let am = round_investors::ActiveModel {
-                round_id: sea_orm::ActiveValue::Unchanged(round_id),
-                investor_id: sea_orm::ActiveValue::Unchanged(investor_id),
-                is_lead: sea_orm::ActiveValue::Set(is_lead),
-            };
-            am.update(db).await?;
-            Ok(Change::Updated)
-        }
-        None => {
-            let am = round_investors::ActiveModel {
+    Ok(single(upsert_round_investors(db, &[(round_id, investor_id, is_lead)]).await?))
+}
+
+/// Round investors in bulk, as distinct (round id, investor id, led) triples.
+pub async fn upsert_round_investors(db: &impl ConnectionTrait, rows: &[(i32, i32, bool)]) -> Result<Tally, DbErr> {
+    let rounds: Vec<i32> = distinct(rows.iter().map(|r| r.0));
+    let mut old: HashMap<(i32, i32), bool> = HashMap::new();
+    for chunk in rounds.chunks(BATCH) {
+        let found = round_investors::Entity::find()
+            .filter(round_investors::Column::RoundId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        old.extend(found.into_iter().map(|o| ((o.round_id, o.investor_id), o.is_lead)));
+    }
+    let mut tally = Tally::default();
+    let mut fresh = Vec::new();
+    for &(round_id, investor_id, is_lead) in rows {
+        match old.get(&(round_id, investor_id)) {
+            Some(&lead) if lead == is_lead => tally.add(Change::Unchanged),
+            Some(_) => {
+                let am = round_investors::ActiveModel {
+                    round_id: sea_orm::ActiveValue::Unchanged(round_id),
+                    investor_id: sea_orm::ActiveValue::Unchanged(investor_id),
+                    is_lead: sea_orm::ActiveValue::Set(is_lead),
+                };
+                am.update(db).await?;
+                tally.add(Change::Updated);
+            }
+            None => fresh.push(round_investors::ActiveModel {
                 round_id: sea_orm::ActiveValue::Set(round_id),
                 investor_id: sea_orm::ActiveValue::Set(investor_id),
                 is_lead: sea_orm::ActiveValue::Set(is_lead),
-            };
-            round_investors::Entity::insert(am).exec_without_returning(db).await?;
-            Ok(Change::Inserted)
+            }),
         }
     }
+    tally.inserted = fresh.len() as u64;
+    insert_all::<round_investors::Entity>(db, fresh).await?;
+    Ok(tally)
 }
 
 /// A fund cash flow, unique by (fund, date, kind): a different amount replaces the old.
 pub async fn upsert_cash_flow(db: &impl ConnectionTrait, row: fund_cash_flows::Model) -> Result<Change, DbErr> {
-    let old = fund_cash_flows::Entity::find()
-        .filter(fund_cash_flows::Column::FundId.eq(row.fund_id))
-        .filter(fund_cash_flows::Column::FlowDate.eq(row.flow_date))
-        .filter(fund_cash_flows::Column::Kind.eq(row.kind.clone()))
-        .one(db)
-        .await?;
-    match old {
-        Some(o) if o.amount == row.amount && o.source == row.source => Ok(Change::Unchanged),
-        Some(o) => {
-            let mut am = row.into_active_model().reset_all();
-            am.id = sea_orm::ActiveValue::Unchanged(o.id);
-            am.update(db).await?;
-            Ok(Change::Updated)
-        }
-        None => {
-            let mut am = row.into_active_model();
-            am.id = sea_orm::ActiveValue::NotSet;
-            fund_cash_flows::Entity::insert(am).exec_without_returning(db).await?;
-            Ok(Change::Inserted)
+    Ok(single(upsert_cash_flows(db, vec![row]).await?))
+}
+
+/// Fund cash flows in bulk; each (fund, date, kind) at most once in `rows`.
+pub async fn upsert_cash_flows(db: &impl ConnectionTrait, rows: Vec<fund_cash_flows::Model>) -> Result<Tally, DbErr> {
+    let funds: Vec<i32> = distinct(rows.iter().map(|r| r.fund_id));
+    let mut old = HashMap::new();
+    for chunk in funds.chunks(BATCH) {
+        let found = fund_cash_flows::Entity::find()
+            .filter(fund_cash_flows::Column::FundId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        old.extend(found.into_iter().map(|o| ((o.fund_id, o.flow_date, o.kind.clone()), o)));
+    }
+    let mut tally = Tally::default();
+    let mut fresh = Vec::new();
+    for row in rows {
+        match old.get(&(row.fund_id, row.flow_date, row.kind.clone())) {
+            Some(o) if o.amount == row.amount && o.source == row.source => tally.add(Change::Unchanged),
+            Some(o) => {
+                let mut am = row.into_active_model().reset_all();
+                am.id = sea_orm::ActiveValue::Unchanged(o.id);
+                am.update(db).await?;
+                tally.add(Change::Updated);
+            }
+            None => {
+                let mut am = row.into_active_model();
+                am.id = sea_orm::ActiveValue::NotSet;
+                fresh.push(am);
+            }
         }
     }
+    tally.inserted = fresh.len() as u64;
+    insert_all::<fund_cash_flows::Entity>(db, fresh).await?;
+    Ok(tally)
 }
 
 /// A fund's holding, unique by (fund, company).
 pub async fn upsert_holding(db: &impl ConnectionTrait, row: fund_holdings::Model) -> Result<Change, DbErr> {
-    let old = fund_holdings::Entity::find()
-        .filter(fund_holdings::Column::FundId.eq(row.fund_id))
-        .filter(fund_holdings::Column::CompanyId.eq(row.company_id))
-        .one(db)
-        .await?;
-    match old {
-        Some(o)
-            if (o.invested, o.realized, o.unrealized, o.as_of, &o.source)
-                == (row.invested, row.realized, row.unrealized, row.as_of, &row.source) =>
-        {
-            Ok(Change::Unchanged)
+    Ok(single(upsert_holdings(db, vec![row]).await?))
+}
+
+/// Fund holdings in bulk; each (fund, company) at most once in `rows`.
+pub async fn upsert_holdings(db: &impl ConnectionTrait, rows: Vec<fund_holdings::Model>) -> Result<Tally, DbErr> {
+    let funds: Vec<i32> = distinct(rows.iter().map(|r| r.fund_id));
+    let mut old = HashMap::new();
+    for chunk in funds.chunks(BATCH) {
+        let found = fund_holdings::Entity::find()
+            .filter(fund_holdings::Column::FundId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        old.extend(found.into_iter().map(|o| ((o.fund_id, o.company_id), o)));
+    }
+    let mut tally = Tally::default();
+    let mut fresh = Vec::new();
+    for row in rows {
+        match old.get(&(row.fund_id, row.company_id)) {
+            Some(o)
+                if (o.invested, o.realized, o.unrealized, o.as_of, &o.source)
+                    == (row.invested, row.realized, row.unrealized, row.as_of, &row.source) =>
+            {
+                tally.add(Change::Unchanged)
+            }
+            Some(o) => {
+                let mut am = row.into_active_model().reset_all();
+                am.id = sea_orm::ActiveValue::Unchanged(o.id);
+                am.update(db).await?;
+                tally.add(Change::Updated);
+            }
+            None => {
+                let mut am = row.into_active_model();
+                am.id = sea_orm::ActiveValue::NotSet;
+                fresh.push(am);
+            }
         }
-        Some(o) => {
-            let mut am = row.into_active_model().reset_all();
-            am.id = sea_orm::ActiveValue::Unchanged(o.id);
-            am.update(db).await?;
-            Ok(Change::Updated)
-        }
-        None => {
-            let mut am = row.into_active_model();
-            am.id = sea_orm::ActiveValue::NotSet;
-            fund_holdings::Entity::insert(am).exec_without_returning(db).await?;
-            Ok(Change::Inserted)
-        }
+    }
+    tally.inserted = fresh.len() as u64;
+    insert_all::<fund_holdings::Entity>(db, fresh).await?;
+    Ok(tally)
+}
+
+/// Multi-row INSERTs of `BATCH` rows each.
+async fn insert_all<E: EntityTrait>(db: &impl ConnectionTrait, rows: Vec<E::ActiveModel>) -> Result<(), DbErr> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<E::ActiveModel> = rows.by_ref().take(BATCH).collect();
+        E::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+fn distinct(ids: impl Iterator<Item = i32>) -> Vec<i32> {
+    let mut v: Vec<i32> = ids.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// What a one-row batch did.
+fn single(t: Tally) -> Change {
+    if t.inserted > 0 {
+        Change::Inserted
+    } else if t.updated > 0 {
+        Change::Updated
+    } else {
+        Change::Unchanged
     }
 }
 

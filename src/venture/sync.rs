@@ -30,7 +30,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
 };
 
 use super::sector::{self, Sector};
@@ -567,7 +566,7 @@ async fn form_d_pass(
 }
 
 async fn store_fund(db: &DatabaseConnection, l: &Listed<'_>, d: &FormD, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let key = format!("cik:{}", d.cik);
     let old = funds::Entity::find().filter(funds::Column::Key.eq(key)).one(&txn).await?;
     let mut row = fund_from_form_d(d, l.accession, l.filed, now);
@@ -605,7 +604,7 @@ async fn store_round(
     old_company: Option<&companies::Model>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut written = 0;
     let company = merge_company(company_from_form_d(d, subs, l.accession, now), old_company);
     let sector = company.sector.clone();
@@ -819,7 +818,7 @@ async fn ipo_pass(
             IpoStep::Open { .. } => Some(party_details(db, edgar, party, out).await?),
             _ => None,
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut written = 0;
         let (row, status) = match (step, current, details) {
             (IpoStep::Skip(why), _, _) => {
@@ -927,7 +926,7 @@ async fn acquisition_pass(
             Some(p) => Some(party_details(db, edgar, p, out).await?),
             None => None,
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut written = 0;
         let a = match (acquirer, acquirer_details) {
             (Some(p), Some(d)) => Some(ensure_company(&txn, p, d, l.accession, now, &mut written).await?),
@@ -996,7 +995,7 @@ async fn eight_k_pass(
     let accessions: Vec<&str> = relevant.iter().map(|l| l.accession).collect();
     let seen = known(db, &accessions).await?;
     for l in relevant.into_iter().filter(|l| !seen.contains(l.accession)) {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut written = 0;
         let mut party_cik = None;
         for deal in deals.iter_mut() {

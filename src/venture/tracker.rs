@@ -10,10 +10,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Statement, TransactionTrait,
-    Value,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Statement, Value};
 
 use crate::db::entities::funding_monthly;
 
@@ -54,7 +51,7 @@ struct Group {
 pub async fn run(db: &DatabaseConnection, notable_usd: f64, now: DateTime<Utc>) -> Result<TrackerOutcome, DbErr> {
     check_threshold(notable_usd)?;
     let groups = scan(db, Some(notable_usd)).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let rows = replace_monthly(&txn, &groups, now).await?;
     if groups.iter().any(|g| g.to_flag > 0) {
         set_flags(&txn, true, notable_usd).await?;
@@ -72,7 +69,7 @@ pub async fn run(db: &DatabaseConnection, notable_usd: f64, now: DateTime<Utc>) 
 /// demo giving way to real data) and must not leave stale months behind.
 pub async fn recompute_monthly(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let groups = scan(db, None).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let rows = replace_monthly(&txn, &groups, now).await?;
     txn.commit().await?;
     Ok(rows)

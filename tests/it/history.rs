@@ -75,6 +75,16 @@ crate::on_both_backends! {
         assert_eq!(lines[0], "date,value,unit,source");
         assert_eq!(lines.len(), 22);
         assert_eq!(lines[1], format!("{from},{},USD/bbl,fred", pts[100].value));
+
+        // Fifty years as CSV: every observation, not the JSON's monthly closes; period
+        // closes only when asked for.
+        let (_, _, csv) = get(&app, "/api/commodities/wti/history.csv").await;
+        assert_eq!(csv.lines().count() - 1, pts.len());
+        let (_, _, json) = get(&app, "/api/commodities/wti/history").await;
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert!(v["points"].as_array().unwrap().len() < pts.len() / 10, "the JSON still fits its budget");
+        let (_, _, csv) = get(&app, "/api/commodities/wti/history.csv?interval=month").await;
+        assert_eq!(csv.lines().count() - 1, v["points"].as_array().unwrap().len());
     }
 
     fn bad_history_parameters_are_4xx_answers_that_name_the_parameter(url) {

@@ -15,7 +15,8 @@ use crate::support::prepared_state;
 
 /// Each closes the context it lands in: the title's text, an attribute value, an SVG CDATA
 /// section; each then tries to run something.
-const PAYLOADS: [&str; 3] = ["</title><script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "]]><script>alert(3)</script>"];
+const PAYLOADS: [&str; 3] =
+    ["</title><script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "]]><script>alert(3)</script>"];
 
 fn all_payloads() -> String {
     PAYLOADS.join(" ")
@@ -41,14 +42,22 @@ async fn get(app: &axum::Router, uri: &str) -> Answer {
 
 fn encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
 /// The nonce the response's policy allows, if any.
 fn policy_nonce(headers: &axum::http::HeaderMap) -> Option<String> {
     let policy = headers.get("content-security-policy")?.to_str().ok()?;
-    policy.split_whitespace().find_map(|w| w.strip_prefix("'nonce-").map(|n| n.trim_end_matches(['\'', ';']).to_string()))
+    policy
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("'nonce-").map(|n| n.trim_end_matches(['\'', ';']).to_string()))
 }
 
 /// Parses the page as a browser would and fails on anything that could run: a script that
@@ -80,7 +89,10 @@ fn assert_no_executable_markup(html: &str, nonce: Option<&str>, context: &str) {
             _ => {}
         }
         for (attr, value) in v.attrs() {
-            assert!(!attr.to_ascii_lowercase().starts_with("on"), "{context}: event handler {attr}={value:?} on <{name}>");
+            assert!(
+                !attr.to_ascii_lowercase().starts_with("on"),
+                "{context}: event handler {attr}={value:?} on <{name}>"
+            );
             let lower = value.trim().to_ascii_lowercase();
             assert!(!lower.starts_with("javascript:"), "{context}: javascript: URL in {attr} of <{name}>");
         }
@@ -178,6 +190,7 @@ async fn fill_hostile(state: &quarry::state::AppState) -> (i32, i32, i32) {
         error: Some(format!("upstream answered an HTML page: {p}")),
         progress: None,
         owner: None,
+        detail: None,
     }
     .into_active_model()
     .reset_all()
@@ -187,8 +200,20 @@ async fn fill_hostile(state: &quarry::state::AppState) -> (i32, i32, i32) {
     .unwrap();
 
     let id_of = |name: &str| name.to_string();
-    let c = companies::Entity::find().all(&state.db).await.unwrap().into_iter().find(|m| m.name == id_of(&company)).unwrap();
-    let i = investors::Entity::find().all(&state.db).await.unwrap().into_iter().find(|m| m.name == id_of(&investor)).unwrap();
+    let c = companies::Entity::find()
+        .all(&state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == id_of(&company))
+        .unwrap();
+    let i = investors::Entity::find()
+        .all(&state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == id_of(&investor))
+        .unwrap();
     let f = funds::Entity::find().all(&state.db).await.unwrap().into_iter().find(|m| m.name == id_of(&fund)).unwrap();
     (c.id, i.id, f.id)
 }
@@ -214,9 +239,32 @@ impl UnsetId for quarry::db::entities::job_runs::ActiveModel {
 
 /// Every query parameter any page or endpoint reads.
 const PARAMS: [&str; 26] = [
-    "sector", "stage", "state", "q", "from", "to", "base", "sort", "dir", "page", "per_page", "notable", "group",
-    "range", "instruments", "series", "overlays", "log", "interval", "points", "stance", "limit", "status", "company",
-    "error", "view",
+    "sector",
+    "stage",
+    "state",
+    "q",
+    "from",
+    "to",
+    "base",
+    "sort",
+    "dir",
+    "page",
+    "per_page",
+    "notable",
+    "group",
+    "range",
+    "instruments",
+    "series",
+    "overlays",
+    "log",
+    "interval",
+    "points",
+    "stance",
+    "limit",
+    "status",
+    "company",
+    "error",
+    "view",
 ];
 
 /// Every page route of the app, with its parameters filled: each slug of the universe, the

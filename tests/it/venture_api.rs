@@ -65,7 +65,15 @@ fn company(key: &str, name: &str, cik: Option<i64>, sector: &str, state: &str) -
 }
 
 #[allow(clippy::too_many_arguments)]
-fn round(key: &str, company_id: i32, on: &str, stage: &str, sector: &str, state: &str, sold: Option<f64>) -> funding_rounds::Model {
+fn round(
+    key: &str,
+    company_id: i32,
+    on: &str,
+    stage: &str,
+    sector: &str,
+    state: &str,
+    sold: Option<f64>,
+) -> funding_rounds::Model {
     funding_rounds::Model {
         id: 0,
         key: key.into(),
@@ -102,9 +110,14 @@ struct Ids {
 /// a fund whose flows are Microsoft's documented XIRR example, two IPO entries, and an
 /// S&P 500 history for the PME.
 async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
-    let (alpha, _) = store::upsert_company(db, company("cik:1001", "Alpha Robotics AI", Some(1001), "ai-software", "CA")).await.unwrap();
-    let (beta, _) = store::upsert_company(db, company("name:beta-bio", "Beta Bio", None, "biotech", "MA")).await.unwrap();
-    let (gamma, _) = store::upsert_company(db, company("name:acme-grid", "Acme Grid", None, "energy", "TX")).await.unwrap();
+    let (alpha, _) =
+        store::upsert_company(db, company("cik:1001", "Alpha Robotics AI", Some(1001), "ai-software", "CA"))
+            .await
+            .unwrap();
+    let (beta, _) =
+        store::upsert_company(db, company("name:beta-bio", "Beta Bio", None, "biotech", "MA")).await.unwrap();
+    let (gamma, _) =
+        store::upsert_company(db, company("name:acme-grid", "Acme Grid", None, "energy", "TX")).await.unwrap();
     let rounds = [
         round("edgar:0001001-25-000001", alpha, "2025-02-10", "unstated", "ai-software", "CA", Some(5e6)),
         round("import:alpha:2025-08-01:series-a", alpha, "2025-08-01", "series-a", "ai-software", "CA", Some(30e6)),
@@ -200,7 +213,13 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
     }
 
     for (cik, name, status, filed, events) in [
-        (2001_i64, "Orbit Labs", "priced", "2026-03-02", vec![("S-1", "2026-03-02", "filed"), ("S-1/A", "2026-04-01", "amended"), ("424B4", "2026-05-05", "priced")]),
+        (
+            2001_i64,
+            "Orbit Labs",
+            "priced",
+            "2026-03-02",
+            vec![("S-1", "2026-03-02", "filed"), ("S-1/A", "2026-04-01", "amended"), ("424B4", "2026-05-05", "priced")],
+        ),
         (2002, "Quiet Compute", "filed", "2026-09-09", vec![("S-1", "2026-09-09", "filed")]),
     ] {
         let last = events.last().unwrap().1;
@@ -371,6 +390,22 @@ crate::on_both_backends! {
         let v = json(&app, "/api/venture/landscape?from=2025-01-01&to=2026-12-31&sector=ai-software").await;
         let stages: Vec<&str> = v["rows"].as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
         assert_eq!(stages, ["series-a", "series-b", "unstated"]);
+
+        // On the page, a cell whose rounds state no amount says so instead of "$0".
+        let (_, _, page) = get(&app, "/venture?from=2025-01-01&to=2026-12-31&sector=ai-software").await;
+        let doc = scraper::Html::parse_document(&page);
+        let cell = scraper::Selector::parse("tr[data-key=unstated] td[data-quarter=\"2026-Q2\"]").unwrap();
+        let text: String = doc.select(&cell).next().expect("the unstated row's 2026-Q2 cell").text().collect();
+        assert!(text.contains("undisclosed") && !text.contains("$0"), "{text}");
+        // The quarter still running is marked as partial; the others are not.
+        let today = Utc::now().date_naive();
+        let (_, _, page) = get(&app, &format!("/venture?from={}&to={today}", today - chrono::Duration::days(400))).await;
+        let doc = scraper::Html::parse_document(&page);
+        let heads = scraper::Selector::parse("table.heatmap thead th[data-quarter]").unwrap();
+        let partial: Vec<bool> = doc.select(&heads).map(|h| h.value().attr("data-partial").is_some()).collect();
+        assert!(partial.len() >= 5, "{partial:?}");
+        assert_eq!(partial.iter().filter(|p| **p).count(), 1, "{partial:?}");
+        assert!(partial.last() == Some(&true), "the last quarter is the running one: {partial:?}");
 
         let v = json(&app, "/api/venture/sectors").await;
         let bio = v["sectors"].as_array().unwrap().iter().find(|s| s["slug"] == "biotech").unwrap();

@@ -373,25 +373,26 @@ crate::on_both_backends! {
         let res = app.clone().oneshot(Request::get("/venture/import").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let page = String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
-        assert!(page.contains("method=\"post\" action=\"/api/venture/import/form\""), "{page}");
-        for field in ["name=\"name\"", "name=\"content\"", "name=\"token\"", "name=\"dry_run\""] {
-            assert!(page.contains(field), "{field} missing");
-        }
+        assert!(page.contains("method=\"post\" action=\"/api/venture/import/form\" enctype=\"multipart/form-data\""), "{page}");
+        let at = |field: &str| page.find(&format!("name=\"{field}\"")).unwrap_or_else(|| panic!("{field} missing"));
+        // The token comes before the file, so the server can refuse before reading it.
+        assert!(at("token") < at("name") && at("name") < at("file") && at("dry_run") < at("file") && at("file") < at("content"));
         for record in ["company", "round", "investor", "acquisition", "valuation", "fund", "cash_flow", "holding"] {
             assert!(page.contains(&format!("data-record=\"{record}\"")), "{record} missing from the layout help");
         }
 
-        let csv = String::from_utf8(fixture("import_valid.csv")).unwrap();
-        let body = format!("name=import_valid.csv&content={}&token=s3cret", form_encode(&csv));
-        let (status, html) = post_form(&app, &body).await;
+        let csv = fixture("import_valid.csv");
+        // A chosen file, named by the file itself; the empty textarea is ignored.
+        let (status, html) = post_form(&app, &[("token", b"s3cret"), ("name", b""), ("file:import_valid.csv", &csv), ("content", b"")]).await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains("<h1>Imported import_valid.csv</h1>"), "{html}");
         assert!(html.contains("34 inserted, 0 updated, 0 unchanged"), "{html}");
         assert!(html.contains("<tr data-table=\"rounds\"><th scope=\"row\">rounds</th><td class=\"num\">4</td>"), "{html}");
         assert!(html.contains("href=\"/venture/import\""));
 
-        let bad = String::from_utf8(fixture("import_bad.csv")).unwrap();
-        let (status, html) = post_form(&app, &format!("name=import_bad.csv&content={}&token=s3cret&dry_run=true", form_encode(&bad))).await;
+        // Pasted content, with a textarea's CRLF line ends.
+        let bad = String::from_utf8(fixture("import_bad.csv")).unwrap().replace('\n', "\r\n");
+        let (status, html) = post_form(&app, &[("token", b"s3cret"), ("name", b"import_bad.csv"), ("dry_run", b"true"), ("file:", b""), ("content", bad.as_bytes())]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(html.contains("Nothing was imported"));
         for l in [4, 5, 8] {
@@ -399,9 +400,19 @@ crate::on_both_backends! {
         }
         assert!(html.contains("not a number: &quot;12,5m&quot;"), "escaped: {html}");
 
-        let (status, html) = post_form(&app, &format!("name=x.csv&content={}", form_encode(&csv))).await;
+        let (status, html) = post_form(&app, &[("name", b"x.csv"), ("content", &csv)]).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(html.contains("admin token is required"), "{html}");
+        let (status, html) = post_form(&app, &[("token", b"s3cret"), ("file:", b"")]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(html.contains("Choose a file"), "{html}");
+        // The old url-encoded form is refused with a message, not a 500.
+        let req = Request::post("/api/venture/import/form")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("token=s3cret&content=x"))
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     }
 }
 
@@ -427,28 +438,32 @@ async fn upload(app: &axum::Router, uri: &str, body: Vec<u8>, bearer: Option<&st
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-async fn post_form(app: &axum::Router, body: &str) -> (StatusCode, String) {
-    let req = Request::post("/api/venture/import/form")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body.to_string()))
-        .unwrap();
+/// Posts the upload form as a browser does: multipart, fields in the order given. A field
+/// named `file:NAME` is a file input whose chosen file is NAME (empty: none chosen).
+async fn post_form(app: &axum::Router, fields: &[(&str, &[u8])]) -> (StatusCode, String) {
+    let (content_type, body) = multipart(fields);
+    let req =
+        Request::post("/api/venture/import/form").header("content-type", content_type).body(Body::from(body)).unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
     (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
-/// What a browser sends for a form field.
-fn form_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            // A textarea submits its line ends as CRLF.
-            b'\n' => "%0D%0A".to_string(),
-            b => format!("%{b:02X}"),
-        })
-        .collect()
+fn multipart(fields: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----quarry-test-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        let disposition = match name.strip_prefix("file:") {
+            Some(file) => format!("form-data; name=\"file\"; filename=\"{file}\"\r\nContent-Type: text/csv"),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes());
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
 
 mod cli {

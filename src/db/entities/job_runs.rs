@@ -16,6 +16,9 @@ pub struct Model {
     #[sea_orm(column_type = "Double", nullable)]
     pub progress: Option<f64>,
     pub owner: Option<String>,
+    /// JSON: what the run produced beyond its status (an import's summary or bad rows).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub detail: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

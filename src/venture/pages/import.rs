@@ -1,6 +1,7 @@
-//! The admin upload page (`/venture/import`): a plain HTML form posted to
-//! `/api/venture/import/form`, which answers with a page of its own (the summary, or every
-//! bad row with its line), so it works the same with JavaScript off. The layout is shown
+//! The admin upload page (`/venture/import`): a plain multipart HTML form posted to
+//! `/api/venture/import/form`, which answers with a page of its own (the summary, every
+//! bad row with its line, or the progress of a large file), so it works the same with
+//! JavaScript off. The layout is shown
 //! on the page; `venture::import` is what enforces it.
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -87,29 +88,36 @@ pub fn ImportPage() -> impl IntoView {
             "A file is imported whole or not at all: every bad row is listed with its line number, and nothing is written until all are good. "
             "Importing the same file again changes nothing. Admins only: the admin token is required."
         </p>
-        <form class="chart-form import-form" method="post" action="/api/venture/import/form">
-            <label>
-                <span>"File name (its extension, .csv or .json, decides the format; rows record it as their source)"</span>
-                <input type="text" name="name" placeholder="rounds-2025.csv" maxlength="120" autocomplete="off"/>
-            </label>
-            <label>
-                <span>"Content (paste the CSV or JSON)"</span>
-                <textarea name="content" rows="14" cols="100" required spellcheck="false"></textarea>
-            </label>
+        // The token comes first: the server settles it before it reads the file's bytes.
+        <form class="chart-form import-form" method="post" action="/api/venture/import/form" enctype="multipart/form-data">
             <label>
                 <span>"Admin token"</span>
                 <input type="password" name="token" autocomplete="off" required/>
+            </label>
+            <label>
+                <span>"File name (optional: the chosen file's own name is used; .csv or .json decides the format, and rows record it as their source)"</span>
+                <input type="text" name="name" placeholder="rounds-2025.csv" maxlength="120" autocomplete="off"/>
             </label>
             <label class="inline">
                 <input type="checkbox" name="dry_run" value="true"/>
                 " Check only (dry run): validate and count, write nothing"
             </label>
+            <label>
+                <span>"File (CSV or JSON, up to 10 MB)"</span>
+                <input type="file" name="file" accept=".csv,.json,text/csv,application/json"/>
+            </label>
+            <label>
+                <span>"Or paste the content"</span>
+                <textarea name="content" rows="10" cols="100" spellcheck="false"></textarea>
+            </label>
             <button type="submit">"Import"</button>
         </form>
         <p class="note">
-            "From a shell: " <code>"quarry import FILE [--dry-run]"</code> ", or "
+            "A large file is imported in the background: you are taken to a page that follows it until it is done (the jobs page lists it as "
+            <code>"venture_import"</code> "). From a shell: " <code>"quarry import FILE [--dry-run]"</code> ", or "
             <code>"curl -X POST -H \"Authorization: Bearer $QUARRY_ADMIN_TOKEN\" --data-binary @rounds.csv 'http://HOST/api/venture/import?name=rounds.csv&dry_run=false'"</code>
-            " (files up to 10 MB)."
+            ", which answers the summary, or 202 with a status URL to follow when the import takes longer than "
+            <code>"wait"</code> " seconds (20 by default)."
         </p>
         <h2>"Layout"</h2>
         <p>

@@ -167,7 +167,23 @@ fn PeriodForm(from: String, to: String, sector: Option<String>) -> impl IntoView
 }
 
 fn cell_text(c: &Cell) -> String {
-    format!("{} in {} round{}", usd(c.amount_sold), c.rounds, if c.rounds == 1 { "" } else { "s" })
+    format!("{} in {} round{}", amount(c), c.rounds, if c.rounds == 1 { "" } else { "s" })
+}
+
+/// A cell's dollars: "undisclosed" when it has rounds but none states its amount, which
+/// "$0" would misreport as rounds that raised nothing.
+fn amount(c: &Cell) -> String {
+    if c.rounds > 0 && c.amount_sold <= 0.0 {
+        "undisclosed".to_string()
+    } else {
+        usd(c.amount_sold)
+    }
+}
+
+/// The label of the quarter `today` falls in (`2026-Q4`): that column is still filling.
+fn current_quarter(today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1)
 }
 
 #[component]
@@ -189,7 +205,7 @@ fn HeatCell(c: Cell, max: f64, by_rounds: bool, quarter: String, title: String) 
                 view! { <span class="muted" aria-label="no rounds">"—"</span> }.into_any()
             } else {
                 view! {
-                    <span class="amt">{usd(c.amount_sold)}</span>
+                    <span class="amt">{amount(&c)}</span>
                     <small class="n">{format!("{rounds} round{}", if rounds == 1 { "" } else { "s" })}</small>
                 }
                 .into_any()
@@ -245,6 +261,7 @@ fn Heatmap(l: Landscape, from: Option<String>, to: Option<String>) -> impl IntoV
         }
     };
     let quarters = l.quarters.clone();
+    let partial = current_quarter(chrono::Utc::now().date_naive());
     view! {
         <div class="table-wrap">
             <table class="data heatmap" data-level=kind.to_lowercase()>
@@ -252,7 +269,17 @@ fn Heatmap(l: Landscape, from: Option<String>, to: Option<String>) -> impl IntoV
                 <thead>
                     <tr>
                         <th scope="col">{kind}</th>
-                        {quarters.iter().map(|q| view! { <th scope="col" class="num" data-quarter=q.clone()>{q.clone()}</th> }).collect_view()}
+                        {quarters.iter().map(|q| {
+                            if *q == partial {
+                                view! {
+                                    <th scope="col" class="num partial" data-quarter=q.clone() data-partial="true" title="This quarter is not over: its figures are to date">
+                                        {q.clone()} <small>" to date"</small>
+                                    </th>
+                                }.into_any()
+                            } else {
+                                view! { <th scope="col" class="num" data-quarter=q.clone()>{q.clone()}</th> }.into_any()
+                            }
+                        }).collect_view()}
                         <th scope="col" class="num total">"Total"</th>
                     </tr>
                 </thead>
@@ -267,7 +294,7 @@ fn Heatmap(l: Landscape, from: Option<String>, to: Option<String>) -> impl IntoV
                                     view! { <HeatCell c=*c max by_rounds quarter=q.clone() title/> }
                                 }).collect_view()}
                                 <td class="num total" data-rounds=r.total.rounds.to_string() data-amount=format!("{:.0}", r.total.amount_sold)>
-                                    <span class="amt">{usd(r.total.amount_sold)}</span>
+                                    <span class="amt">{amount(&r.total)}</span>
                                     <small class="n">{format!("{} rounds", r.total.rounds)}</small>
                                 </td>
                             </tr>
@@ -279,12 +306,12 @@ fn Heatmap(l: Landscape, from: Option<String>, to: Option<String>) -> impl IntoV
                         <th scope="row">"Total"</th>
                         {totals.iter().zip(&quarters).map(|(c, q)| view! {
                             <td class="num total" data-quarter=q.clone() data-rounds=c.rounds.to_string() data-amount=format!("{:.0}", c.amount_sold)>
-                                <span class="amt">{usd(c.amount_sold)}</span>
+                                <span class="amt">{amount(c)}</span>
                                 <small class="n">{format!("{} rounds", c.rounds)}</small>
                             </td>
                         }).collect_view()}
                         <td class="num total grand" data-rounds=l.total.rounds.to_string() data-amount=format!("{:.0}", l.total.amount_sold)>
-                            <span class="amt">{usd(l.total.amount_sold)}</span>
+                            <span class="amt">{amount(&l.total)}</span>
                             <small class="n">{format!("{} rounds", l.total.rounds)}</small>
                         </td>
                     </tr>
