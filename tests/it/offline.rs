@@ -118,6 +118,15 @@ crate::on_both_backends! {
         let health = get_json(&app, "/api/jobs/health").await;
         assert!(health["stale"].as_array().unwrap().is_empty(), "{health}");
 
+        // The pack made from demo data says DEMO on every page, the cover included (the
+        // binary test checks the PDF's text where poppler is installed).
+        let data = quarry::charts::pack_service::load(&state.db, &state.universe, Utc::now().date_naive()).await.unwrap();
+        let svgs = quarry::charts::pack::render(&data).unwrap();
+        assert_eq!(svgs.len(), 11);
+        for (i, svg) in svgs.iter().enumerate() {
+            assert!(svg.contains("DEMO"), "pack page {} of demo data does not say DEMO", i + 1);
+        }
+
         let (_, page) = get(&app, "/").await;
         assert_eq!(page.matches("data-freshness=\"demo\"").count(), 21, "a DEMO badge per instrument");
         assert!(!page.contains("STALE") && !page.contains("data-freshness=\"stale\""), "a demo row badged stale");
