@@ -34,7 +34,9 @@ pub enum Command {
         from: Option<chrono::NaiveDate>,
     },
     /// Render today's macro chart pack (cover + ten pages) from the database, keep it under
-    /// the data directory like the daily job does, and copy it to --out.
+    /// the data directory like the daily job does, and copy it to --out. `quarry pack` is
+    /// the same command.
+    #[command(visible_alias = "pack")]
     ChartPack {
         /// Also write the PDF here.
         #[arg(long)]

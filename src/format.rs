@@ -48,6 +48,47 @@ pub fn format_period(date: chrono::NaiveDate, frequency: crate::universe::Freque
     }
 }
 
+/// How pages shorten an error (see `components::ErrorText`; the record keeps it whole).
+const SHORT_MAX: usize = 160;
+
+/// The first line of `full`, without its parenthesised detail (where the resolver's, the
+/// socket's or the URL's words sit in Quarry's source errors), at most 160 characters;
+/// "(and N more)" when other lines (other failed items) follow.
+pub fn short_error(full: &str) -> String {
+    let mut lines = full.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or("").trim();
+    let more = lines.count();
+    let mut short = without_parentheses(first).trim_end_matches([':', ' ']).to_string();
+    if short.chars().count() > SHORT_MAX {
+        short = format!("{}…", short.chars().take(SHORT_MAX).collect::<String>());
+    }
+    if more > 0 {
+        short.push_str(&format!(" (and {more} more)"));
+    }
+    short
+}
+
+/// `s` without its parenthesised parts (nested ones included) and the space before each.
+fn without_parentheses(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => {
+                if depth == 0 && out.ends_with(' ') {
+                    out.pop();
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +121,22 @@ mod tests {
         assert_eq!(format_change(Some(-0.5)), "-0.50%");
         assert_eq!(format_change(Some(0.0)), "0.00%");
         assert_eq!(format_change(None), "—");
+    }
+}
+
+#[cfg(test)]
+mod short_error_tests {
+    use super::*;
+
+    #[test]
+    fn the_resolver_detail_and_other_items_stay_out_of_the_short_reason() {
+        let full = "gold: cannot connect: prices.lbma.org.uk (dns error: failed to lookup address information: Temporary failure in name resolution)\nsilver: cannot connect: prices.lbma.org.uk (dns error: ...)";
+        assert_eq!(short_error(full), "gold: cannot connect: prices.lbma.org.uk (and 1 more)");
+        assert_eq!(short_error("HTTP 503 from https://x"), "HTTP 503 from https://x");
+        assert_eq!(
+            short_error("newest daily observation is 9 days old (limit 4 days); last fetch failed at 12:05 UTC: LBMA gold_pm: cannot connect: h (dns error (os 2))"),
+            "newest daily observation is 9 days old; last fetch failed at 12:05 UTC: LBMA gold_pm: cannot connect: h"
+        );
+        assert_eq!(short_error(&"x".repeat(300)).chars().count(), 161);
     }
 }

@@ -7,7 +7,7 @@ use quarry::config::Config;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::load() {
+    let mut config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("quarry: {e}");
@@ -27,7 +27,13 @@ async fn main() -> ExitCode {
 
     let result = match cli.command() {
         Command::Serve { demo } => {
-            let demo = demo || config.demo;
+            // `--demo` and QUARRY_DEMO mean the same: the jobs read `config.demo` to know
+            // that this machine is offline.
+            config.demo |= demo;
+            let demo = config.demo;
+            if demo {
+                println!("{}", quarry::demo::banner(config.site_addr));
+            }
             quarry::server::serve(config, demo).await
         }
         Command::Migrate => quarry::server::prepare(config).await.map(|_| {

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-pub const ENDPOINTS: [(&str, &str); 25] = [
+pub const ENDPOINTS: [(&str, &str); 26] = [
     ("GET /api/commodities/overview", "Every instrument: last value, unit, as-of date, frequency, source, 1d/1m/1y change (null where the frequency has none), sparkline. Optional ?group=metals|energy|ai-materials|space-tech."),
     ("GET /api/commodities/metals | energy | ai-materials | space-tech", "The overview of one group."),
     ("GET /api/commodities/signals", "Every instrument's latest signals; ?group=, ?stance=bullish|neutral|bearish, ?sort=<column>&dir=asc|desc. As CSV: /api/commodities/signals.csv."),
@@ -21,6 +21,7 @@ pub const ENDPOINTS: [(&str, &str); 25] = [
     ("GET /api/charts/pack/latest.pdf", "The latest macro chart pack; /api/charts/pack/YYYY-MM-DD.pdf for a given day."),
     ("GET /api/jobs", "Every job: schedule, next run, recent runs."),
     ("GET /api/jobs/health", "Feed and series health, stale instruments, a running backfill."),
+    ("GET /api/jobs/failures", "Failed runs grouped by job and short reason with counts, newest first; ?page=N (20 groups a page)."),
     ("POST /api/jobs/run", "Run a job now (form field job; admin token as field token or Bearer header)."),
     ("GET /api/status", "Version, and whether generated demo data is present."),
     ("GET /healthz", "The process is alive (plain text)."),

@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/venture/ipo") view=venture::IpoPage ssr=ssr.clone()/>
                     <Route path=path!("/venture/import") view=venture::ImportPage ssr=ssr.clone()/>
                     <Route path=path!("/charts") view=crate::charts::pages::ChartsPage ssr=ssr.clone()/>
+                    <Route path=path!("/charts/pack") view=crate::charts::pages::PackPage ssr=ssr.clone()/>
                     <Route path=path!("/jobs") view=crate::jobs::pages::JobsPage ssr=ssr.clone()/>
                     <Route path=path!("/api") view=docs::ApiPage ssr=ssr.clone()/>
                 </Routes>

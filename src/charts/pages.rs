@@ -94,7 +94,8 @@ pub fn ChartsPage() -> impl IntoView {
         </Suspense>
         <h2 id="pack">"The macro chart pack"</h2>
         <p class="note">
-            "Ten pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. A new pack is made every day."
+            "Ten pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. A new pack is made every day. "
+            <a href="/charts/pack">"The pack's page"</a> " also says how to make one now."
         </p>
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading packs…"</p> }>
             {move || Suspend::new(async move {
@@ -107,6 +108,62 @@ pub fn ChartsPage() -> impl IntoView {
     }
 }
 
+/// `/charts/pack`: the macro chart pack on a page of its own, with how to make one now.
+#[component]
+pub fn PackPage() -> impl IntoView {
+    let packs = Resource::new(|| (), |_| list_packs());
+    view! {
+        <Title text="Chart pack"/>
+        <h1>"The macro chart pack"</h1>
+        <p class="lede">
+            "A PDF of eleven A4 pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. The chart_pack job makes one every day; in demo mode one is made from the demo data at start-up, and every page of it says DEMO."
+        </p>
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading packs…"</p> }>
+            {move || Suspend::new(async move {
+                match packs.await {
+                    Ok(list) => view! { <Packs list/> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <MakeNow/>
+    }
+}
+
+/// The two ways to make today's pack now: the admin's "Generate now" (the jobs page's
+/// run-now form, for the chart_pack job) and the command line.
+#[component]
+fn MakeNow() -> impl IntoView {
+    let run = ServerAction::<crate::jobs::api::RunJob>::new();
+    view! {
+        <section class="make-pack" aria-labelledby="make-pack-h">
+            <h2 id="make-pack-h">"Make one now"</h2>
+            <p>
+                <strong>"Generate now"</strong>
+                " (admin): renders today's pack in the background and replaces today's if there is one. It needs the admin token ("
+                <code>"QUARRY_ADMIN_TOKEN"</code> "); the " <a href="/jobs">"Jobs"</a> " page then follows the run."
+            </p>
+            <ActionForm action=run attr:class="run-now generate-pack">
+                <input type="hidden" name="job" value="chart_pack"/>
+                <label>
+                    <span class="visually-hidden">"Admin token"</span>
+                    <input type="password" name="token" placeholder="admin token" autocomplete="off" required/>
+                </label>
+                <button type="submit">"Generate now"</button>
+            </ActionForm>
+            {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+            <p>
+                "On the command line: " <code>"quarry pack --out pack.pdf"</code>
+                " (the same as " <code>"quarry chart-pack"</code>
+                ") renders today's pack from the database, keeps it like the job does, and copies it to the file. "
+                "From a program: " <code>"POST /api/jobs/run"</code> " with " <code>"job=chart_pack"</code>
+                " and the token; the newest pack is always at "
+                <a href="/api/charts/pack/latest.pdf" rel="external"><code>"/api/charts/pack/latest.pdf"</code></a> "."
+            </p>
+        </section>
+    }
+}
+
 #[component]
 fn Packs(list: PackList) -> impl IntoView {
     if list.packs.is_empty() {
@@ -115,8 +172,8 @@ fn Packs(list: PackList) -> impl IntoView {
                 <h2>"No chart pack yet"</h2>
                 <p>
                     "The chart_pack job renders one every day; to make one now, run "
-                    <code>"quarry chart-pack --out pack.pdf"</code>
-                    " or use Run now on the " <a href="/jobs">"Jobs"</a> " page."
+                    <code>"quarry pack --out pack.pdf"</code>
+                    " or use Generate now on the " <a href="/charts/pack">"pack page"</a> "."
                 </p>
             </div>
         }

@@ -31,6 +31,9 @@ pub struct OverviewEntry {
     pub stale: bool,
     /// Why the entry is stale, with the reason of the last failed fetch when there is one.
     pub stale_reason: Option<String>,
+    /// The badge: `demo` (generated, judged against the demo's own as-of date), `fresh`,
+    /// `stale` or `no_data`.
+    pub freshness: Freshness,
 }
 
 impl OverviewEntry {
@@ -54,6 +57,7 @@ impl OverviewEntry {
             sparkline_from: None,
             stale: false,
             stale_reason: None,
+            freshness: Freshness::NoData,
         }
     }
 
@@ -68,6 +72,9 @@ pub struct Overview {
     /// Some figures are generated demo data (each such entry has `"source": "demo"`).
     pub demo: bool,
     pub notice: Option<String>,
+    /// Demo mode: the jobs that fetch are paused, and this says so (once, calmly).
+    #[serde(default)]
+    pub offline_notice: Option<String>,
     pub groups: Vec<Group>,
     pub instruments: Vec<OverviewEntry>,
 }
@@ -240,6 +247,52 @@ mod tests {
         SortKey::Change1y.sort(&mut v, false);
         assert_eq!(v.iter().map(|e| e.name.as_str()).collect::<String>(), "CBA");
     }
+}
+
+/// What the badge beside a figure says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Freshness {
+    /// Generated demo data: never "stale" for being behind today, only for being behind
+    /// the demo's own as-of date, and a failed fetch on an offline machine is no news.
+    Demo,
+    Fresh,
+    Stale,
+    NoData,
+}
+
+impl Freshness {
+    pub fn label(self) -> &'static str {
+        match self {
+            Freshness::Demo => "DEMO",
+            Freshness::Fresh => "fresh",
+            Freshness::Stale => "STALE",
+            Freshness::NoData => "no data",
+        }
+    }
+}
+
+/// Judges one series: `demo_as_of` is the demo's own as-of date when the series holds demo
+/// rows (the newest day the demo was generated up to), `None` for real data. Demo rows are
+/// judged against that date and not against a failed fetch; real rows by `stale_reason`.
+pub fn judge(
+    frequency: Frequency,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+    last_error: Option<(&str, DateTime<Utc>)>,
+    demo_as_of: Option<NaiveDate>,
+) -> (Freshness, Option<String>) {
+    let reason = match demo_as_of {
+        Some(demo_day) => stale_reason(frequency, as_of, demo_day, None),
+        None => stale_reason(frequency, as_of, today, last_error),
+    };
+    let freshness = match (&reason, demo_as_of, as_of) {
+        (Some(_), _, _) => Freshness::Stale,
+        (None, Some(_), _) => Freshness::Demo,
+        (None, None, Some(_)) => Freshness::Fresh,
+        (None, None, None) => Freshness::NoData,
+    };
+    (freshness, reason)
 }
 
 /// Why an instrument's figure cannot be taken as current, or `None` when it can: its newest

@@ -83,6 +83,7 @@ mod tests {
             generated_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::seconds(n as i64),
             demo: false,
             notice: None,
+            offline_notice: None,
             groups: Vec::new(),
             instruments: Vec::new(),
         }

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::changes::{percent_change, sparkline_window, Lookback};
-use super::model::{stale_reason, Overview, OverviewEntry, DEMO_NOTICE};
+use super::model::{judge, Overview, OverviewEntry, DEMO_NOTICE};
 use crate::db::entities::{observations, series, series_health};
 use crate::universe::{source_label, Frequency, Universe, DEMO_SOURCE};
 
@@ -79,6 +79,22 @@ pub async fn latest_dates(db: &impl ConnectionTrait) -> Result<HashMap<i32, Naiv
         .select_only()
         .column(observations::Column::SeriesId)
         .column_as(observations::Column::Date.max(), "max_date")
+        .group_by(observations::Column::SeriesId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(id, d)| d.map(|d| (id, d))).collect())
+}
+
+/// The series that hold demo rows, with the newest demo day of each. Demo and real rows
+/// never share a series, so these are the series whose figures are generated; the newest
+/// day over all of them is the demo's own as-of date.
+pub async fn demo_latest(db: &impl ConnectionTrait) -> Result<HashMap<i32, NaiveDate>, DbErr> {
+    let rows: Vec<(i32, Option<NaiveDate>)> = observations::Entity::find()
+        .select_only()
+        .column(observations::Column::SeriesId)
+        .column_as(observations::Column::Date.max(), "max_date")
+        .filter(observations::Column::Source.eq(DEMO_SOURCE))
         .group_by(observations::Column::SeriesId)
         .into_tuple()
         .all(db)
@@ -186,6 +202,8 @@ pub async fn overview_in(
     let ids = series_ids(db).await?;
     let latest = latest_dates(db).await?;
     let failures = latest_failures(db).await?;
+    let demo = demo_latest(db).await?;
+    let demo_day = demo.values().max().copied();
     let today = now.date_naive();
     let mut instruments = Vec::new();
     for inst in universe.instruments.iter().filter(|i| scope.includes(i)) {
@@ -211,7 +229,8 @@ pub async fn overview_in(
             entry.sparkline = spark.into_iter().map(|(_, v)| v).collect();
         }
         let failure = ids.get(&inst.slug).and_then(|id| failures.get(id)).map(|(e, at)| (e.as_str(), *at));
-        entry.stale_reason = stale_reason(inst.frequency, entry.as_of, today, failure);
+        let demo_as_of = ids.get(&inst.slug).filter(|id| demo.contains_key(id)).and(demo_day);
+        (entry.freshness, entry.stale_reason) = judge(inst.frequency, entry.as_of, today, failure, demo_as_of);
         entry.stale = entry.stale_reason.is_some();
         instruments.push(entry);
     }
@@ -220,6 +239,7 @@ pub async fn overview_in(
         generated_at: now,
         demo,
         notice: demo.then(|| DEMO_NOTICE.to_string()),
+        offline_notice: None,
         groups: universe
             .groups
             .iter()
@@ -244,6 +264,8 @@ pub async fn stale_instruments(
     let ids = series_ids(db).await?;
     let latest = latest_dates(db).await?;
     let failures = latest_failures(db).await?;
+    let demo = demo_latest(db).await?;
+    let demo_day = demo.values().max().copied();
     let today = now.date_naive();
     Ok(universe
         .instruments
@@ -251,7 +273,9 @@ pub async fn stale_instruments(
         .filter_map(|inst| {
             let id = ids.get(&inst.slug)?;
             let failure = failures.get(id).map(|(e, at)| (e.as_str(), *at));
-            let reason = stale_reason(inst.frequency, latest.get(id).copied(), today, failure)?;
+            let demo_as_of = demo.contains_key(id).then_some(demo_day).flatten();
+            let (_, reason) = judge(inst.frequency, latest.get(id).copied(), today, failure, demo_as_of);
+            let reason = reason?;
             Some((inst.slug.clone(), inst.name.clone(), reason))
         })
         .collect())

@@ -25,6 +25,29 @@ pub mod venture_store;
 
 const CHUNK: usize = 1000;
 
+/// What `quarry serve --demo` (and so `scripts/run.sh --demo`) prints on stdout first: the
+/// URL to open and what the demo holds, so a new user knows where to look.
+pub fn banner(addr: std::net::SocketAddr) -> String {
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+    let url = format!("http://{host}:{}/", addr.port());
+    format!(
+        "Quarry demo: open {url} (it answers in a few seconds, once the demo data is written)
+
+What is in the demo (generated, labelled DEMO everywhere, deterministic):
+  - 21 commodities (metals, energy, AI materials, space tech), daily, monthly or annual since 2010,
+    with their signals: {url}commodities/signals
+  - 12 macro series (Fed balance sheet, rates, CPI, dollar, S&P 500, VIX) for the charts: {url}charts
+  - the macro chart pack, made at start-up from the demo data: {url}charts/pack
+  - venture capital: 60 companies, about 230 rounds, 40 investors, 8 funds, 12 acquisitions,
+    15 IPO filings: {url}venture
+  - the jobs and data health: {url}jobs
+{notice}.
+"
+    ,
+        notice = crate::jobs::model::DEMO_OFFLINE_NOTICE
+    )
+}
+
 /// The demo history of one series of the universe: its own model for a known macro
 /// series, the commodity model for everything else.
 pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> {

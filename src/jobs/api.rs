@@ -2,14 +2,18 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-use super::model::{Health, JobView, RunStarted};
+use super::model::{FailurePage, Health, JobView, RunStarted};
 use crate::error::AppError;
 
 /// `GET /api/jobs`: every job with its schedule, next run and most recent runs.
 #[server(prefix = "/api", endpoint = "jobs", input = GetUrl, output = Json)]
 pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
     let state = crate::state::use_app_state()?;
-    Ok(super::service::list_jobs(&state.db, &state.config.jobs, chrono::Utc::now()).await?)
+    let mut jobs = super::service::list_jobs(&state.db, &state.config.jobs, chrono::Utc::now()).await?;
+    if state.config.demo {
+        super::service::mark_paused(&mut jobs);
+    }
+    Ok(jobs)
 }
 
 /// `GET /api/jobs/health`: per-feed health (last success, last error, consecutive
@@ -18,7 +22,27 @@ pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
 pub async fn get_health() -> Result<Health, AppError> {
     let state = crate::state::use_app_state()?;
     let admin = state.config.admin_token.expose().is_some();
-    Ok(super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?)
+    let mut health = super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?;
+    health.offline_notice = state.config.demo.then(|| super::model::DEMO_OFFLINE_NOTICE.to_string());
+    Ok(health)
+}
+
+/// `GET /api/jobs/failures[?page=N]`: failed and partial runs grouped by job and short
+/// reason, with counts and the newest full error, newest first, 20 groups a page. A page
+/// that is not a whole number from 1, or past the last page, is a 400.
+#[server(prefix = "/api", endpoint = "jobs/failures", input = GetUrl, output = Json)]
+pub async fn get_failures(page: Option<String>) -> Result<FailurePage, AppError> {
+    let state = crate::state::use_app_state()?;
+    let n = match page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => match p.parse::<u64>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => n,
+            _ => return Err(AppError::bad_parameter("page", format!("'{p}' is not a page number (a whole number from 1)"))),
+        },
+    };
+    super::service::failures(&state.db, n)
+        .await?
+        .ok_or_else(|| AppError::bad_parameter("page", format!("page {n} is past the last page of failures")))
 }
 
 /// `POST /api/jobs/run` (form fields `job` and `token`, or the token as
@@ -41,9 +65,11 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     let Some(run_id) = super::runner::acquire(&state.db, kind.name(), &slot, chrono::Utc::now()).await? else {
         return Err(AppError::bad_parameter("job", format!("'{job}' was started a moment ago; try again")));
     };
-    let st = state.clone();
+    let (st, run_slot) = (state.clone(), slot.clone());
     tokio::spawn(async move {
-        super::runner::execute(&st, run_id, kind, None).await;
+        if let Err(e) = super::runner::execute_then_dependents(&st, run_id, kind, &run_slot).await {
+            tracing::error!(error = %e, "cannot record the runs that follow a job");
+        }
     });
     // A page's form (it asks for HTML) goes back to the jobs page, which says what started;
     // a program asking for JSON gets the JSON.

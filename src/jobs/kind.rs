@@ -84,6 +84,25 @@ impl JobKind {
         }
     }
 
+    /// Whether a run calls an upstream over the network. In demo mode (an offline machine)
+    /// these are paused: every run would only fail at the resolver and fill the record.
+    pub fn needs_network(&self) -> bool {
+        !matches!(self, JobKind::CommoditySignals | JobKind::ChartPack | JobKind::FundingTracker)
+    }
+
+    /// Whether a run may write observations: work that reads them (signals, the pack)
+    /// follows a run of one of these that wrote rows.
+    pub fn writes_observations(&self) -> bool {
+        matches!(
+            self,
+            JobKind::CommodityPrices
+                | JobKind::AiMaterials
+                | JobKind::SpaceTech
+                | JobKind::MacroSeries
+                | JobKind::Backfill { .. }
+        )
+    }
+
     fn selects(&self, inst: &Instrument) -> bool {
         match self {
             JobKind::CommodityPrices => inst.group != AI_MATERIALS && inst.group != SPACE_TECH,

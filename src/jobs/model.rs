@@ -26,8 +26,14 @@ pub struct JobView {
     pub registered: bool,
     /// When the schedule fires next (for a registered, enabled job).
     pub next_run: Option<DateTime<Utc>>,
+    /// Why the job does not run (demo mode pauses the jobs that need the network).
+    pub paused: Option<String>,
     pub recent_runs: Vec<JobRunView>,
 }
+
+/// The one notice demo mode gives about the network instead of an error per run.
+pub const DEMO_OFFLINE_NOTICE: &str =
+    "demo mode: live fetching is off; set QUARRY_DEMO=0 with network access to fetch real data";
 
 /// One feed: a provider and the code of one series there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +70,8 @@ pub struct Health {
     pub stale: Vec<StaleSeries>,
     /// A backfill in progress, if any.
     pub backfill: Option<JobRunView>,
+    /// Demo mode: the jobs that need the network are paused (`DEMO_OFFLINE_NOTICE`).
+    pub offline_notice: Option<String>,
 }
 
 /// The answer to "run now".
@@ -71,4 +79,26 @@ pub struct Health {
 pub struct RunStarted {
     pub job: String,
     pub slot: String,
+}
+
+/// Failed and partial runs with the same job and the same short reason, counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureGroup {
+    pub job: String,
+    /// The short reason (the error's first line without its parenthesised detail).
+    pub reason: String,
+    pub count: u64,
+    pub latest_at: DateTime<Utc>,
+    /// The newest run's full error, as recorded.
+    pub latest_error: String,
+}
+
+/// One page of failure groups, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailurePage {
+    pub groups: Vec<FailureGroup>,
+    pub page: u64,
+    pub pages: u64,
+    /// Failed or partial runs in all groups.
+    pub total_runs: u64,
 }

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{get_health, list_jobs, RunJob};
-use crate::components::AutoRefresh;
-use super::model::{FeedHealth, Health, JobRunView, JobView};
+use super::api::{get_failures, get_health, list_jobs, RunJob};
+use super::model::{FailurePage, FeedHealth, Health, JobRunView, JobView};
+use crate::components::{AutoRefresh, ErrorText};
+use crate::error::AppError;
 
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "never".into())
@@ -25,15 +26,17 @@ pub fn JobsPage() -> impl IntoView {
     let run = ServerAction::<RunJob>::new();
     let jobs = Resource::new(|| (), |_| list_jobs());
     let health = Resource::new(|| (), |_| get_health());
+    let query = leptos_router::hooks::use_query_map();
+    let failures = Resource::new(move || query.read().get("page"), get_failures);
     view! {
         <Title text="Jobs"/>
         <h1>"Jobs and data health"</h1>
         <p class="lede">"Background jobs keep the data fresh. Schedules are six-field cron in UTC, set in Leptos.toml."</p>
         <Suspense fallback=|| view! { <p class="loading">"Loading jobs…"</p> }>
             {move || Suspend::new(async move {
-                let (jobs, health) = (jobs.await, health.await);
+                let (jobs, health, failures) = (jobs.await, health.await, failures.await);
                 match (jobs, health) {
-                    (Ok(jobs), Ok(health)) => view! { <JobsBody jobs health run/> }.into_any(),
+                    (Ok(jobs), Ok(health)) => view! { <JobsBody jobs health failures run/> }.into_any(),
                     (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                 }
             })}
@@ -42,12 +45,18 @@ pub fn JobsPage() -> impl IntoView {
 }
 
 #[component]
-fn JobsBody(jobs: Vec<JobView>, health: Health, run: ServerAction<RunJob>) -> impl IntoView {
+fn JobsBody(
+    jobs: Vec<JobView>,
+    health: Health,
+    failures: Result<FailurePage, AppError>,
+    run: ServerAction<RunJob>,
+) -> impl IntoView {
     let admin = health.admin_actions;
     // While a run or a backfill is going, the page follows it.
     let moving = health.backfill.is_some() || jobs.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running"));
     view! {
         {moving.then(|| view! { <AutoRefresh seconds=2/> })}
+        {health.offline_notice.clone().map(|n| view! { <p class="notice offline" role="status">{n}</p> })}
         {health.backfill.clone().map(|b| {
             let pct = b.progress.unwrap_or(0.0) * 100.0;
             view! {
@@ -76,6 +85,7 @@ fn JobsBody(jobs: Vec<JobView>, health: Health, run: ServerAction<RunJob>) -> im
                 </tbody>
             </table>
         </div>
+        <Failures failures/>
         <StaleList health=health.clone()/>
         <h2>"Sources"</h2>
         <p class="lede">"One row per feed: a provider and the code of one series there. A feed that failed 3 times in a row is tried after the others for 30 minutes."</p>
@@ -131,6 +141,7 @@ fn JobRow(job: JobView, admin: bool, run: ServerAction<RunJob>) -> impl IntoView
         (true, false) => "disabled".to_string(),
     };
     let next = match (job.registered, job.next_run) {
+        _ if job.paused.is_some() => job.paused.clone().unwrap_or_default(),
         (false, _) => "not in this build yet".to_string(),
         (true, None) => "—".to_string(),
         (true, Some(t)) => when(Some(t)),
@@ -156,7 +167,7 @@ fn JobRow(job: JobView, admin: bool, run: ServerAction<RunJob>) -> impl IntoView
                                 <li data-status=r.status.clone()>
                                     <span class=format!("status {}", r.status)>{r.status.clone()}</span>
                                     {format!(" {} · {} · {} rows", when(Some(r.started_at)), duration(&r), r.rows_written)}
-                                    {r.error.clone().map(|e| view! { <pre class="error run-error">{e}</pre> })}
+                                    {r.error.clone().map(|e| view! { <div class="error run-error"><ErrorText full=e/></div> })}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -191,7 +202,7 @@ fn StaleList(health: Health) -> impl IntoView {
             view! {
                 <ul class="stale-list">
                     {health.stale.into_iter().map(|s| view! {
-                        <li data-slug=s.slug.clone()><strong>{s.name}</strong>": "<span class="stale-reason">{s.reason}</span></li>
+                        <li data-slug=s.slug.clone()><strong>{s.name}</strong>": "<span class="stale-reason"><ErrorText full=s.reason/></span></li>
                     }).collect_view()}
                 </ul>
             }.into_any()
@@ -212,7 +223,7 @@ fn FeedRow(feed: FeedHealth) -> impl IntoView {
             <td>{when(feed.last_success_at)}</td>
             <td>
                 {match (feed.last_error_at, feed.last_error.clone()) {
-                    (Some(at), Some(e)) => view! { {when(Some(at))}<br/><small class="error">{e}</small> }.into_any(),
+                    (Some(at), Some(e)) => view! { {when(Some(at))}<br/><small class="error"><ErrorText full=e/></small> }.into_any(),
                     _ => view! { <span class="muted">"none"</span> }.into_any(),
                 }}
             </td>
@@ -220,4 +231,72 @@ fn FeedRow(feed: FeedHealth) -> impl IntoView {
             <td class="num">{feed.last_rows}</td>
         </tr>
     }
+}
+
+/// Failed and partial runs, grouped by job and reason with counts, newest first and paged
+/// (`?page=N`), so thousands of failures make a short table instead of a wall of errors.
+#[component]
+fn Failures(failures: Result<FailurePage, AppError>) -> impl IntoView {
+    let page = match failures {
+        Ok(p) => p,
+        Err(e) => {
+            crate::error::set_page_status(&e);
+            return view! {
+                <h2 id="failures">"Failures"</h2>
+                <p class="error" role="alert">{e.message}" "<a href="/jobs">"First page"</a></p>
+            }
+            .into_any();
+        }
+    };
+    if page.groups.is_empty() {
+        return view! {
+            <h2 id="failures">"Failures"</h2>
+            <p class="muted">"No failed runs."</p>
+        }
+        .into_any();
+    }
+    let link = |n: u64| if n == 1 { "/jobs#failures".to_string() } else { format!("/jobs?page={n}#failures") };
+    view! {
+        <h2 id="failures">"Failures"</h2>
+        <p class="lede">{format!(
+            "{} failed or partial runs, grouped by job and reason, newest first. Each group's newest full error is one click away.",
+            page.total_runs
+        )}</p>
+        <div class="table-wrap">
+            <table class="data failures">
+                <thead>
+                    <tr>
+                        <th scope="col">"Job"</th>
+                        <th scope="col">"Reason"</th>
+                        <th scope="col" class="num">"Runs"</th>
+                        <th scope="col">"Latest"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.groups.into_iter().map(|g| view! {
+                        <tr data-failure-job=g.job.clone()>
+                            <th scope="row">{g.job.clone()}</th>
+                            <td>
+                                <span class="error-short">{g.reason.clone()}</span>
+                                <details class="error-details">
+                                    <summary>"Full error"</summary>
+                                    <pre>{g.latest_error.clone()}</pre>
+                                </details>
+                            </td>
+                            <td class="num failure-count">{g.count}</td>
+                            <td>{when(Some(g.latest_at))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(page.pages > 1).then(|| view! {
+            <nav class="pager" aria-label="Failure pages">
+                {(page.page > 1).then(|| view! { <a rel="prev" href=link(page.page - 1)>"Newer"</a> " " })}
+                <span>{format!("page {} of {}", page.page, page.pages)}</span>
+                {(page.page < page.pages).then(|| view! { " " <a rel="next" href=link(page.page + 1)>"Older"</a> })}
+            </nav>
+        })}
+    }
+    .into_any()
 }

@@ -232,8 +232,14 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// Acquires the lease for `slot` and runs the job; `None` when another run holds the slot.
+/// Acquires the lease for `slot` and runs the job; `None` when another run holds the slot,
+/// or when the job needs the network and this is demo mode (an offline machine: the run
+/// would only fail at the resolver, once a slot, and bury the record in errors).
 pub async fn run_slot(state: &AppState, kind: JobKind, slot: &str) -> Result<Option<RunReport>, DbErr> {
+    if state.config.demo && kind.needs_network() {
+        tracing::debug!(job = kind.name(), slot, "{}", super::model::DEMO_OFFLINE_NOTICE);
+        return Ok(None);
+    }
     match acquire(&state.db, kind.name(), slot, Utc::now()).await? {
         Some(run_id) => Ok(Some(execute(state, run_id, kind, None).await)),
         None => {
@@ -241,6 +247,64 @@ pub async fn run_slot(state: &AppState, kind: JobKind, slot: &str) -> Result<Opt
             Ok(None)
         }
     }
+}
+
+/// Runs a slot, then the work that reads what it wrote: when a price or macro job (or the
+/// backfill) wrote rows, the signals now and today's pack if there is none, instead of at
+/// their next clock slot (up to an hour, or a day, later). The scheduler, the start-up
+/// backfill and "run now" go through here; `quarry backfill` and tests call `run_slot`.
+pub async fn run_slot_then_dependents(state: &AppState, kind: JobKind, slot: &str) -> Result<Option<RunReport>, DbErr> {
+    let wrote = kind.writes_observations();
+    let report = run_slot(state, kind, slot).await?;
+    if wrote && report.as_ref().is_some_and(|r| r.outcome.rows_written > 0) {
+        run_dependents(state, slot).await?;
+    }
+    Ok(report)
+}
+
+/// Like `run_slot_then_dependents`, for a run whose lease is already held ("run now").
+pub async fn execute_then_dependents(state: &AppState, run_id: i64, kind: JobKind, slot: &str) -> Result<RunReport, DbErr> {
+    let wrote = kind.writes_observations();
+    let report = execute(state, run_id, kind, None).await;
+    if wrote && report.outcome.rows_written > 0 {
+        run_dependents(state, slot).await?;
+    }
+    Ok(report)
+}
+
+/// The signals, then today's chart pack when none exists yet. Their slots name the run
+/// that caused them (`after:<slot>`), so replicas that ran the same slot agree on them.
+async fn run_dependents(state: &AppState, cause: &str) -> Result<(), DbErr> {
+    let slot = format!("after:{cause}");
+    run_slot(state, JobKind::CommoditySignals, &slot).await?;
+    let today = Utc::now().date_naive();
+    if crate::charts::pack_service::file(&state.db, &state.config.data_dir, Some(today)).await?.is_none() {
+        run_slot(state, JobKind::ChartPack, &slot).await?;
+    }
+    Ok(())
+}
+
+/// In demo mode, makes today's chart pack from the demo data when there is none, in the
+/// background, so the pack page and its PDF work minutes after the first start rather
+/// than at the next 08:00 UTC.
+pub fn spawn_demo_pack(state: &AppState) {
+    if !state.config.demo {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let today = Utc::now().date_naive();
+        match crate::charts::pack_service::file(&state.db, &state.config.data_dir, Some(today)).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                let slot = format!("startup:{}", Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
+                if let Err(e) = run_slot(&state, JobKind::ChartPack, &slot).await {
+                    tracing::error!(error = %e, "cannot record the start-up chart pack");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot look for today's chart pack"),
+        }
+    });
 }
 
 #[cfg(test)]

@@ -78,8 +78,16 @@ pub fn slot_for(cron: &str, now: DateTime<Utc>) -> Option<String> {
 /// Creates and starts the scheduler with every registered job that has a schedule.
 pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> {
     let sched = JobScheduler::new().await?;
+    if state.config.demo {
+        tracing::info!("{}", super::model::DEMO_OFFLINE_NOTICE);
+        super::runner::spawn_demo_pack(state);
+    }
     for (name, _, cron) in catalogue(&state.config.jobs) {
         let Some(kind) = JobKind::by_name(name).filter(|_| is_registered(name)) else { continue };
+        // Said once above, instead of a resolver error every slot.
+        if state.config.demo && kind.needs_network() {
+            continue;
+        }
         if cron.trim().is_empty() {
             if name != "backfill" && name != "venture_backfill" {
                 tracing::info!(job = name, "job not scheduled (empty schedule); it can still be run now");
@@ -92,7 +100,7 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
             let (st, kind, cron) = (st.clone(), kind.clone(), cron.clone());
             Box::pin(async move {
                 let Some(slot) = slot_for(&cron, Utc::now()) else { return };
-                if let Err(e) = super::runner::run_slot(&st, kind, &slot).await {
+                if let Err(e) = super::runner::run_slot_then_dependents(&st, kind, &slot).await {
                     tracing::error!(error = %e, "cannot record a job run");
                 }
             })

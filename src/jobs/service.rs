@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::model::{FeedHealth, Health, JobRunView, JobView, StaleSeries};
+use super::model::{FailureGroup, FailurePage, FeedHealth, Health, JobRunView, JobView, StaleSeries};
 use super::scheduler::{catalogue, is_registered, next_run};
 use crate::config::JobsConfig;
 use crate::db::entities::job_runs;
@@ -47,10 +47,21 @@ pub async fn list_jobs(
             schedule: schedule.to_string(),
             registered,
             next_run: if registered { next_run(schedule, now) } else { None },
+            paused: None,
             recent_runs: runs.into_iter().map(run_view).collect(),
         });
     }
     Ok(out)
+}
+
+/// Demo mode: the jobs that need the network do not run, so they have no next run.
+pub fn mark_paused(jobs: &mut [JobView]) {
+    for j in jobs.iter_mut() {
+        if super::kind::JobKind::by_name(&j.name).is_some_and(|k| k.needs_network()) {
+            j.paused = Some("paused: demo mode".to_string());
+            j.next_run = None;
+        }
+    }
 }
 
 /// Every feed of the universe (instruments and macro series) with its health, the stale
@@ -102,5 +113,63 @@ pub async fn health(
         .one(db)
         .await?
         .map(run_view);
-    Ok(Health { admin_actions, feeds: feeds.into_values().collect(), stale, backfill })
+    Ok(Health { admin_actions, feeds: feeds.into_values().collect(), stale, backfill, offline_notice: None })
+}
+
+/// Failure groups a page of the jobs page shows.
+pub const FAILURE_GROUPS_PER_PAGE: u64 = 20;
+
+/// Failed and partial runs grouped by job and short reason, newest group first, one page
+/// of them. The database counts runs per (job, full error), so thousands of failed runs
+/// come back as a handful of rows; the few full errors shown are read by id.
+pub async fn failures(db: &impl ConnectionTrait, page: u64) -> Result<Option<FailurePage>, DbErr> {
+    let rows: Vec<(String, Option<String>, i64, i64)> = job_runs::Entity::find()
+        .select_only()
+        .column(job_runs::Column::Job)
+        .column(job_runs::Column::Error)
+        .column_as(job_runs::Column::Id.count(), "n")
+        .column_as(job_runs::Column::Id.max(), "newest")
+        .filter(job_runs::Column::Status.is_in(["failed", "partial"]))
+        .group_by(job_runs::Column::Job)
+        .group_by(job_runs::Column::Error)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // (job, short reason) -> (runs, newest run id)
+    let mut groups: BTreeMap<(String, String), (u64, i64)> = BTreeMap::new();
+    for (job, error, n, newest) in rows {
+        let reason = crate::format::short_error(error.as_deref().unwrap_or("no error recorded"));
+        let g = groups.entry((job, reason)).or_insert((0, newest));
+        g.0 += n as u64;
+        g.1 = g.1.max(newest);
+    }
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    groups.sort_by_key(|(_, (_, newest))| std::cmp::Reverse(*newest));
+    let total_runs = groups.iter().map(|(_, (n, _))| n).sum();
+    let pages = (groups.len() as u64).div_ceil(FAILURE_GROUPS_PER_PAGE).max(1);
+    if page > pages {
+        return Ok(None);
+    }
+    let shown: Vec<_> = groups
+        .into_iter()
+        .skip(((page - 1) * FAILURE_GROUPS_PER_PAGE) as usize)
+        .take(FAILURE_GROUPS_PER_PAGE as usize)
+        .collect();
+    let ids: Vec<i64> = shown.iter().map(|(_, (_, id))| *id).collect();
+    let runs: std::collections::HashMap<i64, job_runs::Model> =
+        job_runs::Entity::find().filter(job_runs::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|r| (r.id, r)).collect();
+    let groups = shown
+        .into_iter()
+        .filter_map(|((job, reason), (count, id))| {
+            let run = runs.get(&id)?;
+            Some(FailureGroup {
+                job,
+                reason,
+                count,
+                latest_at: run.started_at,
+                latest_error: run.error.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(Some(FailurePage { groups, page, pages, total_runs }))
 }

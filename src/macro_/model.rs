@@ -31,6 +31,8 @@ pub struct MacroSeriesEntry {
     /// failed on every source.
     pub stale: bool,
     pub stale_reason: Option<String>,
+    /// `demo`, `fresh`, `stale` or `no_data` (see the commodities overview).
+    pub freshness: crate::commodities::model::Freshness,
 }
 
 impl MacroSeriesEntry {

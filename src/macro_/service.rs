@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::model::{MacroSeriesEntry, MacroSeriesList};
-use crate::commodities::model::{stale_reason, DEMO_NOTICE};
+use crate::commodities::model::{judge, Freshness, DEMO_NOTICE};
 use crate::commodities::service::{latest_failures, observations_between};
 use crate::db::entities::series;
 use crate::universe::{source_label, Instrument, Universe};
@@ -53,6 +53,8 @@ pub async fn list(
     now: DateTime<Utc>,
 ) -> Result<MacroSeriesList, DbErr> {
     let failures = latest_failures(db).await?;
+    let demo = crate::commodities::service::demo_latest(db).await?;
+    let demo_day = demo.values().max().copied();
     let today = now.date_naive();
     let mut entries = Vec::with_capacity(universe.macros.len());
     for m in &universe.macros {
@@ -62,14 +64,19 @@ pub async fn list(
             None => None,
         };
         let failure = id.and_then(|id| failures.get(&id)).map(|(e, at)| (e.as_str(), *at));
-        let reason = stale_reason(m.frequency, last.as_ref().map(|(d, _, _)| *d), today, failure);
-        entries.push(entry(m, last, reason));
+        let demo_as_of = id.filter(|id| demo.contains_key(id)).and(demo_day);
+        let judged = judge(m.frequency, last.as_ref().map(|(d, _, _)| *d), today, failure, demo_as_of);
+        entries.push(entry(m, last, judged));
     }
     let demo = entries.iter().any(MacroSeriesEntry::is_demo);
     Ok(MacroSeriesList { generated_at: now, demo, notice: demo.then(|| DEMO_NOTICE.to_string()), series: entries })
 }
 
-fn entry(m: &Instrument, last: Option<(NaiveDate, f64, String)>, stale_reason: Option<String>) -> MacroSeriesEntry {
+fn entry(
+    m: &Instrument,
+    last: Option<(NaiveDate, f64, String)>,
+    (freshness, stale_reason): (Freshness, Option<String>),
+) -> MacroSeriesEntry {
     let primary = &m.sources[0];
     let (as_of, last_value, source) = match last {
         Some((d, v, s)) => (Some(d), Some(v), Some(s)),
@@ -90,6 +97,7 @@ fn entry(m: &Instrument, last: Option<(NaiveDate, f64, String)>, stale_reason: O
         source,
         stale: stale_reason.is_some(),
         stale_reason,
+        freshness,
     }
 }
 

@@ -225,7 +225,7 @@ fn spawn_startup_backfill(state: &AppState) {
     tokio::spawn(async move {
         let slot = format!("startup:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
         let kind = crate::jobs::commodity::JobKind::Backfill { series: None, from: None };
-        if let Err(e) = crate::jobs::runner::run_slot(&state, kind, &slot).await {
+        if let Err(e) = crate::jobs::runner::run_slot_then_dependents(&state, kind, &slot).await {
             tracing::error!(error = %e, "start-up backfill could not be recorded");
         }
     });

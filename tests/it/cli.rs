@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_quarry");
 
-fn quarry(dir: &std::path::Path) -> Command {
+pub(crate) fn quarry(dir: &std::path::Path) -> Command {
     let mut c = Command::new(BIN);
     // A clean environment apart from what the test sets: no stray QUARRY_* from the shell.
     c.env_clear()
@@ -58,11 +58,11 @@ fn migrate_creates_the_sqlite_database_in_the_data_dir() {
     assert!(quarry(dir.path()).arg("migrate").output().unwrap().status.success());
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn wait_ready(port: u16) -> bool {
+pub(crate) fn wait_ready(port: u16) -> bool {
     let started = Instant::now();
     let mut up = false;
     while started.elapsed() < Duration::from_secs(60) {
@@ -81,7 +81,7 @@ fn wait_ready(port: u16) -> bool {
     up
 }
 
-fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
+pub(crate) fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
     let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -11,6 +11,7 @@ mod database;
 mod history;
 mod ingest;
 mod macro_series;
+mod offline;
 mod security;
 mod signals;
 mod sources;

@@ -94,7 +94,7 @@ fn Body(page: PageData) -> impl IntoView {
                 }}</dd></div>
             </dl>
         </div>
-        {e.stale_reason.clone().map(|r| view! { <p class="stale-reason" role="status">"Stale: " {r}</p> })}
+        {e.stale_reason.clone().map(|r| view! { <p class="stale-reason" role="status">"Stale: " <crate::components::ErrorText full=r/></p> })}
         {d.notice.clone().map(|n| view! { <p class="note">{n}</p> })}
 
         <section aria-labelledby="charts-h">

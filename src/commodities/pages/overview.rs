@@ -6,7 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::commodities::api::get_overview;
-use crate::commodities::model::{Overview, OverviewEntry, SortKey};
+use crate::commodities::model::{Freshness, Overview, OverviewEntry, SortKey};
+use crate::components::{short_error, ErrorText};
 use crate::commodities::sparkline::polyline_points;
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
@@ -77,10 +78,12 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         }
     });
     let has_data = overview.instruments.iter().any(|e| e.last_value.is_some());
+    let offline = overview.offline_notice.clone();
     let instruments = StoredValue::new(overview.instruments);
     let chip_groups = groups.clone();
 
     view! {
+        {offline.map(|n| view! { <p class="notice offline" role="status">{n}</p> })}
         {(!has_data).then(|| view! {
             <div class="empty-state" role="status">
                 <h2>"No prices yet"</h2>
@@ -220,7 +223,7 @@ pub(super) fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
     let stale_note = entry.stale_reason.clone().map(|reason| {
         view! {
             <tr class="stale-note" data-stale-for=entry.slug.clone()>
-                <td colspan="8"><small class="stale-reason">"Stale: "{reason}</small></td>
+                <td colspan="8"><small class="stale-reason">"Stale: "<ErrorText full=reason/></small></td>
             </tr>
         }
     });
@@ -237,7 +240,11 @@ pub(super) fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
             <td class="asof">
                 {entry.as_of.map(|d| format_period(d, entry.frequency)).unwrap_or_else(|| "no data".into())}
                 <small class="freq">{freq}</small>
-                {entry.stale_reason.clone().map(|reason| view! { <span class="tag warn" title=reason>"stale"</span> })}
+                {match entry.freshness {
+                    Freshness::Stale => view! { <span class="tag warn" data-freshness="stale" title=entry.stale_reason.as_deref().map(short_error)>"STALE"</span> }.into_any(),
+                    Freshness::Demo => view! { <span class="tag demo" data-freshness="demo" title="generated demo data, current as of the demo's own date">"DEMO"</span> }.into_any(),
+                    _ => ().into_any(),
+                }}
             </td>
             {change_cell(entry.change_1d)}
             {change_cell(entry.change_1m)}

@@ -411,7 +411,7 @@ fn Filings(rows: Vec<FilingRow>, cik: Option<i64>) -> impl IntoView {
                                 <td><a href=f.url.clone() rel="external">{f.accession.clone()}</a></td>
                                 <td>
                                     <span class=format!("status {}", if failed { "failed" } else { "succeeded" })>{f.status.clone()}</span>
-                                    {f.error.clone().map(|e| view! { <div class="run-error">{e}</div> })}
+                                    {f.error.clone().map(|e| view! { <div class="run-error"><crate::components::ErrorText full=e/></div> })}
                                 </td>
                             </tr>
                         }
