@@ -96,7 +96,8 @@ async fn upload(
     json_outcome(status)
 }
 
-/// Starts the run and waits up to `wait` for it.
+/// Starts the run and waits up to `wait` for it. A run that did not end in time (or was
+/// not waited for) is answered as still running: the caller follows its status URL.
 async fn start_and_settle(
     state: &AppState,
     name: &str,
@@ -107,11 +108,15 @@ async fn start_and_settle(
     let (run, task) = import_run::start(state, name, spooled, dry_run)
         .await
         .map_err(|e| AppError::internal("cannot record the import run", e))?;
-    import_run::settle(task, wait).await;
-    import_run::status(state, &run)
+    let ended = import_run::settle(task, wait).await;
+    let mut status = import_run::status(state, &run)
         .await
         .map_err(|e| AppError::internal("cannot read the import run", e))?
-        .ok_or_else(|| AppError::internal("the import run vanished", run))
+        .ok_or_else(|| AppError::internal("the import run vanished", run))?;
+    if !ended {
+        status.status = "running".into();
+    }
+    Ok(status)
 }
 
 /// A run as the JSON API answers it: the summary (200), the bad rows (400), a database

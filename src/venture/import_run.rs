@@ -228,16 +228,19 @@ pub async fn start(
                 ("error", 0, Some(e.to_string()), Detail { file, report: None, errors: Vec::new() })
             }
         };
-        if let Err(e) = runner::finish(&state.db, id, status, rows, message).await {
-            tracing::error!(error = %e, "cannot record the end of an import run");
-        }
+        // One update: a status URL read in between must not see the end without its detail.
         let update = job_runs::ActiveModel {
             id: Set(id),
+            finished_at: Set(Some(Utc::now())),
+            status: Set(status.to_string()),
+            rows_written: Set(rows as i64),
+            error: Set(message.map(|m| m.chars().take(4000).collect())),
+            progress: Set(Some(1.0)),
             detail: Set(serde_json::to_string(&detail).ok()),
             ..Default::default()
         };
         if let Err(e) = job_runs::Entity::update(update).exec(&state.db).await {
-            tracing::error!(error = %e, "cannot record an import's outcome");
+            tracing::error!(error = %e, run = %token, "cannot record the end of an import run");
         }
         LIVE.lock().expect("progress map").remove(&token);
     });
@@ -272,8 +275,10 @@ async fn execute(
 }
 
 /// Waits up to `wait` for the run to end: a small file is answered in the same request.
+/// A zero `wait` does not look: the caller asked to be answered at once, whatever the run
+/// has done meanwhile.
 pub async fn settle(task: tokio::task::JoinHandle<()>, wait: Duration) -> bool {
-    tokio::time::timeout(wait, task).await.is_ok()
+    !wait.is_zero() && tokio::time::timeout(wait, task).await.is_ok()
 }
 
 /// The run with this token, as its status URL answers it; `None` when there is none.
