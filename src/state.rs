@@ -18,8 +18,10 @@ pub struct AppState {
     pub sources: Arc<Sources>,
     /// Generated demo rows are present; kept here so the layout need not query for it.
     pub demo: Arc<AtomicBool>,
-    /// The overview per group, kept between requests (see `commodities::overview_cache`).
+    /// The overview per group and histories per query, kept between requests (see
+    /// `commodities::overview_cache`).
     pub overview: Arc<crate::commodities::overview_cache::OverviewCache>,
+    pub histories: Arc<crate::commodities::overview_cache::HistoryCache>,
 }
 
 impl AppState {

@@ -15,7 +15,7 @@ pub async fn get_overview(group: Option<String>) -> Result<Overview, AppError> {
     let group = super::rest::group_param(&state.universe, group)?;
     let db = &state.db;
     let compute = || super::service::overview(db, &state.universe, group.as_deref(), chrono::Utc::now());
-    let mut ov = Overview::clone(&*state.overview.get(group.as_deref(), compute).await?);
+    let mut ov = Overview::clone(&*state.overview.get(group.clone(), compute).await?);
     ov.offline_notice = state.config.demo.then(|| crate::jobs::model::DEMO_OFFLINE_NOTICE.to_string());
     Ok(ov)
 }

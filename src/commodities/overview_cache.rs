@@ -1,6 +1,7 @@
-//! The overview, computed once and kept: the overview page and its API are the most asked
-//! for answers, and each one is 24 queries and the changes of every instrument (about
-//! 15 ms of CPU), while the data under it changes a few times a day.
+//! Answers computed from the observations, kept between requests: the overview (24
+//! queries and the changes of every instrument, about 15 ms of CPU) and histories (a
+//! 15-year daily series is thousands of rows to read), while the data under them changes
+//! a few times a day.
 //!
 //! An entry is dropped when any writer in this process stores observations or a fetch
 //! failure (`invalidate`, called by the ingest and demo writers), and in any case after
@@ -12,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::model::Overview;
+use super::model::{History, Overview};
 
 /// How long an entry may be served without a local write having invalidated it.
 pub const TTL: Duration = Duration::from_secs(5);
@@ -25,34 +26,47 @@ pub fn invalidate() {
     GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
-struct Entry {
+struct Entry<V> {
     generation: u64,
     at: Instant,
-    overview: Arc<Overview>,
+    value: Arc<V>,
 }
 
-impl Entry {
+impl<V> Entry<V> {
     fn fresh(&self, now: Instant) -> bool {
         self.generation == GENERATION.load(Ordering::SeqCst) && now.duration_since(self.at) < TTL
     }
 }
 
-/// Overviews by group (`None`: every instrument).
-#[derive(Default)]
-pub struct OverviewCache {
-    entries: Mutex<HashMap<Option<String>, Entry>>,
+/// Kept answers by key. At most `MAX_ENTRIES`: a key comes from a query string, and a
+/// client walking through dates must not grow the map without bound.
+pub struct Kept<K, V> {
+    entries: Mutex<HashMap<K, Entry<V>>>,
     /// Held while computing, so a burst of misses computes once.
     computing: tokio::sync::Mutex<()>,
 }
 
-impl OverviewCache {
-    /// The kept overview of `group`, or `compute`'s, kept for the next caller.
-    pub async fn get<F, Fut, E>(&self, group: Option<&str>, compute: F) -> Result<Arc<Overview>, E>
+pub const MAX_ENTRIES: usize = 512;
+
+/// Overviews by group (`None`: every instrument).
+pub type OverviewCache = Kept<Option<String>, Overview>;
+/// Histories by instrument and query.
+pub type HistoryCache = Kept<String, History>;
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Kept { entries: Mutex::new(HashMap::new()), computing: tokio::sync::Mutex::new(()) }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> Kept<K, V> {
+    /// The kept answer for `key`, or `compute`'s, kept for the next caller. Errors are not
+    /// kept.
+    pub async fn get<F, Fut, E>(&self, key: K, compute: F) -> Result<Arc<V>, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Overview, E>>,
+        Fut: Future<Output = Result<V, E>>,
     {
-        let key = group.map(str::to_string);
         if let Some(hit) = self.lookup(&key) {
             return Ok(hit);
         }
@@ -62,15 +76,18 @@ impl OverviewCache {
             return Ok(hit);
         }
         let generation = GENERATION.load(Ordering::SeqCst);
-        let overview = Arc::new(compute().await?);
-        let entry = Entry { generation, at: Instant::now(), overview: overview.clone() };
-        self.entries.lock().expect("overview cache").insert(key, entry);
-        Ok(overview)
+        let value = Arc::new(compute().await?);
+        let mut entries = self.entries.lock().expect("kept answers");
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, Entry { generation, at: Instant::now(), value: value.clone() });
+        Ok(value)
     }
 
-    fn lookup(&self, key: &Option<String>) -> Option<Arc<Overview>> {
-        let entries = self.entries.lock().expect("overview cache");
-        entries.get(key).filter(|e| e.fresh(Instant::now())).map(|e| e.overview.clone())
+    fn lookup(&self, key: &K) -> Option<Arc<V>> {
+        let entries = self.entries.lock().expect("kept answers");
+        entries.get(key).filter(|e| e.fresh(Instant::now())).map(|e| e.value.clone())
     }
 }
 
@@ -101,7 +118,7 @@ mod tests {
         let b = cache.get(None, compute).await.unwrap();
         assert_eq!((a.generated_at, b.generated_at), (overview(0).generated_at, overview(0).generated_at));
         // Another group is another entry.
-        let metals = cache.get(Some("metals"), compute).await.unwrap();
+        let metals = cache.get(Some("metals".to_string()), compute).await.unwrap();
         assert_eq!(metals.generated_at, overview(1).generated_at);
         invalidate();
         let c = cache.get(None, compute).await.unwrap();
@@ -117,10 +134,19 @@ mod tests {
         assert_eq!(ok.generated_at, overview(7).generated_at);
     }
 
+    #[tokio::test]
+    async fn the_map_never_holds_more_than_its_bound() {
+        let cache: Kept<String, usize> = Kept::default();
+        for i in 0..MAX_ENTRIES + 10 {
+            cache.get(i.to_string(), || async move { Ok::<_, ()>(i) }).await.unwrap();
+        }
+        assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+
     #[test]
     fn an_entry_older_than_the_ttl_is_not_fresh() {
         let now = Instant::now();
-        let e = |at| Entry { generation: GENERATION.load(Ordering::SeqCst), at, overview: Arc::new(overview(0)) };
+        let e = |at| Entry { generation: GENERATION.load(Ordering::SeqCst), at, value: Arc::new(overview(0)) };
         assert!(e(now).fresh(now));
         assert!(!e(now).fresh(now + TTL));
     }

@@ -62,8 +62,15 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
     q.map(|Query(q)| q).map_err(|e| AppError::bad_parameter("query", e.body_text()))
 }
 
-/// Validates the request and reads the history; shared by the JSON and CSV answers.
+/// Validates the request and reads the history; shared by the JSON and CSV answers. Kept
+/// per instrument and query (`overview_cache`): a long daily series is thousands of rows.
 pub async fn history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<History, AppError> {
+    let key = format!("{slug}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}", q.from, q.to, q.interval, q.points);
+    let kept = state.histories.get(key, || read_history(state, slug, q)).await?;
+    Ok(History::clone(&kept))
+}
+
+async fn read_history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<History, AppError> {
     let inst = state.universe.instrument(slug).ok_or_else(|| {
         AppError::not_found(format!("unknown instrument '{slug}'; /api/commodities/config lists them"))
     })?;

@@ -72,6 +72,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         sources: Arc::new(sources),
         demo: Arc::new(AtomicBool::new(false)),
         overview: Arc::default(),
+        histories: Arc::default(),
     })
 }
 

@@ -99,23 +99,35 @@ macro_rules! keyed_upsert {
                 }
             }
             tally.inserted = fresh.len() as u64;
-            if let [(i, _, am)] = fresh.as_slice() {
-                ids[*i] = $m::Entity::insert(am.clone()).exec(db).await?.last_insert_id;
+            if fresh.len() == 1 {
+                let (i, _, am) = fresh.pop().expect("one row");
+                ids[i] = $m::Entity::insert(am).exec(db).await?.last_insert_id;
                 return Ok((ids, tally));
             }
-            for chunk in fresh.chunks(BATCH) {
-                $m::Entity::insert_many(chunk.iter().map(|(_, _, am)| am.clone())).exec_without_returning(db).await?;
-                let slot: HashMap<&str, usize> = chunk.iter().map(|(i, k, _)| (k.as_str(), *i)).collect();
+            let mut fresh = fresh.into_iter().peekable();
+            while fresh.peek().is_some() {
+                // The models move into the INSERT; only their keys are kept, to find the ids.
+                let mut keys = Vec::with_capacity(BATCH);
+                let models: Vec<$m::ActiveModel> = fresh
+                    .by_ref()
+                    .take(BATCH)
+                    .map(|(i, k, am)| {
+                        keys.push((k, i));
+                        am
+                    })
+                    .collect();
+                $m::Entity::insert_many(models).exec_without_returning(db).await?;
                 let stored = $m::Entity::find()
                     .select_only()
                     .column($m::Column::Id)
                     .column($m::Column::Key)
-                    .filter($m::Column::Key.is_in(chunk.iter().map(|(_, k, _)| k.clone())))
+                    .filter($m::Column::Key.is_in(keys.iter().map(|(k, _)| k.as_str())))
                     .into_tuple::<(i32, String)>()
                     .all(db)
                     .await?;
+                let slot: HashMap<String, usize> = keys.into_iter().collect();
                 for (id, key) in stored {
-                    if let Some(i) = slot.get(key.as_str()) {
+                    if let Some(i) = slot.get(&key) {
                         ids[*i] = id;
                     }
                 }
