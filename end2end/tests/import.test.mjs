@@ -47,7 +47,8 @@ for (const mode of MODES) {
       assert.deepEqual(cells("rounds"), [1, 0, 0]);
       if (mode.js) {
         assert.equal(await page.evaluate(() => window.__samePage), true, "the answer was swapped in, not a reload");
-        assert.deepEqual(errors, []);
+        // The wrong token's 401 is logged by the browser as a failed load; nothing else may be.
+        assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), []);
       }
       // The imported company is listed.
       const res = await fetch(`${LIVE}/api/venture/companies?q=${encodeURIComponent(`E2E Robotics JS ${tag}`)}`);

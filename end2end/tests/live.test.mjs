@@ -104,7 +104,7 @@ test("a source that starts serving HTML marks its instruments stale, with the re
     for (const mode of MODES) {
       const { page, context } = await open(browser, "/", { ...mode, base: LIVE });
       const gold = page.locator('tr[data-slug="gold"]');
-      assert.match(await gold.locator(".tag.warn").innerText(), /stale/);
+      assert.match(await gold.locator(".tag.warn").innerText(), /stale/i);
       assert.match(await page.locator('tr[data-stale-for="gold"] .stale-reason').innerText(), /HTML page arrived where JSON was expected/);
       assert.equal(await page.locator('tr[data-stale-for="wti"]').count(), 0);
       await context.close();

@@ -157,9 +157,11 @@ pub async fn import_with_progress(
     let file = display_name(file_name);
     // Parsing ten megabytes is CPU work: off the async workers that answer pages.
     let name = file.clone();
+    let started = std::time::Instant::now();
     let parsed = tokio::task::spawn_blocking(move || import::parse(&name, &bytes))
         .await
         .map_err(|e| ImportError::Db(DbErr::Custom(format!("the import's parser stopped: {e}"))))?;
+    tracing::debug!(rows = parsed.rows, ms = started.elapsed().as_millis() as u64, "import parsed");
     // A file refused as a whole (empty, binary, not JSON) has no rows to look up.
     if parsed.errors.iter().any(|e| e.line.is_none() && e.path.is_none()) {
         return Err(ImportError::Invalid { file, errors: parsed.errors });
@@ -167,7 +169,9 @@ pub async fn import_with_progress(
     let attempt = || async {
         let mut errors = parsed.errors.clone();
         let txn = crate::db::begin_write(db).await?;
+        let started = std::time::Instant::now();
         let plan = resolve(&txn, &parsed.set, &file, now, &mut errors).await?;
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "import resolved");
         if !errors.is_empty() {
             txn.rollback().await?;
             errors.sort_by(|a, b| (a.line, &a.path, &a.field).cmp(&(b.line, &b.path, &b.field)));
@@ -846,7 +850,16 @@ async fn write(
 ) -> Result<Vec<(&'static str, Tally)>, DbErr> {
     let mut tally: HashMap<&'static str, Tally> = TABLES.iter().map(|t| (*t, Tally::default())).collect();
     let mut done = 0u64;
+    let mut lap = std::time::Instant::now();
     let mut count = |table: &'static str, t: Tally| {
+        // Where an import's time goes, table by table (QUARRY_LOG=quarry=debug).
+        tracing::debug!(
+            table,
+            rows = t.inserted + t.updated + t.unchanged,
+            ms = lap.elapsed().as_millis() as u64,
+            "import wrote"
+        );
+        lap = std::time::Instant::now();
         let entry = tally.get_mut(table).expect("known table");
         entry.inserted += t.inserted;
         entry.updated += t.updated;
