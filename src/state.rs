@@ -19,9 +19,9 @@ pub struct AppState {
     /// Generated demo rows are present; kept here so the layout need not query for it.
     pub demo: Arc<AtomicBool>,
     /// The overview per group and histories per query, kept between requests (see
-    /// `commodities::overview_cache`).
-    pub overview: Arc<crate::commodities::overview_cache::OverviewCache>,
-    pub histories: Arc<crate::commodities::overview_cache::HistoryCache>,
+    /// `commodities::kept`).
+    pub overview: Arc<crate::commodities::kept::OverviewCache>,
+    pub histories: Arc<crate::commodities::kept::HistoryCache>,
 }
 
 impl AppState {

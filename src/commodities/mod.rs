@@ -14,7 +14,7 @@ pub mod compare;
 #[cfg(feature = "ssr")]
 pub mod instrument;
 #[cfg(feature = "ssr")]
-pub mod overview_cache;
+pub mod kept;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]

@@ -63,7 +63,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
 }
 
 /// Validates the request and reads the history; shared by the JSON and CSV answers. Kept
-/// per instrument and query (`overview_cache`): a long daily series is thousands of rows.
+/// per instrument and query (`kept`): a long daily series is thousands of rows.
 pub async fn history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<History, AppError> {
     let key = format!("{slug}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}", q.from, q.to, q.interval, q.points);
     let kept = state.histories.get(key, || read_history(state, slug, q)).await?;

@@ -120,6 +120,6 @@ async fn write_demo_series(
             .await?;
     }
     txn.commit().await?;
-    crate::commodities::overview_cache::invalidate();
+    crate::commodities::kept::invalidate();
     Ok(written)
 }

@@ -60,7 +60,7 @@ pub async fn upsert_series(
             .await?;
     }
     txn.commit().await?;
-    crate::commodities::overview_cache::invalidate();
+    crate::commodities::kept::invalidate();
     Ok(written)
 }
 

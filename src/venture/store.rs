@@ -197,88 +197,70 @@ pub async fn upsert_round_investors(db: &impl ConnectionTrait, rows: &[(i32, i32
     Ok(tally)
 }
 
-/// A fund cash flow, unique by (fund, date, kind): a different amount replaces the old.
-pub async fn upsert_cash_flow(db: &impl ConnectionTrait, row: fund_cash_flows::Model) -> Result<Change, DbErr> {
-    Ok(single(upsert_cash_flows(db, vec![row]).await?))
-}
-
-/// Fund cash flows in bulk; each (fund, date, kind) at most once in `rows`.
-pub async fn upsert_cash_flows(db: &impl ConnectionTrait, rows: Vec<fund_cash_flows::Model>) -> Result<Tally, DbErr> {
-    let funds: Vec<i32> = distinct(rows.iter().map(|r| r.fund_id));
-    let mut old = HashMap::new();
-    for chunk in funds.chunks(BATCH) {
-        let found = fund_cash_flows::Entity::find()
-            .filter(fund_cash_flows::Column::FundId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        old.extend(found.into_iter().map(|o| ((o.fund_id, o.flow_date, o.kind.clone()), o)));
-    }
-    let mut tally = Tally::default();
-    let mut fresh = Vec::new();
-    for row in rows {
-        match old.get(&(row.fund_id, row.flow_date, row.kind.clone())) {
-            Some(o) if o.amount == row.amount && o.source == row.source => tally.add(Change::Unchanged),
-            Some(o) => {
-                let mut am = row.into_active_model().reset_all();
-                am.id = sea_orm::ActiveValue::Unchanged(o.id);
-                am.update(db).await?;
-                tally.add(Change::Updated);
+/// Upserts for the rows a fund owns, unique by a key within the fund (`key`): the funds'
+/// existing rows are read a batch of funds at a time, a row equal under `same` is left as
+/// it is, a different one replaces the old, new ones go in with multi-row INSERTs.
+/// `upsert_x(db, row)` is the same for one row.
+macro_rules! fund_rows_upsert {
+    ($one:ident, $many:ident, $m:ident, key: $key:expr, same: $same:expr) => {
+        pub async fn $many(db: &impl ConnectionTrait, rows: Vec<$m::Model>) -> Result<Tally, DbErr> {
+            let (key, same) = ($key, $same);
+            let funds: Vec<i32> = distinct(rows.iter().map(|r| r.fund_id));
+            let mut old = HashMap::new();
+            for chunk in funds.chunks(BATCH) {
+                let found =
+                    $m::Entity::find().filter($m::Column::FundId.is_in(chunk.iter().copied())).all(db).await?;
+                old.extend(found.into_iter().map(|o| (key(&o), o)));
             }
-            None => {
-                let mut am = row.into_active_model();
-                am.id = sea_orm::ActiveValue::NotSet;
-                fresh.push(am);
+            let mut tally = Tally::default();
+            let mut fresh = Vec::new();
+            for row in rows {
+                match old.get(&key(&row)) {
+                    Some(o) if same(o, &row) => tally.add(Change::Unchanged),
+                    Some(o) => {
+                        let mut am = row.into_active_model().reset_all();
+                        am.id = sea_orm::ActiveValue::Unchanged(o.id);
+                        am.update(db).await?;
+                        tally.add(Change::Updated);
+                    }
+                    None => {
+                        let mut am = row.into_active_model();
+                        am.id = sea_orm::ActiveValue::NotSet;
+                        fresh.push(am);
+                    }
+                }
             }
+            tally.inserted = fresh.len() as u64;
+            insert_all::<$m::Entity>(db, fresh).await?;
+            Ok(tally)
         }
-    }
-    tally.inserted = fresh.len() as u64;
-    insert_all::<fund_cash_flows::Entity>(db, fresh).await?;
-    Ok(tally)
-}
 
-/// A fund's holding, unique by (fund, company).
-pub async fn upsert_holding(db: &impl ConnectionTrait, row: fund_holdings::Model) -> Result<Change, DbErr> {
-    Ok(single(upsert_holdings(db, vec![row]).await?))
-}
-
-/// Fund holdings in bulk; each (fund, company) at most once in `rows`.
-pub async fn upsert_holdings(db: &impl ConnectionTrait, rows: Vec<fund_holdings::Model>) -> Result<Tally, DbErr> {
-    let funds: Vec<i32> = distinct(rows.iter().map(|r| r.fund_id));
-    let mut old = HashMap::new();
-    for chunk in funds.chunks(BATCH) {
-        let found = fund_holdings::Entity::find()
-            .filter(fund_holdings::Column::FundId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        old.extend(found.into_iter().map(|o| ((o.fund_id, o.company_id), o)));
-    }
-    let mut tally = Tally::default();
-    let mut fresh = Vec::new();
-    for row in rows {
-        match old.get(&(row.fund_id, row.company_id)) {
-            Some(o)
-                if (o.invested, o.realized, o.unrealized, o.as_of, &o.source)
-                    == (row.invested, row.realized, row.unrealized, row.as_of, &row.source) =>
-            {
-                tally.add(Change::Unchanged)
-            }
-            Some(o) => {
-                let mut am = row.into_active_model().reset_all();
-                am.id = sea_orm::ActiveValue::Unchanged(o.id);
-                am.update(db).await?;
-                tally.add(Change::Updated);
-            }
-            None => {
-                let mut am = row.into_active_model();
-                am.id = sea_orm::ActiveValue::NotSet;
-                fresh.push(am);
-            }
+        pub async fn $one(db: &impl ConnectionTrait, row: $m::Model) -> Result<Change, DbErr> {
+            Ok(single($many(db, vec![row]).await?))
         }
-    }
-    tally.inserted = fresh.len() as u64;
-    insert_all::<fund_holdings::Entity>(db, fresh).await?;
-    Ok(tally)
+    };
 }
+
+// A cash flow is unique by (fund, date, kind): a different amount replaces the old.
+fund_rows_upsert!(
+    upsert_cash_flow,
+    upsert_cash_flows,
+    fund_cash_flows,
+    key: |r: &fund_cash_flows::Model| (r.fund_id, r.flow_date, r.kind.clone()),
+    same: |o: &fund_cash_flows::Model, n: &fund_cash_flows::Model| o.amount == n.amount && o.source == n.source
+);
+
+// A holding is unique by (fund, company).
+fund_rows_upsert!(
+    upsert_holding,
+    upsert_holdings,
+    fund_holdings,
+    key: |r: &fund_holdings::Model| (r.fund_id, r.company_id),
+    same: |o: &fund_holdings::Model, n: &fund_holdings::Model| {
+        (o.invested, o.realized, o.unrealized, o.as_of, &o.source)
+            == (n.invested, n.realized, n.unrealized, n.as_of, &n.source)
+    }
+);
 
 /// Multi-row INSERTs of `BATCH` rows each.
 async fn insert_all<E: EntityTrait>(db: &impl ConnectionTrait, rows: Vec<E::ActiveModel>) -> Result<(), DbErr> {
