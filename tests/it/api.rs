@@ -150,15 +150,15 @@ mod jobs {
             assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
             assert!(v["message"].as_str().unwrap().contains("QUARRY_ADMIN_TOKEN"));
             let (status, _, html) = get(&app, "/jobs").await;
-            assert_eq!(status, StatusCode::OK);
+            assert_eq!(status, StatusCode::OK, "{}", &html[..html.len().min(400)]);
             assert!(html.contains("commodity_prices") && html.contains("Sources"));
             assert!(!html.contains("Run now"), "run-now buttons shown without an admin token");
         }
 
         fn with_an_admin_token_run_now_checks_it_and_the_job_name(url) {
             let app = app(&url, "s3cret").await;
-            let (_, _, html) = get(&app, "/jobs").await;
-            assert!(html.contains("Run now"));
+            let (status, _, html) = get(&app, "/jobs").await;
+            assert!(html.contains("Run now"), "{status}: {}", &html[..html.len().min(400)]);
             let (status, _) = post_form(&app, "/api/jobs/run", "job=commodity_prices", None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
             let (status, _) = post_form(&app, "/api/jobs/run", "job=commodity_prices&token=guess", None).await;
