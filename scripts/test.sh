@@ -57,7 +57,8 @@ sweep_pg() {
 # ---- unit and integration tests
 say "cargo test (unit + integration)"
 set +e
-cargo test --workspace --features ssr --color never 2>&1 | tee "$logs/cargo.log"
+# No backtraces: a failing test's message and location stay next to its name in the log.
+RUST_BACKTRACE=0 cargo test --workspace --features ssr --color never 2>&1 | tee "$logs/cargo.log"
 cargo_rc=${PIPESTATUS[0]}
 set -e
 sweep_pg

@@ -17,7 +17,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -118,6 +118,16 @@ pub fn leptos_options(config: &Config, pkg_dir: &str) -> LeptosOptions {
         .build()
 }
 
+/// The app's page routes, generated once per process. Generating them renders the app
+/// with resource loading suppressed by a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`), and a resource first polled while the flag is up waits
+/// forever (leptos #4773): building a second router while another serves pages, as the
+/// tests do, left a page hanging until the request timeout.
+pub fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
 /// The whole HTTP surface: pages, server functions, health checks and static files.
 pub fn router(state: AppState) -> Router {
     let assets = assets::Assets::load(&state.config.site_root);
@@ -125,7 +135,7 @@ pub fn router(state: AppState) -> Router {
         tracing::warn!(site_root = %state.config.site_root.display(), "no site files: pages render without their islands and stylesheet (run scripts/build.sh)");
     }
     let leptos = leptos_options(&state.config, &format!("pkg/{}", assets.version()));
-    let routes = generate_route_list(App);
+    let routes = route_list().to_vec();
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let rs = RouterState { leptos: leptos.clone(), app: state.clone(), assets };
     let ctx_state = state.clone();

@@ -198,3 +198,45 @@ mod jobs {
         }
     }
 }
+
+/// Routers built while another serves pages (the tests do this; so would a process that
+/// rebuilt its router) must not leave a page waiting forever: generating leptos's route
+/// list suppresses resource loading process-wide, and a page whose resources first ran in
+/// that window never finished (leptos #4773; here it was a 408 after 30 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_routers_while_pages_render_never_stalls_a_page() {
+    crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
+        let state = prepared_state(&url).await;
+        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let app = quarry::server::router(state.clone());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let builder = {
+            let (state, stop) = (state.clone(), stop.clone());
+            tokio::task::spawn_blocking(move || {
+                let mut built = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    drop(quarry::server::router(state.clone()));
+                    built += 1;
+                }
+                built
+            })
+        };
+        let mut stalled = Vec::new();
+        for i in 0..60 {
+            let uri = ["/jobs", "/", "/venture", "/commodities/gold"][i % 4];
+            let req = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap());
+            match tokio::time::timeout(std::time::Duration::from_secs(8), req).await {
+                Ok(res) => assert_eq!(res.unwrap().status(), StatusCode::OK, "{uri}"),
+                Err(_) => stalled.push(uri),
+            }
+            if stalled.len() == 3 {
+                break;
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let built = builder.await.unwrap();
+        assert!(built > 0, "no router was built while the pages rendered");
+        assert!(stalled.is_empty(), "{} page requests stalled ({built} routers built meanwhile): {stalled:?}", stalled.len());
+    })
+    .await;
+}
