@@ -236,7 +236,11 @@ async fn building_routers_while_pages_render_never_stalls_a_page() {
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let built = builder.await.unwrap();
         assert!(built > 0, "no router was built while the pages rendered");
-        assert!(stalled.is_empty(), "{} page requests stalled ({built} routers built meanwhile): {stalled:?}", stalled.len());
+        assert!(
+            stalled.is_empty(),
+            "{} page requests stalled ({built} routers built meanwhile): {stalled:?}",
+            stalled.len()
+        );
     })
     .await;
 }
