@@ -59,7 +59,7 @@ pub enum Command {
     /// valuations, funds, cash flows, holdings) from a CSV or JSON file, whole or not at
     /// all; every bad row is listed with its line number.
     Import {
-        /// The CSV or JSON file (README: "Importing venture data" has the layout).
+        /// The CSV or JSON file (docs/venture.md, "Importing what EDGAR lacks", has the layout).
         file: std::path::PathBuf,
         /// Validate and count what would change, write nothing.
         #[arg(long)]

@@ -1,5 +1,5 @@
 //! Runtime configuration: built-in defaults (a copy of Leptos.toml compiled in), then the
-//! Leptos.toml on disk, then environment variables. See the README table for every key.
+//! Leptos.toml on disk, then environment variables. docs/configuration.md lists every key.
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 

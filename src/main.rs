@@ -4,6 +4,9 @@ use clap::Parser;
 use quarry::cli::{Cli, Command};
 use quarry::config::Config;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

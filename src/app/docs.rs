@@ -1,4 +1,4 @@
-//! The API page: every stable endpoint with a curl example. README holds the same list.
+//! The API page: every stable endpoint with a curl example. docs/api.md holds the same list.
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,4 +1,4 @@
-//! Chart server functions: part of the public API (README lists them).
+//! Chart server functions: part of the public API (docs/api.md lists them).
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 

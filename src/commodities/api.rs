@@ -1,5 +1,5 @@
 //! Commodity server functions: the pages call them, and so can anyone with curl. Their
-//! URLs are part of the public API (README lists them): never rename an endpoint.
+//! URLs are part of the public API (docs/api.md lists them): never rename an endpoint.
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 

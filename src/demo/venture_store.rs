@@ -95,7 +95,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
             v.company_id = company_ids[r.company];
             v.round_id = Some(round_id);
             valuation_keys.push(v.key.clone());
-            t.add(store::upsert_valuation(db, v).await?.1);
+            t.add(store::upsert_valuation(db, v).await?);
         }
     }
     removed += prune_keyed::<funding_rounds::Entity, _, _>(
@@ -166,7 +166,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
         acq.acquirer_id = a.acquirer.map(|i| company_ids[i]);
         acq.target_id = Some(company_ids[a.target]);
         keys.push(acq.key.clone());
-        t.add(store::upsert_acquisition(db, acq).await?.1);
+        t.add(store::upsert_acquisition(db, acq).await?);
     }
     removed +=
         prune_keyed::<acquisitions::Entity, _, _>(db, acquisitions::Column::Key, acquisitions::Column::Source, keys)

@@ -1,4 +1,4 @@
-//! Macro server functions. Their URLs are part of the public API (README lists them).
+//! Macro server functions. Their URLs are part of the public API (docs/api.md lists them).
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 

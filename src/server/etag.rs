@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Pages are far smaller; a body past this is sent without an ETag.
-const MAX_PAGE: usize = 16 << 20;
+pub(super) const MAX_PAGE: usize = 16 << 20;
 
 pub async fn pages(req: Request, next: Next) -> Response {
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
@@ -59,7 +59,7 @@ pub async fn pages(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn policy_nonce(policy: &str) -> Option<String> {
+pub(super) fn policy_nonce(policy: &str) -> Option<String> {
     policy.split_whitespace().find_map(|w| w.strip_prefix("'nonce-").map(|n| n.trim_end_matches(['\'', ';']).to_string()))
 }
 

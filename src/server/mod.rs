@@ -4,6 +4,7 @@ pub mod assets;
 pub mod etag;
 pub mod fallback;
 pub mod listen;
+pub mod page_cache;
 pub mod security;
 
 use std::sync::atomic::AtomicBool;
@@ -152,7 +153,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback(fallback::fallback)
-        .with_state(rs);
+        .with_state(rs)
+        .layer(axum::middleware::from_fn_with_state(Arc::new(page_cache::PageCache::default()), page_cache::serve));
     with_middleware(router, timeout)
 }
 

@@ -1,5 +1,5 @@
 //! Venture server functions: the pages call them, and so can anyone with curl. Their URLs
-//! are part of the public API (README lists them). The endpoints whose URL carries an id
+//! are part of the public API (docs/api.md lists them). The endpoints whose URL carries an id
 //! (`/api/venture/companies/{id}`, ...) and the CSV downloads live in `rest.rs`, over the
 //! same parameter checks and services.
 use leptos::prelude::*;

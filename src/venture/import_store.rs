@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 
 use super::import::{self, CompanyIn, FundIn, ImportSet, Ref, Row, RowError};
@@ -169,23 +169,37 @@ pub async fn import_with_progress(
     let attempt = || async {
         let mut errors = parsed.errors.clone();
         let txn = crate::db::begin_write(db).await?;
-        let started = std::time::Instant::now();
-        let plan = resolve(&txn, &parsed.set, &file, now, &mut errors).await?;
-        tracing::debug!(ms = started.elapsed().as_millis() as u64, "import resolved");
-        if !errors.is_empty() {
-            txn.rollback().await?;
-            errors.sort_by(|a, b| (a.line, &a.path, &a.field).cmp(&(b.line, &b.path, &b.field)));
-            return Err(ImportError::Invalid { file: file.clone(), errors });
+        crate::db::set_write_cache(&txn, crate::db::WriteCache::Large).await?;
+        let outcome = async {
+            let started = std::time::Instant::now();
+            let plan = resolve(&txn, &parsed.set, &file, now, &mut errors).await?;
+            tracing::debug!(ms = started.elapsed().as_millis() as u64, "import resolved");
+            if !errors.is_empty() {
+                return Ok(None);
+            }
+            let total = plan.rows().max(1) as f64;
+            let report = |done: u64| progress((done as f64 / total).min(1.0));
+            write(&txn, &parsed.set, plan, &file, now, &report).await.map(Some)
         }
-        let total = plan.rows().max(1) as f64;
-        let tallies =
-            write(&txn, &parsed.set, plan, &file, now, &|done| progress((done as f64 / total).min(1.0))).await?;
-        if dry_run {
-            txn.rollback().await?;
-        } else {
-            txn.commit().await?;
+        .await;
+        // Back to the usual cache before the connection returns to the pool, whatever
+        // happened; a failure here only leaves that connection's cache larger.
+        let _ = crate::db::set_write_cache(&txn, crate::db::WriteCache::Usual).await;
+        match outcome? {
+            None => {
+                txn.rollback().await?;
+                errors.sort_by(|a, b| (a.line, &a.path, &a.field).cmp(&(b.line, &b.path, &b.field)));
+                Err(ImportError::Invalid { file: file.clone(), errors })
+            }
+            Some(tallies) if dry_run => {
+                txn.rollback().await?;
+                Ok(tallies)
+            }
+            Some(tallies) => {
+                txn.commit().await?;
+                Ok(tallies)
+            }
         }
-        Ok(tallies)
     };
     let tallies = attempt
         .retry(ExponentialBuilder::default().with_min_delay(std::time::Duration::from_millis(200)).with_max_times(4))
@@ -260,6 +274,9 @@ struct Plan {
     /// names (not rewritten).
     investors: Vec<(String, InvestorPlan)>,
     round_companies: Vec<Co>,
+    /// Each round's key, and the key of the post-money valuation it states, computed once
+    /// (None where its company is unresolved, which is then an error on the row).
+    round_keys: Vec<Option<(String, Option<String>)>>,
     valuation_companies: Vec<Co>,
     acquisition_parties: Vec<(Option<Co>, Option<Co>)>,
     flow_funds: Vec<Fu>,
@@ -460,6 +477,7 @@ async fn resolve(
         companies: plan_companies,
         funds: plan_funds,
         investors: plan_investors,
+        round_keys: Vec::new(),
         round_companies,
         valuation_companies,
         acquisition_parties,
@@ -467,6 +485,16 @@ async fn resolve(
         holding_refs,
         notable: HashMap::new(),
     };
+    plan.round_keys = set
+        .rounds
+        .iter()
+        .zip(&plan.round_companies)
+        .map(|(row, co)| {
+            let name = plan.company_name(co)?;
+            let post = row.data.post_money_usd.map(|_| valuation_key(&name, row.data.announced_on, "post-money"));
+            Some((round_key(&name, &row.data), post))
+        })
+        .collect();
 
     // The same database row reached twice, through a name once and a CIK the other time:
     // the file says one thing twice.
@@ -486,13 +514,11 @@ async fn resolve(
     for (row, m) in set.funds.iter().zip(&plan.funds) {
         clash(format!("fund:{}", m.key), row.line, row.error(None, "duplicate fund"), errors);
     }
-    for (row, co) in set.rounds.iter().zip(&plan.round_companies) {
-        if let Some(name) = plan.company_name(co) {
-            let key = round_key(&name, &row.data);
+    for (row, keys) in set.rounds.iter().zip(&plan.round_keys) {
+        if let Some((key, post)) = keys {
             clash(key.clone(), row.line, row.error(None, "duplicate round"), errors);
-            if row.data.post_money_usd.is_some() {
-                let vkey = format!("valuation:import:{}:{}:post-money", slug(&name), row.data.announced_on);
-                clash(vkey, row.line, row.error(None, "duplicate valuation"), errors);
+            if let Some(vkey) = post {
+                clash(format!("valuation:{vkey}"), row.line, row.error(None, "duplicate valuation"), errors);
             }
         }
     }
@@ -515,20 +541,17 @@ async fn resolve(
     }
 
     // The tracker's flags on rounds already imported.
-    let round_keys: Vec<String> = set
-        .rounds
-        .iter()
-        .zip(&plan.round_companies)
-        .filter_map(|(r, co)| plan.company_name(co).map(|n| round_key(&n, &r.data)))
-        .collect();
-    for chunk in round_keys.chunks(500) {
-        let found = funding_rounds::Entity::find()
-            .filter(funding_rounds::Column::Key.is_in(chunk.iter().cloned()))
+    let round_keys: Vec<&str> = plan.round_keys.iter().flatten().map(|(k, _)| k.as_str()).collect();
+    for chunk in round_keys.chunks(store::BATCH) {
+        let found: Vec<(String, bool)> = funding_rounds::Entity::find()
+            .select_only()
+            .column(funding_rounds::Column::Key)
+            .column(funding_rounds::Column::Notable)
+            .filter(funding_rounds::Column::Key.is_in(chunk.iter().copied()))
+            .into_tuple()
             .all(db)
             .await?;
-        for r in found {
-            plan.notable.insert(r.key, r.notable);
-        }
+        plan.notable.extend(found);
     }
     Ok(plan)
 }
@@ -921,10 +944,12 @@ async fn write(
         .rounds
         .iter()
         .zip(&plan.round_companies)
-        .map(|(row, co)| {
+        .zip(&plan.round_keys)
+        .map(|((row, co), keys)| {
             let r = &row.data;
-            let (company_id, name, sector, state) = company(co);
-            let key = round_key(&name, r);
+            let (company_id, _, sector, state) = company(co);
+            // Every company resolved: resolve refused the file otherwise.
+            let key = keys.as_ref().map(|k| k.0.clone()).unwrap_or_default();
             funding_rounds::Model {
                 id: 0,
                 notable: plan.notable.get(&key).copied().unwrap_or(false),
@@ -957,18 +982,28 @@ async fn write(
 
     let mut backers = Vec::new();
     let mut valuations = Vec::new();
-    for ((row, co), &round_id) in set.rounds.iter().zip(&plan.round_companies).zip(&round_ids) {
+    // Investors by the name as written: a file names the same few investors on many rounds.
+    let mut investor_by_name: HashMap<&str, Option<i32>> = HashMap::new();
+    for (((row, co), keys), &round_id) in
+        set.rounds.iter().zip(&plan.round_companies).zip(&plan.round_keys).zip(&round_ids)
+    {
         let r = &row.data;
         for (investor, lead) in &r.investors {
-            if let Some(&investor_id) = investor_ids.get(&slug(investor)) {
+            let id = *investor_by_name
+                .entry(investor.as_str())
+                .or_insert_with(|| investor_ids.get(&slug(investor)).copied());
+            if let Some(investor_id) = id {
                 backers.push((round_id, investor_id, *lead));
             }
         }
-        if let Some(post) = r.post_money_usd {
-            let (company_id, name, _, _) = company(co);
+        if let (Some(post), Some((_, Some(vkey)))) = (r.post_money_usd, keys) {
+            let company_id = match co {
+                Co::File(i) => company_ids[*i],
+                Co::Db(m) => m.id,
+            };
             valuations.push(valuations::Model {
                 id: 0,
-                key: valuation_key(&name, r.announced_on, "post-money"),
+                key: vkey.clone(),
                 company_id,
                 round_id: Some(round_id),
                 valued_on: r.announced_on,
@@ -1002,7 +1037,7 @@ async fn write(
             fetched_at: now,
         });
     }
-    count("valuations", store::upsert_valuations(db, valuations).await?.1);
+    count("valuations", store::upsert_valuations(db, valuations).await?);
 
     let acquisitions = set
         .acquisitions
@@ -1033,7 +1068,7 @@ async fn write(
             }
         })
         .collect();
-    count("acquisitions", store::upsert_acquisitions(db, acquisitions).await?.1);
+    count("acquisitions", store::upsert_acquisitions(db, acquisitions).await?);
 
     let flows = set
         .cash_flows

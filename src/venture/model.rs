@@ -60,7 +60,7 @@ pub struct SectorInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectorList {
     pub sectors: Vec<SectorInfo>,
-    /// How Form D industry groups and SIC codes map to them (README has the table).
+    /// How Form D industry groups and SIC codes map to them (docs/venture.md has the table).
     pub taxonomy_note: String,
     pub demo: bool,
 }

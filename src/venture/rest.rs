@@ -215,7 +215,7 @@ async fn csv_table(
     q: Result<Query<CsvQuery>, QueryRejection>,
 ) -> Response {
     let Some(name) = table.strip_suffix(".csv") else {
-        return AppError::not_found(format!("no endpoint /api/venture/{table}; README lists the venture API"))
+        return AppError::not_found(format!("no endpoint /api/venture/{table}; docs/api.md lists the venture API"))
             .into_response();
     };
     let q = match q {

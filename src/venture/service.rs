@@ -1,6 +1,6 @@
 //! Reads for the venture endpoints and pages. Every answer carries provenance per row and
 //! whether any of it is demo data. Queries stay on indexed columns and page their rows,
-//! so a million funding rounds answer as quickly as a hundred (README has the figures).
+//! so a million funding rounds answer as quickly as a hundred (docs/performance.md has the figures).
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -77,7 +77,7 @@ pub async fn sectors(db: &impl ConnectionTrait) -> Result<SectorList, DbErr> {
                 SectorInfo { slug: s.slug().into(), label: s.label().into(), rounds, amount_sold }
             })
             .collect(),
-        taxonomy_note: "Form D industry groups and SEC SIC codes both map to these sectors; README lists the mapping."
+        taxonomy_note: "Form D industry groups and SEC SIC codes both map to these sectors; docs/venture.md in the repository lists the mapping."
             .into(),
         demo,
     })

@@ -3,11 +3,12 @@
 //! the same data already. That is what makes a second sync or a re-import write nothing.
 //! Provenance (`source_id`, `fetched_at`) is not "data": a row that differs only there is
 //! left as it is, so its first provenance stays.
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryResult, QueryTrait,
+    Statement,
 };
 
 use crate::db::entities::{
@@ -59,80 +60,12 @@ pub const BATCH: usize = 500;
 /// model's `id`, and answers the stored ids in the rows' order and what changed. The keys
 /// of `rows` must be distinct. It reads the existing rows a batch at a time and inserts new
 /// ones with multi-row INSERTs: an import of tens of thousands of rows is a few hundred
-/// statements, not two per row. `upsert_x(db, row)` is the same for one row.
+/// statements, not two per row. `upsert_x(db, row)` is the same for one row. Tables whose
+/// ids no caller needs (`without ids`) answer the tally alone and skip reading ids back.
 macro_rules! keyed_upsert {
     ($one:ident, $many:ident, $m:ident) => {
         pub async fn $many(db: &impl ConnectionTrait, rows: Vec<$m::Model>) -> Result<(Vec<i32>, Tally), DbErr> {
-            let mut tally = Tally::default();
-            let mut old: HashMap<String, $m::Model> = HashMap::with_capacity(rows.len());
-            for chunk in rows.chunks(BATCH) {
-                let keys = chunk.iter().map(|r| r.key.clone());
-                for m in $m::Entity::find().filter($m::Column::Key.is_in(keys)).all(db).await? {
-                    old.insert(m.key.clone(), m);
-                }
-            }
-            let mut ids = vec![0; rows.len()];
-            let mut fresh: Vec<(usize, String, $m::ActiveModel)> = Vec::new();
-            for (i, row) in rows.into_iter().enumerate() {
-                match old.get(&row.key) {
-                    Some(o) => {
-                        ids[i] = o.id;
-                        let mut same = row.clone();
-                        same.id = o.id;
-                        same.source_id = o.source_id.clone();
-                        same.fetched_at = o.fetched_at;
-                        if &same == o {
-                            tally.add(Change::Unchanged);
-                            continue;
-                        }
-                        let mut am = row.into_active_model().reset_all();
-                        am.id = sea_orm::ActiveValue::Unchanged(o.id);
-                        am.update(db).await?;
-                        tally.add(Change::Updated);
-                    }
-                    None => {
-                        let key = row.key.clone();
-                        let mut am = row.into_active_model();
-                        am.id = sea_orm::ActiveValue::NotSet;
-                        fresh.push((i, key, am));
-                    }
-                }
-            }
-            tally.inserted = fresh.len() as u64;
-            if fresh.len() == 1 {
-                let (i, _, am) = fresh.pop().expect("one row");
-                ids[i] = $m::Entity::insert(am).exec(db).await?.last_insert_id;
-                return Ok((ids, tally));
-            }
-            let mut fresh = fresh.into_iter().peekable();
-            while fresh.peek().is_some() {
-                // The models move into the INSERT; only their keys are kept, to find the ids.
-                let mut keys = Vec::with_capacity(BATCH);
-                let models: Vec<$m::ActiveModel> = fresh
-                    .by_ref()
-                    .take(BATCH)
-                    .map(|(i, k, am)| {
-                        keys.push((k, i));
-                        am
-                    })
-                    .collect();
-                $m::Entity::insert_many(models).exec_without_returning(db).await?;
-                let stored = $m::Entity::find()
-                    .select_only()
-                    .column($m::Column::Id)
-                    .column($m::Column::Key)
-                    .filter($m::Column::Key.is_in(keys.iter().map(|(k, _)| k.as_str())))
-                    .into_tuple::<(i32, String)>()
-                    .all(db)
-                    .await?;
-                let slot: HashMap<String, usize> = keys.into_iter().collect();
-                for (id, key) in stored {
-                    if let Some(i) = slot.get(&key) {
-                        ids[*i] = id;
-                    }
-                }
-            }
-            Ok((ids, tally))
+            keyed_upsert!(@body db, rows, $m, true)
         }
 
         pub async fn $one(db: &impl ConnectionTrait, row: $m::Model) -> Result<(i32, Change), DbErr> {
@@ -140,13 +73,77 @@ macro_rules! keyed_upsert {
             Ok((ids[0], single(t)))
         }
     };
+    ($one:ident, $many:ident, $m:ident, without ids) => {
+        pub async fn $many(db: &impl ConnectionTrait, rows: Vec<$m::Model>) -> Result<Tally, DbErr> {
+            let (_, tally) = keyed_upsert!(@body db, rows, $m, false)?;
+            Ok(tally)
+        }
+
+        pub async fn $one(db: &impl ConnectionTrait, row: $m::Model) -> Result<Change, DbErr> {
+            Ok(single($many(db, vec![row]).await?))
+        }
+    };
+    (@body $db:ident, $rows:ident, $m:ident, $want_ids:expr) => {{
+        let (db, rows) = ($db, $rows);
+        let mut tally = Tally::default();
+        let mut old: HashMap<String, $m::Model> = HashMap::with_capacity(rows.len());
+        for chunk in rows.chunks(BATCH) {
+            let keys = chunk.iter().map(|r| r.key.clone());
+            for m in $m::Entity::find().filter($m::Column::Key.is_in(keys)).all(db).await? {
+                old.insert(m.key.clone(), m);
+            }
+        }
+        let mut ids = vec![0; rows.len()];
+        // New rows' keys -> their place in `rows`, to put the returned ids where they belong.
+        let mut slot: HashMap<String, usize> = HashMap::new();
+        let mut fresh: Vec<$m::ActiveModel> = Vec::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            match old.get(&row.key) {
+                Some(o) => {
+                    ids[i] = o.id;
+                    let mut same = row.clone();
+                    same.id = o.id;
+                    same.source_id = o.source_id.clone();
+                    same.fetched_at = o.fetched_at;
+                    if &same == o {
+                        tally.add(Change::Unchanged);
+                        continue;
+                    }
+                    let mut am = row.into_active_model().reset_all();
+                    am.id = sea_orm::ActiveValue::Unchanged(o.id);
+                    am.update(db).await?;
+                    tally.add(Change::Updated);
+                }
+                None => {
+                    if $want_ids {
+                        slot.insert(row.key.clone(), i);
+                    }
+                    let mut am = row.into_active_model();
+                    am.id = sea_orm::ActiveValue::NotSet;
+                    fresh.push(am);
+                }
+            }
+        }
+        tally.inserted = fresh.len() as u64;
+        // RETURNING answers each new row's id with its key, in the same statement (SQLite
+        // 3.35+ and PostgreSQL); matched by key, since neither promises the rows come back
+        // in the order they went in.
+        let returning = [$m::Column::Id, $m::Column::Key];
+        for row in insert_batches::<$m::Entity>(db, fresh, if $want_ids { &returning } else { &[] }).await? {
+            let key: String = row.try_get("", "key")?;
+            if let Some(i) = slot.get(&key) {
+                ids[*i] = row.try_get("", "id")?;
+            }
+        }
+        Ok::<_, DbErr>((ids, tally))
+    }};
 }
 
 keyed_upsert!(upsert_company, upsert_companies, companies);
 keyed_upsert!(upsert_investor, upsert_investors, investors);
 keyed_upsert!(upsert_round, upsert_rounds, funding_rounds);
-keyed_upsert!(upsert_acquisition, upsert_acquisitions, acquisitions);
-keyed_upsert!(upsert_valuation, upsert_valuations, valuations);
+keyed_upsert!(upsert_acquisition, upsert_acquisitions, acquisitions, without ids);
+keyed_upsert!(upsert_valuation, upsert_valuations, valuations, without ids);
 keyed_upsert!(upsert_fund, upsert_funds, funds);
 keyed_upsert!(upsert_ipo, upsert_ipos, ipo_filings);
 
@@ -193,7 +190,7 @@ pub async fn upsert_round_investors(db: &impl ConnectionTrait, rows: &[(i32, i32
         }
     }
     tally.inserted = fresh.len() as u64;
-    insert_all::<round_investors::Entity>(db, fresh).await?;
+    insert_batches::<round_investors::Entity>(db, fresh, &[]).await?;
     Ok(tally)
 }
 
@@ -231,7 +228,7 @@ macro_rules! fund_rows_upsert {
                 }
             }
             tally.inserted = fresh.len() as u64;
-            insert_all::<$m::Entity>(db, fresh).await?;
+            insert_batches::<$m::Entity>(db, fresh, &[]).await?;
             Ok(tally)
         }
 
@@ -262,14 +259,42 @@ fund_rows_upsert!(
     }
 );
 
-/// Multi-row INSERTs of `BATCH` rows each.
-async fn insert_all<E: EntityTrait>(db: &impl ConnectionTrait, rows: Vec<E::ActiveModel>) -> Result<(), DbErr> {
+/// Multi-row INSERTs of `BATCH` rows each, answering the `returning` columns of the rows
+/// they wrote (none when it is empty). Each batch's statement is built while the one before
+/// it runs: SQLite executes on its connection's own thread and PostgreSQL on the server, so
+/// building the SQL and its values, most of an import's CPU, overlaps with executing it.
+async fn insert_batches<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: Vec<E::ActiveModel>,
+    returning: &[E::Column],
+) -> Result<Vec<QueryResult>, DbErr> {
+    let backend = db.get_database_backend();
     let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
+    let mut build = move || -> Option<Statement> {
+        rows.peek()?;
         let chunk: Vec<E::ActiveModel> = rows.by_ref().take(BATCH).collect();
-        E::insert_many(chunk).exec_without_returning(db).await?;
+        let mut insert = E::insert_many(chunk).into_query();
+        if !returning.is_empty() {
+            insert.returning(Query::returning().columns(returning.iter().copied()));
+        }
+        Some(backend.build(&insert))
+    };
+    let mut out = Vec::new();
+    let mut next = build();
+    while let Some(stmt) = next.take() {
+        let run = async {
+            if returning.is_empty() {
+                db.execute_raw(stmt).await.map(|_| Vec::new())
+            } else {
+                db.query_all_raw(stmt).await
+            }
+        };
+        // `join` polls `run` first, which hands the statement over, then builds the next.
+        let (done, following) = futures_util::future::join(run, async { build() }).await;
+        out.extend(done?);
+        next = following;
     }
-    Ok(())
+    Ok(out)
 }
 
 fn distinct(ids: impl Iterator<Item = i32>) -> Vec<i32> {
@@ -303,21 +328,37 @@ pub async fn record_ipo_event(db: &impl ConnectionTrait, row: ipo_events::Model)
 
 /// The lower-cased, space-collapsed form of a name that search and key matching use.
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    // One pass and one allocation: imports call this for every row and every reference.
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 /// A key from a name for rows without an identifier of their own (imports, demo):
 /// `acme-robotics-inc` for "Acme Robotics, Inc.".
 pub fn slug(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     for ch in name.chars() {
-        if ch.is_alphanumeric() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if ch.is_alphanumeric() {
             out.extend(ch.to_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_string()
+    let end = out.trim_end_matches('-').len();
+    out.truncate(end);
+    out
 }
 
 #[cfg(test)]
@@ -329,5 +370,7 @@ mod tests {
         assert_eq!(slug("Acme Robotics, Inc."), "acme-robotics-inc");
         assert_eq!(slug("  Ωmega  AI  "), "ωmega-ai");
         assert_eq!(name_key("  Acme   Robotics "), "acme robotics");
+        assert_eq!(name_key("ÉCOLE  Straße"), "école straße");
+        assert_eq!(slug("--Über Labs--"), "über-labs");
     }
 }

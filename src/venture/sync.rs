@@ -956,7 +956,7 @@ async fn acquisition_pass(
             source_id: l.accession.to_string(),
             fetched_at: now,
         };
-        written += wrote(store::upsert_acquisition(&txn, row).await?.1);
+        written += wrote(store::upsert_acquisition(&txn, row).await?);
         let cik = target.or(acquirer).map_or(filer(l).cik, |p| p.cik);
         written += record(&txn, l, cik, "stored", None, now).await?;
         txn.commit().await?;
@@ -1008,7 +1008,7 @@ async fn eight_k_pass(
                 continue;
             }
             deal.last_filing_on = Some(l.filed);
-            written += wrote(store::upsert_acquisition(&txn, deal.clone()).await?.1);
+            written += wrote(store::upsert_acquisition(&txn, deal.clone()).await?);
             party_cik = Some(p.cik);
         }
         if let Some(cik) = party_cik {

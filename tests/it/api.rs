@@ -244,3 +244,56 @@ async fn building_routers_while_pages_render_never_stalls_a_page() {
     })
     .await;
 }
+
+/// The overview page is kept rendered: a second request is served from the kept copy, each
+/// response with a nonce of its own in its policy and in every inline script, and a write
+/// of observations shows on the very next request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_page_is_kept_with_a_fresh_nonce_each_time_until_a_write() {
+    use quarry::ingest::store::upsert_series;
+    use quarry::sources::Point;
+
+    async fn page(app: &axum::Router, uri: &str) -> (Option<String>, String, String) {
+        let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{uri}");
+        let how = res.headers().get("x-quarry-cache").map(|v| v.to_str().unwrap().to_string());
+        let policy = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let nonce = policy.split("'nonce-").nth(1).and_then(|t| t.split('\'').next()).expect("a nonce").to_string();
+        let body = String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap();
+        (how, nonce, body)
+    }
+
+    crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
+        let state = prepared_state(&url).await;
+        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let app = quarry::server::router(state.clone());
+        let (first_how, n1, first) = page(&app, "/").await;
+        let (second_how, n2, second) = page(&app, "/").await;
+        assert_eq!((first_how.as_deref(), second_how.as_deref()), (Some("miss"), Some("hit")));
+        assert_ne!(n1, n2, "each response has its own nonce");
+        for (nonce, other, body) in [(&n1, &n2, &first), (&n2, &n1, &second)] {
+            let attrs: Vec<&str> = body.split("nonce=\"").skip(1).map(|t| t.split('"').next().unwrap()).collect();
+            assert!(
+                !attrs.is_empty() && attrs.iter().all(|a| a == nonce),
+                "the page's scripts carry its nonce: {attrs:?}"
+            );
+            assert!(!body.contains(other.as_str()), "a response never carries another's nonce");
+            assert!(!body.contains("quarry-nonce"), "the placeholder never reaches a page");
+        }
+        assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"), "the kept copy is the page as rendered");
+
+        // With a query string it is another page, rendered each time.
+        let res = app.clone().oneshot(Request::get("/?x=1").body(Body::empty()).unwrap()).await.unwrap();
+        assert!(res.headers().get("x-quarry-cache").is_none());
+
+        // A write shows at once.
+        let ids = quarry::commodities::service::series_ids(&state.db).await.unwrap();
+        let last = quarry::commodities::service::latest_dates(&state.db).await.unwrap()[&ids["wti"]];
+        let point = Point { date: last + chrono::Duration::days(1), value: 98_765.0 };
+        upsert_series(&state.db, ids["wti"], "demo", &[], &[point], chrono::Utc::now()).await.unwrap();
+        let (how, _, after) = page(&app, "/").await;
+        assert_eq!(how.as_deref(), Some("miss"));
+        assert!(after.contains("98,765") && !first.contains("98,765"), "the new WTI close is on the page");
+    })
+    .await;
+}
