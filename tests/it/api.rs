@@ -267,20 +267,30 @@ async fn the_overview_page_is_kept_with_a_fresh_nonce_each_time_until_a_write() 
         let state = prepared_state(&url).await;
         quarry::server::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state.clone());
+        // Other tests of this process write observations too, and any local write drops
+        // every kept page: so ask until a kept copy comes back, checking every answer.
         let (first_how, n1, first) = page(&app, "/").await;
-        let (second_how, n2, second) = page(&app, "/").await;
-        assert_eq!((first_how.as_deref(), second_how.as_deref()), (Some("miss"), Some("hit")));
-        assert_ne!(n1, n2, "each response has its own nonce");
-        for (nonce, other, body) in [(&n1, &n2, &first), (&n2, &n1, &second)] {
+        assert_eq!(first_how.as_deref(), Some("miss"));
+        let (mut rendered, mut nonces, mut hit) = ((n1.clone(), first.clone()), vec![n1], None);
+        for _ in 0..100 {
+            let (how, nonce, body) = page(&app, "/").await;
             let attrs: Vec<&str> = body.split("nonce=\"").skip(1).map(|t| t.split('"').next().unwrap()).collect();
-            assert!(
-                !attrs.is_empty() && attrs.iter().all(|a| a == nonce),
-                "the page's scripts carry its nonce: {attrs:?}"
-            );
-            assert!(!body.contains(other.as_str()), "a response never carries another's nonce");
+            assert!(!attrs.is_empty() && attrs.iter().all(|a| *a == nonce), "the scripts carry its nonce: {attrs:?}");
             assert!(!body.contains("quarry-nonce"), "the placeholder never reaches a page");
+            assert!(!nonces.contains(&nonce), "each response has a nonce of its own");
+            nonces.push(nonce.clone());
+            if how.as_deref() == Some("hit") {
+                hit = Some((nonce, body));
+                break;
+            }
+            rendered = (nonce, body);
         }
-        assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"), "the kept copy is the page as rendered");
+        let (n2, second) = hit.expect("no kept copy was served in 100 requests");
+        assert_eq!(
+            rendered.1.replace(&rendered.0, "N"),
+            second.replace(&n2, "N"),
+            "the kept copy is the page as rendered, with another nonce"
+        );
 
         // With a query string it is another page, rendered each time.
         let res = app.clone().oneshot(Request::get("/?x=1").body(Body::empty()).unwrap()).await.unwrap();
