@@ -12,6 +12,7 @@ mod history;
 mod ingest;
 mod macro_series;
 mod offline;
+mod replicas;
 mod security;
 mod signals;
 mod sources;
