@@ -272,7 +272,8 @@ async fn insert_batches<E: EntityTrait>(
     let mut rows = rows.into_iter().peekable();
     let mut build = move || -> Option<Statement> {
         rows.peek()?;
-        let chunk: Vec<E::ActiveModel> = rows.by_ref().take(BATCH).collect();
+        let mut chunk: Vec<E::ActiveModel> = rows.by_ref().take(BATCH).collect();
+        omit_null_columns(&mut chunk);
         let mut insert = E::insert_many(chunk).into_query();
         if !returning.is_empty() {
             insert.returning(Query::returning().columns(returning.iter().copied()));
@@ -295,6 +296,25 @@ async fn insert_batches<E: EntityTrait>(
         next = following;
     }
     Ok(out)
+}
+
+/// Leaves out of the batch's INSERT the columns that are NULL in every row of it: an
+/// import states none of a Form D's fields (accession, amounts offered and remaining, ...),
+/// and each bound value costs as much as a small row. An omitted column is NULL all the
+/// same because the venture tables declare no column defaults (their migration);
+/// `venture_tables_declare_no_column_defaults_so_omitted_columns_are_null` checks it.
+fn omit_null_columns<A: ActiveModelTrait>(chunk: &mut [A]) {
+    use sea_orm::{ActiveValue, Iterable};
+
+    let is_null = |v: ActiveValue<sea_orm::Value>| matches!(v, ActiveValue::Set(v) if v == v.as_null());
+    let nulls: Vec<<A::Entity as EntityTrait>::Column> = <A::Entity as EntityTrait>::Column::iter()
+        .filter(|c| chunk.iter().all(|am| is_null(am.get(*c))))
+        .collect();
+    for am in chunk.iter_mut() {
+        for c in &nulls {
+            am.not_set(*c);
+        }
+    }
 }
 
 fn distinct(ids: impl Iterator<Item = i32>) -> Vec<i32> {

@@ -540,3 +540,41 @@ mod cli {
         assert!(!ok && err.contains("cannot read nowhere.csv"), "{err}");
     }
 }
+
+mod defaults {
+    use super::*;
+
+    crate::on_both_backends! {
+        // Bulk inserts leave out the columns that are NULL in every row of a batch
+        // (`store::omit_null_columns`): that stores NULL only while these tables declare no
+        // column defaults.
+        fn venture_tables_declare_no_column_defaults_so_omitted_columns_are_null(url) {
+            use sea_orm::{ConnectionTrait, DbBackend, Statement};
+            let state = prepared_state(&url).await;
+            let backend = state.db.get_database_backend();
+            for table in [
+                "companies", "investors", "funding_rounds", "round_investors", "valuations", "acquisitions", "funds",
+                "fund_cash_flows", "fund_holdings", "ipo_filings",
+            ] {
+                let sql = match backend {
+                    DbBackend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') WHERE dflt_value IS NOT NULL"),
+                    _ => format!(
+                        "SELECT column_name AS name FROM information_schema.columns \
+                         WHERE table_name = '{table}' AND column_default IS NOT NULL AND column_name <> 'id'"
+                    ),
+                };
+                let found = state.db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
+                let columns: Vec<String> = found.iter().map(|r| r.try_get("", "name").unwrap()).collect();
+                assert!(columns.is_empty(), "{table} declares defaults for {columns:?}");
+            }
+            // And a round imported without a Form D's fields has them NULL.
+            let csv = "record,name,sector,state,company,announced_on,stage,amount_usd\n\
+                       company,Nullary Labs,ai-software,CA,,,,\n\
+                       round,,,,Nullary Labs,2025-03-04,seed,1500000\n";
+            import(&state.db, "nulls.csv", csv.as_bytes(), false, Utc::now()).await.unwrap();
+            let round = funding_rounds::Entity::find().one(&state.db).await.unwrap().unwrap();
+            assert_eq!((round.accession, round.amount_offered, round.first_sale_on), (None, None, None));
+            assert_eq!(round.amount_sold, Some(1_500_000.0));
+        }
+    }
+}
