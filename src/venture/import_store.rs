@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use super::import::{self, CompanyIn, FundIn, ImportSet, Ref, Row, RowError};
@@ -281,9 +281,6 @@ struct Plan {
     acquisition_parties: Vec<(Option<Co>, Option<Co>)>,
     flow_funds: Vec<Fu>,
     holding_refs: Vec<(Fu, Co)>,
-    /// Round keys already in the database, with their `notable` flag, which
-    /// `funding_tracker` owns and an import must not reset.
-    notable: HashMap<String, bool>,
 }
 
 enum InvestorPlan {
@@ -483,7 +480,6 @@ async fn resolve(
         acquisition_parties,
         flow_funds,
         holding_refs,
-        notable: HashMap::new(),
     };
     plan.round_keys = set
         .rounds
@@ -540,19 +536,6 @@ async fn resolve(
         }
     }
 
-    // The tracker's flags on rounds already imported.
-    let round_keys: Vec<&str> = plan.round_keys.iter().flatten().map(|(k, _)| k.as_str()).collect();
-    for chunk in round_keys.chunks(store::BATCH) {
-        let found: Vec<(String, bool)> = funding_rounds::Entity::find()
-            .select_only()
-            .column(funding_rounds::Column::Key)
-            .column(funding_rounds::Column::Notable)
-            .filter(funding_rounds::Column::Key.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        plan.notable.extend(found);
-    }
     Ok(plan)
 }
 
@@ -952,7 +935,8 @@ async fn write(
             let key = keys.as_ref().map(|k| k.0.clone()).unwrap_or_default();
             funding_rounds::Model {
                 id: 0,
-                notable: plan.notable.get(&key).copied().unwrap_or(false),
+                // A new round's flag; a stored one keeps its own (store::upsert_rounds).
+                notable: false,
                 key,
                 company_id,
                 announced_on: r.announced_on,

@@ -7,8 +7,8 @@ use sea_orm::sea_query::{OnConflict, Query};
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryResult, QueryTrait,
-    Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryResult,
+    QueryTrait, Statement,
 };
 
 use crate::db::entities::{
@@ -52,9 +52,9 @@ impl Tally {
     }
 }
 
-/// Rows per `IN (...)` lookup and per multi-row INSERT: well under SQLite's 32,766 bound
+/// Rows per `IN (...)` lookup and per multi-row INSERT: under SQLite's 32,766 bound
 /// variables for the widest table (about 25 columns), and PostgreSQL's 65,535.
-pub const BATCH: usize = 500;
+pub const BATCH: usize = 1000;
 
 /// Upserts for the tables keyed by a unique `key`. `upsert_xs(db, rows)` ignores each
 /// model's `id`, and answers the stored ids in the rows' order and what changed. The keys
@@ -64,8 +64,11 @@ pub const BATCH: usize = 500;
 /// ids no caller needs (`without ids`) answer the tally alone and skip reading ids back.
 macro_rules! keyed_upsert {
     ($one:ident, $many:ident, $m:ident) => {
+        keyed_upsert!($one, $many, $m, keep: |_: &mut $m::Model, _: &$m::Model| {});
+    };
+    ($one:ident, $many:ident, $m:ident, keep: $keep:expr) => {
         pub async fn $many(db: &impl ConnectionTrait, rows: Vec<$m::Model>) -> Result<(Vec<i32>, Tally), DbErr> {
-            keyed_upsert!(@body db, rows, $m, true)
+            keyed_upsert!(@body db, rows, $m, true, $keep)
         }
 
         pub async fn $one(db: &impl ConnectionTrait, row: $m::Model) -> Result<(i32, Change), DbErr> {
@@ -75,7 +78,7 @@ macro_rules! keyed_upsert {
     };
     ($one:ident, $many:ident, $m:ident, without ids) => {
         pub async fn $many(db: &impl ConnectionTrait, rows: Vec<$m::Model>) -> Result<Tally, DbErr> {
-            let (_, tally) = keyed_upsert!(@body db, rows, $m, false)?;
+            let (_, tally) = keyed_upsert!(@body db, rows, $m, false, |_: &mut $m::Model, _: &$m::Model| {})?;
             Ok(tally)
         }
 
@@ -83,8 +86,8 @@ macro_rules! keyed_upsert {
             Ok(single($many(db, vec![row]).await?))
         }
     };
-    (@body $db:ident, $rows:ident, $m:ident, $want_ids:expr) => {{
-        let (db, rows) = ($db, $rows);
+    (@body $db:ident, $rows:ident, $m:ident, $want_ids:expr, $keep:expr) => {{
+        let (db, rows, keep) = ($db, $rows, $keep);
         let mut tally = Tally::default();
         let mut old: HashMap<String, $m::Model> = HashMap::with_capacity(rows.len());
         for chunk in rows.chunks(BATCH) {
@@ -97,10 +100,11 @@ macro_rules! keyed_upsert {
         // New rows' keys -> their place in `rows`, to put the returned ids where they belong.
         let mut slot: HashMap<String, usize> = HashMap::new();
         let mut fresh: Vec<$m::ActiveModel> = Vec::new();
-        for (i, row) in rows.into_iter().enumerate() {
+        for (i, mut row) in rows.into_iter().enumerate() {
             match old.get(&row.key) {
                 Some(o) => {
                     ids[i] = o.id;
+                    keep(&mut row, o);
                     let mut same = row.clone();
                     same.id = o.id;
                     same.source_id = o.source_id.clone();
@@ -141,7 +145,10 @@ macro_rules! keyed_upsert {
 
 keyed_upsert!(upsert_company, upsert_companies, companies);
 keyed_upsert!(upsert_investor, upsert_investors, investors);
-keyed_upsert!(upsert_round, upsert_rounds, funding_rounds);
+// `notable` belongs to `funding_tracker`: no writer of rounds resets it.
+keyed_upsert!(upsert_round, upsert_rounds, funding_rounds, keep: |new: &mut funding_rounds::Model, old: &funding_rounds::Model| {
+    new.notable = old.notable
+});
 keyed_upsert!(upsert_acquisition, upsert_acquisitions, acquisitions, without ids);
 keyed_upsert!(upsert_valuation, upsert_valuations, valuations, without ids);
 keyed_upsert!(upsert_fund, upsert_funds, funds);
@@ -205,8 +212,7 @@ macro_rules! fund_rows_upsert {
             let funds: Vec<i32> = distinct(rows.iter().map(|r| r.fund_id));
             let mut old = HashMap::new();
             for chunk in funds.chunks(BATCH) {
-                let found =
-                    $m::Entity::find().filter($m::Column::FundId.is_in(chunk.iter().copied())).all(db).await?;
+                let found = $m::Entity::find().filter($m::Column::FundId.is_in(chunk.iter().copied())).all(db).await?;
                 old.extend(found.into_iter().map(|o| (key(&o), o)));
             }
             let mut tally = Tally::default();
@@ -307,9 +313,8 @@ fn omit_null_columns<A: ActiveModelTrait>(chunk: &mut [A]) {
     use sea_orm::{ActiveValue, Iterable};
 
     let is_null = |v: ActiveValue<sea_orm::Value>| matches!(v, ActiveValue::Set(v) if v == v.as_null());
-    let nulls: Vec<<A::Entity as EntityTrait>::Column> = <A::Entity as EntityTrait>::Column::iter()
-        .filter(|c| chunk.iter().all(|am| is_null(am.get(*c))))
-        .collect();
+    let nulls: Vec<<A::Entity as EntityTrait>::Column> =
+        <A::Entity as EntityTrait>::Column::iter().filter(|c| chunk.iter().all(|am| is_null(am.get(*c)))).collect();
     for am in chunk.iter_mut() {
         for c in &nulls {
             am.not_set(*c);

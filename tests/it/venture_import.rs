@@ -576,5 +576,22 @@ mod defaults {
             assert_eq!((round.accession, round.amount_offered, round.first_sale_on), (None, None, None));
             assert_eq!(round.amount_sold, Some(1_500_000.0));
         }
+
+        // `notable` is funding_tracker's: importing the same round again leaves it alone.
+        fn a_reimport_keeps_the_trackers_notable_flag(url) {
+            use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel};
+            let state = prepared_state(&url).await;
+            let csv = "record,name,sector,state,company,announced_on,stage,amount_usd\n\
+                       company,Flagged Labs,ai-software,CA,,,,\n\
+                       round,,,,Flagged Labs,2025-03-04,series-b,250000000\n";
+            import(&state.db, "a.csv", csv.as_bytes(), false, Utc::now()).await.unwrap();
+            let mut round = funding_rounds::Entity::find().one(&state.db).await.unwrap().unwrap().into_active_model();
+            round.notable = ActiveValue::Set(true);
+            round.update(&state.db).await.unwrap();
+            let again = import(&state.db, "a.csv", csv.as_bytes(), false, Utc::now()).await.unwrap();
+            assert_eq!((again.inserted, again.updated), (0, 0), "{again:?}");
+            let round = funding_rounds::Entity::find().one(&state.db).await.unwrap().unwrap();
+            assert!(round.notable, "the import reset the tracker's flag");
+        }
     }
 }
