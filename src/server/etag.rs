@@ -5,7 +5,8 @@
 //! in those bytes only. The ETag is a hash of the page with the nonce taken out, followed
 //! by the nonce: when the content is unchanged, the `304` repeats the policy with the nonce
 //! of the copy the browser holds, so its inline scripts still run.
-use axum::body::{to_bytes, Body};
+use axum::body::{to_bytes, Body, Bytes};
+use axum::http::response::Parts;
 use axum::extract::Request;
 use axum::http::header::{self, HeaderValue};
 use axum::http::StatusCode;
@@ -13,29 +14,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Pages are far smaller; a body past this is sent without an ETag.
-pub(super) const MAX_PAGE: usize = 16 << 20;
+const MAX_PAGE: usize = 16 << 20;
 
 pub async fn pages(req: Request, next: Next) -> Response {
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
-    let res = next.run(req).await;
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !html || res.status() != StatusCode::OK || res.headers().contains_key(header::CONTENT_ENCODING) {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_PAGE).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
+    let (mut parts, bytes, nonce) = match read_page(next.run(req).await).await {
+        Ok(page) => page,
+        Err(other) => return other,
     };
-    let nonce = parts
-        .headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .and_then(policy_nonce)
-        .unwrap_or_default();
     let digest = content_hash(&bytes, &nonce);
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Some(held) = if_none_match.as_ref().and_then(|v| v.to_str().ok()).and_then(|v| matching(v, &digest)) {
@@ -57,6 +43,30 @@ pub async fn pages(req: Request, next: Next) -> Response {
         parts.headers.insert(header::ETAG, v);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A complete, uncompressed `200` HTML page as its parts, its bytes and its CSP nonce
+/// (empty when its policy has none); any other response comes back as it was.
+pub(super) async fn read_page(res: Response) -> Result<(Parts, Bytes, String), Response> {
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html || res.status() != StatusCode::OK || res.headers().contains_key(header::CONTENT_ENCODING) {
+        return Err(res);
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_PAGE).await else {
+        return Err((StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response());
+    };
+    let nonce = parts
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(policy_nonce)
+        .unwrap_or_default();
+    Ok((parts, bytes, nonce))
 }
 
 pub(super) fn policy_nonce(policy: &str) -> Option<String> {

@@ -9,10 +9,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -69,32 +69,14 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
 /// The page with its nonce replaced by the placeholder, or the response itself when it is
 /// not a complete, uncompressed HTML page with a nonce.
 async fn take_nonce_out(res: Response) -> Result<KeptPage, Response> {
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let nonce = res
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .and_then(super::etag::policy_nonce);
-    let (Some(nonce), true, StatusCode::OK, false) =
-        (nonce, html, res.status(), res.headers().contains_key(header::CONTENT_ENCODING))
-    else {
-        return Err(res);
-    };
-    let (mut parts, body) = res.into_parts();
-    let bytes = match to_bytes(body, super::etag::MAX_PAGE).await {
-        Ok(b) => b,
-        Err(_) => return Err(Response::from_parts(parts, Body::empty())),
-    };
-    let Ok(text) = String::from_utf8(bytes.to_vec()) else {
-        return Err(Response::from_parts(parts, Body::from(bytes)));
+    let (mut parts, bytes, nonce) = super::etag::read_page(res).await?;
+    let text = match (nonce.is_empty(), std::str::from_utf8(&bytes)) {
+        (false, Ok(text)) => text.replace(&nonce, PLACEHOLDER),
+        _ => return Err(Response::from_parts(parts, Body::from(bytes))),
     };
     parts.headers.remove(header::CONTENT_SECURITY_POLICY);
     parts.headers.remove(header::CONTENT_LENGTH);
-    Ok(KeptPage { headers: parts.headers, body: text.replace(&nonce, PLACEHOLDER) })
+    Ok(KeptPage { headers: parts.headers, body: text })
 }
 
 fn with_fresh_nonce(page: &KeptPage, how: &'static str) -> Response {

@@ -645,8 +645,7 @@ async fn store_round(
                 // The round was announced by its original filing: the earliest date.
                 row.announced_on = o.announced_on.min(l.filed);
                 row.original_accession = o.original_accession.clone().or(row.original_accession);
-                // funding_tracker owns the flag.
-                row.notable = o.notable;
+                // `notable` stays as funding_tracker set it: store::upsert_round keeps it.
                 row
             } else {
                 // The original, met after its amendment: its figures stay superseded, but
