@@ -15,7 +15,8 @@ if [ "${QUARRY_BUILD_SERVER:-1}" != 0 ]; then
 fi
 
 say "building the browser bundle (wasm, release)"
-cargo build --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate
+# The library is an rlib in Cargo.toml; only this build needs it as a cdylib.
+cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate
 wasm_in=$target/wasm32-unknown-unknown/wasm-release/quarry.wasm
 
 mkdir -p "$pkg"
