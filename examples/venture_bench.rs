@@ -9,7 +9,8 @@
 //!     cargo run --release --features ssr --example venture_bench -- DATABASE_URL [N]
 //!
 //! A database that already holds N rounds is reused as it is; one that holds another
-//! number of rounds has its rounds and generated companies replaced.
+//! number of rounds has its rounds and generated companies replaced. The generated rows
+//! carry source `demo`, so every page that shows them says DEMO.
 
 #[cfg(not(feature = "ssr"))]
 fn main() {
@@ -252,7 +253,7 @@ mod bench {
             }
             write!(
                 sql,
-                "('bench:{i}', 'Bench Company {i}', 'bench company {i}', '{sector}', '{state}', 'import', 'venture_bench', '{at}')"
+                "('bench:{i}', 'Bench Company {i}', 'bench company {i}', '{sector}', '{state}', 'demo', 'venture_bench', '{at}')"
             )?;
             if (i + 1) % ROWS_PER_INSERT == 0 || i + 1 == COMPANIES {
                 txn.execute_unprepared(&sql).await?;
@@ -287,7 +288,7 @@ mod bench {
             write!(
                 sql,
                 "('bench:{i}', {}, '{on}', {f}, '{stage}', '{sector}', '{state}', {}, {}, {amount_sql}, 'USD', '{form}', \
-                 {f}, 'import', 'venture_bench', '{at}')",
+                 {f}, 'demo', 'venture_bench', '{at}')",
                 first_id + c as i64,
                 if indefinite { "NULL".to_string() } else { amount_sql.clone() },
                 if indefinite { t } else { f },

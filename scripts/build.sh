@@ -9,14 +9,28 @@ target=${CARGO_TARGET_DIR:-target}
 site=$target/site
 pkg=$site/pkg
 
+scripts/setup.sh target wasm-opt
+# Three builds at once: the server, the browser bundle and (when missing) wasm-bindgen-cli.
+# Each has stretches where one crate compiles on one core; together they keep both busy.
+logs=$(mktemp -d)
+bindgen_pid=""; wasm_pid=""
+# A failed server build stops the other two rather than leaving them running.
+trap 'kill $bindgen_pid $wasm_pid 2>/dev/null; rm -rf "$logs"' EXIT
+scripts/setup.sh wasm-bindgen >"$logs/bindgen.log" 2>&1 &
+bindgen_pid=$!
+say "building the browser bundle (wasm, release), in the background"
+# The library is an rlib in Cargo.toml; only this build needs it as a cdylib.
+cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release \
+  --no-default-features --features hydrate >"$logs/wasm.log" 2>&1 &
+wasm_pid=$!
 if [ "${QUARRY_BUILD_SERVER:-1}" != 0 ]; then
   say "building the server (release)"
   cargo build --release --features ssr --bin quarry
 fi
-
-say "building the browser bundle (wasm, release)"
-# The library is an rlib in Cargo.toml; only this build needs it as a cdylib.
-cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate
+wait "$wasm_pid" || { cat "$logs/wasm.log" >&2; echo "build: the browser bundle failed to build" >&2; exit 1; }
+grep -h "Finished" "$logs/wasm.log" >&2 || true
+wait "$bindgen_pid" || { cat "$logs/bindgen.log" >&2; echo "build: installing wasm-bindgen-cli failed" >&2; exit 1; }
+grep -h "==>\|Installed" "$logs/bindgen.log" >&2 || true
 wasm_in=$target/wasm32-unknown-unknown/wasm-release/quarry.wasm
 
 mkdir -p "$pkg"

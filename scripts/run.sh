@@ -5,6 +5,6 @@
 # then prints the URL to open and what the demo holds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# build.sh installs what is missing (scripts/setup.sh) while it builds.
 scripts/build.sh
 exec "${CARGO_TARGET_DIR:-target}/release/quarry" serve "$@"

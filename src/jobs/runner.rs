@@ -198,6 +198,8 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
     if let Err(e) = finish(&state.db, run_id, status, outcome.rows_written, error.clone()).await {
         tracing::error!(error = %e, "cannot record the end of a job run");
     }
+    // Whatever the job wrote (rounds, aggregates, signals) may be in a kept answer or page.
+    crate::commodities::kept::invalidate();
     // A job that stored real venture rows (vc_sync, an import) retires the venture demo.
     if let Err(e) = crate::demo::venture_store::give_way(&state.db).await {
         tracing::error!(error = %e, "cannot delete the venture demo rows now that real venture data exists");

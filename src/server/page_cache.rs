@@ -18,7 +18,9 @@ use axum::response::Response;
 
 use crate::commodities::kept::Kept;
 
-/// The pages kept: those whose content is the overview of every instrument or of a group.
+/// The pages kept: the overview of every instrument or of a group, and the venture
+/// landscape's default view (its biggest rounds are a sort over every round of three
+/// years). Jobs and imports invalidate them when they finish.
 const PAGES: &[&str] = &[
     "/",
     "/commodities",
@@ -26,6 +28,7 @@ const PAGES: &[&str] = &[
     "/commodities/energy",
     "/commodities/ai-materials",
     "/commodities/space-tech",
+    "/venture",
 ];
 
 /// Where the nonce was, in a kept page: no render writes this string (it is not valid

@@ -242,6 +242,8 @@ pub async fn start(
         if let Err(e) = job_runs::Entity::update(update).exec(&state.db).await {
             tracing::error!(error = %e, run = %token, "cannot record the end of an import run");
         }
+        // The imported rounds may be in a kept landscape page.
+        crate::commodities::kept::invalidate();
         LIVE.lock().expect("progress map").remove(&token);
     });
     Ok((run, task))

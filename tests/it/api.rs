@@ -307,3 +307,65 @@ async fn the_overview_page_is_kept_with_a_fresh_nonce_each_time_until_a_write() 
     })
     .await;
 }
+
+/// The venture landscape's default view is kept too, and a job that finishes (here the
+/// funding tracker, after a round was written) shows on the next request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_landscape_is_kept_until_a_job_finishes() {
+    use sea_orm::ConnectionTrait;
+
+    async fn page(app: &axum::Router) -> (Option<String>, String) {
+        let res = app.clone().oneshot(Request::get("/venture").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let how = res.headers().get("x-quarry-cache").map(|v| v.to_str().unwrap().to_string());
+        (how, String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap())
+    }
+
+    crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
+        let state = prepared_state(&url).await;
+        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let app = quarry::server::router(state.clone());
+        // Other tests' writes drop kept pages too: ask until a kept copy comes back.
+        let mut hit = None;
+        for _ in 0..100 {
+            if let (Some(how), body) = page(&app).await {
+                if how == "hit" {
+                    hit = Some(body);
+                    break;
+                }
+            }
+        }
+        let before = hit.expect("no kept landscape in 100 requests");
+        assert!(before.contains("class=\"biggest\""), "the landscape lists its biggest rounds");
+
+        // A round far bigger than any demo round, written as an import would.
+        let today = chrono::Utc::now().date_naive();
+        let at = chrono::Utc::now().to_rfc3339();
+        state
+            .db
+            .execute_unprepared(&format!(
+                "INSERT INTO companies (key, name, name_key, sector, source, source_id, fetched_at) \
+                 VALUES ('test:kept', 'Keptless Robotics', 'keptless robotics', 'hardware', 'import', 't', '{at}')"
+            ))
+            .await
+            .unwrap();
+        state
+            .db
+            .execute_unprepared(&format!(
+                "INSERT INTO funding_rounds (key, company_id, announced_on, first_sale_yet_to_occur, stage, sector, \
+                 offering_indefinite, amount_sold, currency, form_type, notable, source, source_id, fetched_at) \
+                 SELECT 'test:kept', id, '{today}', 0, 'series-c', 'hardware', 0, 9.9e11, 'USD', 'import', 0, 'import', 't', '{at}' \
+                 FROM companies WHERE key = 'test:kept'"
+            ))
+            .await
+            .unwrap();
+        quarry::jobs::runner::run_slot(&state, quarry::jobs::kind::JobKind::FundingTracker, "test-kept")
+            .await
+            .unwrap()
+            .expect("the slot was free");
+        let (how, after) = page(&app).await;
+        assert_eq!(how.as_deref(), Some("miss"), "the finished job dropped the kept page");
+        assert!(after.contains("Keptless Robotics") && !before.contains("Keptless Robotics"));
+    })
+    .await;
+}
