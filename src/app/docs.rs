@@ -2,11 +2,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-pub const ENDPOINTS: [(&str, &str); 26] = [
-    ("GET /api/commodities/overview", "Every instrument: last value, unit, as-of date, frequency, source, 1d/1m/1y change (null where the frequency has none), sparkline. Optional ?group=metals|energy|ai-materials|space-tech."),
+pub const ENDPOINTS: [(&str, &str); 27] = [
+    ("GET /api/commodities/overview", "Every instrument: last value, unit, as-of date, frequency, source, 1d/1m/1y change (see Changes below; null where the frequency has none), sparkline. Optional ?group=metals|energy|ai-materials|space-tech."),
     ("GET /api/commodities/metals | energy | ai-materials | space-tech", "The overview of one group."),
-    ("GET /api/commodities/signals", "Every instrument's latest signals; ?group=, ?stance=bullish|neutral|bearish, ?sort=<column>&dir=asc|desc. As CSV: /api/commodities/signals.csv."),
-    ("GET /api/commodities/trending", "Gainers and losers over 1d/1w/1m/1y, largest |z-score|, new 52-week highs and lows; ?limit=1..50."),
+    ("GET /api/commodities/signals", "Every instrument's latest signals; ?group=, ?stance=bullish|neutral|bearish, ?sort=<column>&dir=asc|desc; change_1d and roc_1w/1m/3m/1y are changes as defined below. As CSV: /api/commodities/signals.csv."),
+    ("GET /api/commodities/trending", "Gainers and losers by their change over 1d/1w/1m/1y (as defined below), largest |z-score|, new 52-week highs and lows; ?limit=1..50."),
     ("GET /api/commodities/compare", "2 to 6 instruments rebased to 100 and their return correlations; ?instruments=a,b&from=&to=&base=."),
     ("GET /api/commodities/config", "The universe: groups, instruments and macro series with their ordered sources."),
     ("GET /api/commodities/{slug}", "One instrument: figures, every signal, sources with licences."),
@@ -26,6 +26,7 @@ pub const ENDPOINTS: [(&str, &str); 26] = [
     ("GET /api/status", "Version, and whether generated demo data is present."),
     ("GET /healthz", "The process is alive (plain text)."),
     ("GET /readyz", "The database answers (503 when it does not)."),
+    ("Changes", crate::commodities::changes::CHANGE_RULE),
     ("Errors", "JSON {kind, message, parameter}: 400 names the bad parameter, 404 an unknown thing, 401/403 for admin actions."),
     ("Demo data", "Every answer with generated data says demo: true and carries a notice; sources read \"demo\"."),
     ("Licences", "FRED data: not endorsed by the Federal Reserve Bank of St. Louis; each source's licence is in /api/commodities/{slug}."),

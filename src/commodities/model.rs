@@ -20,6 +20,7 @@ pub struct OverviewEntry {
     /// Where the last value came from: a provider (`lbma`, `fred`, ...) or `demo`.
     pub source: Option<String>,
     pub source_label: Option<String>,
+    /// Changes over 1 day, 1 month and 1 year in percent, per `changes::CHANGE_RULE`.
     pub change_1d: Option<f64>,
     pub change_1m: Option<f64>,
     pub change_1y: Option<f64>,
@@ -170,8 +171,8 @@ pub struct SignalSummary {
     /// The date the signals are as of: the newest observation.
     pub date: NaiveDate,
     pub close: f64,
-    /// Percent change from the previous observation (daily series only; `null` when that
-    /// close is zero or negative).
+    /// The 1-day change in percent, as the overview gives it (`changes::CHANGE_RULE`:
+    /// daily series only; `null` across a gap or from a zero or negative close).
     pub change_1d: Option<f64>,
     #[serde(flatten)]
     pub values: std::collections::BTreeMap<String, Option<f64>>,
@@ -376,9 +377,9 @@ pub struct Mover {
     pub value: f64,
 }
 
-/// The `commodities/trending` answer. Changes are percentages over the last 1, 5, 21 and
-/// 252 observations of daily series (1 day, 1 week, 1 month, 1 year); monthly series take
-/// part in the 1-month and 1-year rankings with their own 1- and 12-month changes.
+/// The `commodities/trending` answer. Changes are the percentages every page shows over 1
+/// day, 1 week, 1 month and 1 year (`changes::CHANGE_RULE`); a series takes part in the
+/// rankings its frequency has a change for (monthly: 1M and 1Y; annual: 1Y).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trending {
     pub generated_at: DateTime<Utc>,

@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::changes::{percent_change, sparkline_window, Lookback};
+use super::changes::{percent_change, reach, sparkline_window, Period};
 use super::model::{judge, Overview, OverviewEntry, DEMO_NOTICE};
 use crate::db::entities::{observations, series, series_health};
 use crate::universe::{source_label, Frequency, Universe, DEMO_SOURCE};
@@ -210,9 +210,11 @@ pub async fn overview_in(
         let mut entry = OverviewEntry::without_data(inst);
         let last_date = ids.get(&inst.slug).and_then(|id| latest.get(id).map(|d| (*id, *d)));
         if let Some((id, last_date)) = last_date {
-            // Enough history for the 1-year change and the sparkline, plus slack for holidays.
-            let months = if inst.frequency == Frequency::Annual { 121 } else { 13 };
-            let from = last_date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN);
+            // Every observation a change can read, and the sparkline's span (ten years of an
+            // annual series).
+            let months = if inst.frequency == Frequency::Annual { 120 } else { 12 };
+            let spark_from = last_date.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN);
+            let from = reach(last_date).min(spark_from);
             let rows = observations_since(db, id, from).await?;
             let points: Vec<(NaiveDate, f64)> = rows.iter().map(|(d, v, _)| (*d, *v)).collect();
             if let Some((d, v, src)) = rows.last() {
@@ -221,9 +223,9 @@ pub async fn overview_in(
                 entry.source_label = Some(source_label(src).to_string());
                 entry.source = Some(src.clone());
             }
-            entry.change_1d = percent_change(&points, inst.frequency, Lookback::Day);
-            entry.change_1m = percent_change(&points, inst.frequency, Lookback::Month);
-            entry.change_1y = percent_change(&points, inst.frequency, Lookback::Year);
+            entry.change_1d = percent_change(&points, inst.frequency, Period::Day);
+            entry.change_1m = percent_change(&points, inst.frequency, Period::Month);
+            entry.change_1y = percent_change(&points, inst.frequency, Period::Year);
             let spark = sparkline_window(&points, inst.frequency, SPARKLINE_POINTS);
             entry.sparkline_from = spark.first().map(|(d, _)| *d);
             entry.sparkline = spark.into_iter().map(|(_, v)| v).collect();

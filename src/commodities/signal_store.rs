@@ -1,13 +1,16 @@
 //! The `signals` table: storing computed rows and keeping them current. A series whose
 //! stored history is unchanged is extended from its last row (new days only); one whose
-//! history changed (a revision, a backfill, demo rows replaced) is recomputed in full. Both
-//! paths give the same rows (the signals module guarantees it, the tests check it here).
+//! history changed (a revision, a backfill, demo rows replaced), or whose rows were computed
+//! under an older definition of the indicators (`signals::DEFINITION_VERSION`), is
+//! recomputed in full. Both paths give the same rows (the signals module guarantees it, the
+//! tests check it here).
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::changes::{percent_change, Period};
 use super::signals::{self, Cross, SignalRow, Stance};
 use crate::db::entities::{observations, signals as table};
 use crate::universe::Frequency;
@@ -172,14 +175,16 @@ pub async fn refresh(
             .filter(observations::Column::Date.lte(last_date))
             .count(db)
             .await?;
-        if rewritten == 0 && held == last.state.count {
+        // Rows of an older definition are recomputed once, even with nothing new: they
+        // would show figures the other pages no longer agree with.
+        let current = last.state.definition == signals::DEFINITION_VERSION;
+        if current && rewritten == 0 && held == last.state.count {
             let new = observations_where(db, series_id, Some(last_date), None).await?;
             if new.is_empty() {
                 return Ok(Refresh::Unchanged);
             }
             let mut history = observations_where(db, series_id, None, Some(last_date)).await?;
-            let keep = history.len().saturating_sub(signals::LOOKBACK);
-            history.drain(..keep);
+            history.drain(..signals::history_start(&history, new[0].0));
             let rows = signals::extend(&history, &last, &new, frequency);
             write(db, series_id, &rows, now, false).await?;
             return Ok(Refresh::Extended(rows.len()));
@@ -265,8 +270,9 @@ pub async fn latest_in(
             .into_tuple()
             .one(db)
             .await?;
-        let previous: Option<f64> = table::Entity::find()
+        let previous: Option<(NaiveDate, f64)> = table::Entity::find()
             .select_only()
+            .column(table::Column::Date)
             .column(table::Column::Close)
             .filter(table::Column::SeriesId.eq(id))
             .filter(table::Column::Date.lt(row.date))
@@ -274,8 +280,9 @@ pub async fn latest_in(
             .into_tuple()
             .one(db)
             .await?;
-        let change_1d =
-            previous.filter(|p| *p > 0.0 && inst.frequency == Frequency::Daily).map(|p| (row.close - p) / p * 100.0);
+        // A 1-day change reads only the observation before the last, so these two are enough.
+        let last_two: Vec<(NaiveDate, f64)> = previous.into_iter().chain([(row.date, row.close)]).collect();
+        let change_1d = percent_change(&last_two, inst.frequency, Period::Day);
         let numeric = Indicator::ALL.into_iter().filter(|i| *i != Indicator::Cross);
         out.push(SignalSummary {
             slug: inst.slug.clone(),

@@ -5,16 +5,16 @@
 //! sorted by date ascending without duplicate dates.
 //!
 //! # Frequencies
-//! Every window is a count of observations, never of calendar days. A daily series uses
-//! week = 5, month = 21, quarter (3 months) = 63 and year = 252 observations. A monthly
-//! series only gets what makes sense on monthly points: rates of change over 1, 3 and 12
-//! observations, the 12-observation high/low with the distances to them and the z-score
-//! against the last 12 observations. A weekly series gets the same on weekly points: rates
-//! of change over 1, 4, 13 and 52 observations (1 week, "1 month", "3 months", 1 year),
-//! the 52-observation high/low with the distances and the z-score against the last 52.
-//! An annual series only gets the 1-year rate of change
-//! (1 observation back). Everything else is `None` ("n/a"); [`applies`] tells which
-//! indicator exists for which frequency, and [`min_observations`] from which point on.
+//! The rates of change are the app's one definition of a change over a period
+//! ([`crate::commodities::changes::percent_change`]: a calendar look-back from the row's
+//! date), so the signals agree with the overview, trending and every other page. Every
+//! other window is a count of observations: a daily series uses a year of 252
+//! observations. A monthly series only gets what makes sense on monthly points: its 1-month,
+//! 3-month and 1-year changes, the 12-observation high/low with the distances to them and
+//! the z-score against the last 12 observations. A weekly series gets the same on weekly
+//! points plus the 1-week change, with the 52-observation high/low and z-score. An annual
+//! series only gets the 1-year change. Everything else is `None` ("n/a"); [`applies`] tells
+//! which indicator exists for which frequency, and [`min_observations`] from which point on.
 //!
 //! # Negative and zero prices
 //! Prices may be zero or negative (WTI settled at -36.98 on 2020-04-20). Averages, EMAs,
@@ -27,32 +27,37 @@
 //! # Incremental computation
 //! [`compute`] runs over a whole series; [`extend`] continues from a stored row with new
 //! points and gives bit-identical results: window indicators are recomputed from the raw
-//! observations of their window (summed oldest first, in both paths), and the recursive
-//! ones (EMA, MACD signal, RSI) continue from [`CarryState`], which every row carries.
+//! observations of their window (summed oldest first, in both paths), rates of change read
+//! the observation their calendar start date names, and the recursive ones (EMA, MACD
+//! signal, RSI) continue from [`CarryState`], which every row carries. A row records the
+//! [`DEFINITION_VERSION`] it was computed under, so rows of an older definition are
+//! recomputed rather than continued.
 //! [`CarryState`] serializes its f64s as bit patterns, so JSON text keeps it exactly; only
 //! the state matters for continuing (the indicator fields are plain numbers for display).
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::changes::{self, Period};
 use crate::universe::Frequency;
 
-/// Observations of history that [`extend`] needs before the first new point: the
-/// longest window (the 52-week range and the 1-year z-score over 252 observations, and
-/// the 1-year rate of change against the close 252 observations back). A series shorter
-/// than this must be passed whole.
+/// Observations of history that [`extend`] needs before the first new point for its
+/// longest window (the 52-week range and the 1-year z-score over 252 observations); the
+/// rates of change need a calendar year besides ([`history_start`] gives both). A series
+/// shorter than this must be passed whole.
 pub const LOOKBACK: usize = 252;
 
-/// Observations in a "week", "month", "3 months" and "year" of a daily series.
-pub const DAILY_WEEK: usize = 5;
-pub const DAILY_MONTH: usize = 21;
-pub const DAILY_QUARTER: usize = 63;
+/// The version of the indicator definitions. Bump it when a change makes stored rows
+/// wrong: a stored row of another version is recomputed, never continued.
+/// 1: rates of change over 5, 21, 63 and 252 observations (before the marker existed).
+/// 2: rates of change over calendar periods, as every page defines a change (issue 16).
+pub const DEFINITION_VERSION: u32 = 2;
+
+/// Observations in a "year" of a daily series (its 52-week window; also the annualising
+/// factor of the volatility).
 pub const DAILY_YEAR: usize = 252;
-/// Observations in a "year" of a monthly series (also its high/low and z-score window).
+/// Observations in a "year" of a monthly series (its high/low and z-score window).
 pub const MONTHLY_YEAR: usize = 12;
-/// Observations in a "month", "3 months" and "year" of a weekly series (the year is also
-/// its high/low and z-score window).
-pub const WEEKLY_MONTH: usize = 4;
-pub const WEEKLY_QUARTER: usize = 13;
+/// Observations in a "year" of a weekly series (its high/low and z-score window).
 pub const WEEKLY_YEAR: usize = 52;
 
 const RSI_PERIOD: usize = 14;
@@ -73,7 +78,7 @@ Monthly series: +1 if the 12-month z-score is above 0 (close above the mean of t
 -1 if below; +1 if the 3-month rate of change is above 0, -1 if below; \
 +1 if the 1-year rate of change is above 0, -1 if below. \
 Weekly series: the monthly rule on weekly points (the z-score against the last 52 observations, \
-the 3-month change over 13 weeks, the 1-year change over 52 weeks). \
+the 3-month and the 1-year change). \
 Annual series: always neutral (one yearly change is not a stance). \
 Bullish if the score is 2 or more, bearish if it is -2 or less, neutral otherwise.";
 
@@ -171,9 +176,14 @@ pub fn applies(ind: Indicator, f: Frequency) -> bool {
 
 /// The number of observations a series needs before `ind` can first have a value, or
 /// `None` when the indicator does not apply to the frequency. A value can still be `None`
-/// later (a zero or negative base, a flat window for the z-score, a tie for a cross).
+/// later (a zero or negative base, a flat window for the z-score, a tie for a cross). A
+/// rate of change needs two observations, and history reaching back its calendar period
+/// (see [`changes::CHANGE_RULE`]): how many observations that is depends on their dates.
 pub fn min_observations(ind: Indicator, f: Frequency) -> Option<usize> {
     use Indicator::*;
+    if let Some(period) = roc_period(ind) {
+        return period.applies(f).then_some(2);
+    }
     match f {
         Frequency::Daily => Some(match ind {
             Sma20 => 20,
@@ -183,50 +193,32 @@ pub fn min_observations(ind: Indicator, f: Frequency) -> Option<usize> {
             Ema26 | Macd => MACD_SLOW,
             MacdSignal | MacdHist => MACD_SLOW + MACD_SIGNAL - 1,
             Rsi14 => RSI_PERIOD + 1,
-            Roc1w => DAILY_WEEK + 1,
-            Roc1m => DAILY_MONTH + 1,
-            Roc3m => DAILY_QUARTER + 1,
-            Roc1y => DAILY_YEAR + 1,
+            // Answered above, from the calendar.
+            Roc1w | Roc1m | Roc3m | Roc1y => 2,
             High52w | Low52w | PctFromHigh | PctFromLow | Zscore1y => DAILY_YEAR,
             Vol20d => VOL_RETURNS + 1,
             // The first SMA200 only sets the side; a cross needs a later one.
             Cross => 201,
         }),
         Frequency::Weekly => match ind {
-            Roc1w => Some(2),
-            Roc1m => Some(WEEKLY_MONTH + 1),
-            Roc3m => Some(WEEKLY_QUARTER + 1),
-            Roc1y => Some(WEEKLY_YEAR + 1),
             High52w | Low52w | PctFromHigh | PctFromLow | Zscore1y => Some(WEEKLY_YEAR),
             _ => None,
         },
         Frequency::Monthly => match ind {
-            Roc1m => Some(2),
-            Roc3m => Some(4),
-            Roc1y => Some(MONTHLY_YEAR + 1),
             High52w | Low52w | PctFromHigh | PctFromLow | Zscore1y => Some(MONTHLY_YEAR),
             _ => None,
         },
-        Frequency::Annual => (ind == Roc1y).then_some(2),
+        Frequency::Annual => None,
     }
 }
 
-/// Observations back for a rate of change, per frequency.
-fn roc_lag(ind: Indicator, f: Frequency) -> Option<usize> {
-    use Indicator::*;
-    match (f, ind) {
-        (Frequency::Daily, Roc1w) => Some(DAILY_WEEK),
-        (Frequency::Daily, Roc1m) => Some(DAILY_MONTH),
-        (Frequency::Daily, Roc3m) => Some(DAILY_QUARTER),
-        (Frequency::Daily, Roc1y) => Some(DAILY_YEAR),
-        (Frequency::Weekly, Roc1w) => Some(1),
-        (Frequency::Weekly, Roc1m) => Some(WEEKLY_MONTH),
-        (Frequency::Weekly, Roc3m) => Some(WEEKLY_QUARTER),
-        (Frequency::Weekly, Roc1y) => Some(WEEKLY_YEAR),
-        (Frequency::Monthly, Roc1m) => Some(1),
-        (Frequency::Monthly, Roc3m) => Some(3),
-        (Frequency::Monthly, Roc1y) => Some(MONTHLY_YEAR),
-        (Frequency::Annual, Roc1y) => Some(1),
+/// The period of a rate of change.
+fn roc_period(ind: Indicator) -> Option<Period> {
+    match ind {
+        Indicator::Roc1w => Some(Period::Week),
+        Indicator::Roc1m => Some(Period::Month),
+        Indicator::Roc3m => Some(Period::Quarter),
+        Indicator::Roc1y => Some(Period::Year),
         _ => None,
     }
 }
@@ -310,6 +302,14 @@ pub struct CarryState {
     /// Side of SMA50 against SMA200 at the last row where they differed: 1 above, -1
     /// below, 0 not yet known. A cross is a change of this side.
     pub sma_side: i8,
+    /// The [`DEFINITION_VERSION`] the row was computed under; rows stored before the
+    /// version was recorded read as 1.
+    #[serde(default = "first_definition")]
+    pub definition: u32,
+}
+
+fn first_definition() -> u32 {
+    1
 }
 
 /// Indicators of one series on one date. Every indicator is `None` when it does not apply
@@ -331,8 +331,9 @@ pub struct SignalRow {
     pub macd_hist: Option<f64>,
     /// Wilder's RSI over 14 changes, 0..=100; 100 when the average loss is 0 (daily only).
     pub rsi14: Option<f64>,
-    /// Rates of change in percent, `(close - base) / base * 100`, `None` for a base <= 0.
-    /// Bases: see [`DAILY_WEEK`] etc.; monthly 1, 3, 12 observations back; annual 1.
+    /// Changes over 1 week, 1 month, 3 months and 1 year in percent, as every page defines
+    /// them ([`changes::percent_change`]: against the last observation on or before the
+    /// date one calendar period back; `None` for a base <= 0 or a history too short).
     pub roc_1w: Option<f64>,
     pub roc_1m: Option<f64>,
     pub roc_3m: Option<f64>,
@@ -389,33 +390,48 @@ impl SignalRow {
 
 /// Signals for every point of a series (sorted by date ascending, no duplicates).
 pub fn compute(points: &[(NaiveDate, f64)], frequency: Frequency) -> Vec<SignalRow> {
-    let closes: Vec<f64> = points.iter().map(|&(_, c)| c).collect();
-    run(&closes, 0, points, &CarryState::default(), frequency)
+    run(points, 0, &CarryState::default(), frequency)
+}
+
+/// Where, in `stored` (every stored observation up to the last computed row, oldest
+/// first), the history starts that [`extend`] needs to continue with new points from
+/// `first_new` on: the last [`LOOKBACK`] observations, and every observation a rate of
+/// change can still read (from [`changes::reach`] on, plus the one before it, which shows
+/// the history reaches back that far).
+pub fn history_start(stored: &[(NaiveDate, f64)], first_new: NaiveDate) -> usize {
+    let by_count = stored.len().saturating_sub(LOOKBACK);
+    let reach = changes::reach(first_new);
+    let by_date = stored.partition_point(|&(d, _)| d <= reach).saturating_sub(1);
+    by_count.min(by_date)
 }
 
 /// Signals for `new_points` only, continuing from `last`, the stored row of the newest
 /// observation already processed; identical, bit for bit, to the rows [`compute`] gives
 /// for the same dates over the whole series.
 ///
-/// `history` is the stored observations up to and including `last.date`: at least the
-/// last [`LOOKBACK`] of them, or all of them when the series has fewer. Only the last
-/// `min(LOOKBACK, last.state.count)` are read. `new_points` are sorted ascending, all
-/// after `last.date`.
+/// `history` is the stored observations up to and including `last.date`, from
+/// [`history_start`] on (all of them when the series is short). `new_points` are sorted
+/// ascending, all after `last.date`.
 ///
 /// # Panics
-/// When `history` does not end on `last.date`, holds fewer than
-/// `min(LOOKBACK, last.state.count)` observations, or `new_points` are not strictly
-/// ascending after `last.date`: continuing would silently differ from a full recompute.
+/// When `last` was computed under another [`DEFINITION_VERSION`], `history` does not end
+/// on `last.date`, holds fewer than `min(LOOKBACK, last.state.count)` observations or
+/// does not reach back a calendar year before the first new point (unless it is the whole
+/// series), or `new_points` are not strictly ascending after `last.date`: continuing
+/// would silently differ from a full recompute.
 pub fn extend(
     history: &[(NaiveDate, f64)],
     last: &SignalRow,
     new_points: &[(NaiveDate, f64)],
     frequency: Frequency,
 ) -> Vec<SignalRow> {
-    if new_points.is_empty() {
-        return Vec::new();
-    }
+    let Some(&(first_new, _)) = new_points.first() else { return Vec::new() };
+    assert_eq!(
+        last.state.definition, DEFINITION_VERSION,
+        "signals::extend: the last row was computed under another definition; recompute the series"
+    );
     assert_eq!(history.last().map(|&(d, _)| d), Some(last.date), "signals::extend: history must end on last.date");
+    let whole = u64::try_from(history.len()).is_ok_and(|n| n >= last.state.count);
     let keep = usize::try_from(last.state.count).map_or(LOOKBACK, |n| n.min(LOOKBACK));
     assert!(
         history.len() >= keep,
@@ -423,31 +439,31 @@ pub fn extend(
         history.len(),
         keep
     );
+    assert!(
+        whole || history[0].0 <= changes::reach(first_new),
+        "signals::extend: history from {} does not reach back to {}, which a rate of change may read",
+        history[0].0,
+        changes::reach(first_new)
+    );
     let mut prev_date = last.date;
     for &(d, _) in new_points {
         assert!(d > prev_date, "signals::extend: new points must be strictly ascending after last.date");
         prev_date = d;
     }
-    let closes: Vec<f64> = history[history.len() - keep..].iter().chain(new_points).map(|&(_, c)| c).collect();
-    run(&closes, keep, new_points, &last.state, frequency)
+    let points: Vec<(NaiveDate, f64)> = history.iter().chain(new_points).copied().collect();
+    run(&points, history.len(), &last.state, frequency)
 }
 
-/// Rows for `points`, which are `closes[offset..]`; `closes[..offset]` is the history
-/// before them and `state` the carry after its last observation.
-fn run(
-    closes: &[f64],
-    offset: usize,
-    points: &[(NaiveDate, f64)],
-    state: &CarryState,
-    frequency: Frequency,
-) -> Vec<SignalRow> {
+/// Rows for `points[offset..]`; `points[..offset]` is the history before them and `state`
+/// the carry after its last observation.
+fn run(points: &[(NaiveDate, f64)], offset: usize, state: &CarryState, frequency: Frequency) -> Vec<SignalRow> {
+    let closes: Vec<f64> = points.iter().map(|&(_, c)| c).collect();
     let mut state = state.clone();
-    let mut rows = Vec::with_capacity(points.len());
-    for (j, &(date, _)) in points.iter().enumerate() {
-        let i = offset + j;
-        // The same window in both paths: at most LOOKBACK + 1 observations ending today.
-        let start = (i + 1).saturating_sub(LOOKBACK + 1);
-        let row = step(date, &closes[start..=i], &state, frequency);
+    let mut rows = Vec::with_capacity(points.len() - offset);
+    for i in offset..points.len() {
+        // Every window is a tail of what came before (or a date found in it), so both
+        // paths read the same observations however much earlier history they hold.
+        let row = step(&points[..=i], &closes[..=i], &state, frequency);
         state.clone_from(&row.state);
         rows.push(row);
     }
@@ -498,10 +514,11 @@ fn side(a: Option<f64>, b: Option<f64>) -> i32 {
     }
 }
 
-/// One row: `closes` ends with today's close and holds at most LOOKBACK earlier ones
-/// (all of them while the series is shorter); `prev` is the carry after yesterday.
-fn step(date: NaiveDate, closes: &[f64], prev: &CarryState, f: Frequency) -> SignalRow {
-    let close = closes[closes.len() - 1];
+/// One row: `points` (and `closes`, their values) end with today's observation and hold
+/// at least the LOOKBACK before it and those of the last calendar year (all of them while
+/// the series is shorter); `prev` is the carry after yesterday.
+fn step(points: &[(NaiveDate, f64)], closes: &[f64], prev: &CarryState, f: Frequency) -> SignalRow {
+    let (date, close) = points[points.len() - 1];
     let count = prev.count + 1;
     let daily = f == Frequency::Daily;
     let year = match f {
@@ -511,7 +528,8 @@ fn step(date: NaiveDate, closes: &[f64], prev: &CarryState, f: Frequency) -> Sig
         Frequency::Annual => None,
     };
 
-    let mut state = CarryState { count, prev_close: Some(close), ..CarryState::default() };
+    let mut state =
+        CarryState { count, prev_close: Some(close), definition: DEFINITION_VERSION, ..CarryState::default() };
     let mut row = SignalRow {
         date,
         close,
@@ -539,11 +557,11 @@ fn step(date: NaiveDate, closes: &[f64], prev: &CarryState, f: Frequency) -> Sig
         state: CarryState::default(),
     };
 
-    let roc = |ind| roc_lag(ind, f).and_then(|lag| rate_of_change(closes, lag));
-    row.roc_1w = roc(Indicator::Roc1w);
-    row.roc_1m = roc(Indicator::Roc1m);
-    row.roc_3m = roc(Indicator::Roc3m);
-    row.roc_1y = roc(Indicator::Roc1y);
+    let roc = |period| changes::percent_change(points, f, period);
+    row.roc_1w = roc(Period::Week);
+    row.roc_1m = roc(Period::Month);
+    row.roc_3m = roc(Period::Quarter);
+    row.roc_1y = roc(Period::Year);
 
     if let Some(window) = year.and_then(|n| tail(closes, n)) {
         let high = window.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -663,14 +681,6 @@ fn alpha(n: usize) -> f64 {
     2.0 / (n as f64 + 1.0)
 }
 
-/// `(close - base) / base * 100` against the close `lag` observations back; `None`
-/// without that close or when it is <= 0.
-fn rate_of_change(closes: &[f64], lag: usize) -> Option<f64> {
-    let last = closes.len() - 1;
-    let base = closes[last.checked_sub(lag)?];
-    (base > 0.0).then(|| (closes[last] - base) / base * 100.0).and_then(finite)
-}
-
 /// The last `n` values, or `None` when there are fewer.
 fn tail(xs: &[f64], n: usize) -> Option<&[f64]> {
     xs.len().checked_sub(n).map(|start| &xs[start..])
@@ -738,7 +748,8 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// Consecutive days from 2000-01-03 (weekends are irrelevant: windows count observations).
+    /// Consecutive days from 2000-01-03, weekends included: windows count observations, and
+    /// rates of change look back whole calendar periods (a week is 7 rows here).
     fn series(values: &[f64]) -> Vec<(NaiveDate, f64)> {
         let start = d("2000-01-03");
         values.iter().enumerate().map(|(i, &v)| (start + chrono::Days::new(i as u64), v)).collect()
@@ -932,12 +943,12 @@ mod tests {
     }
 
     /// Computes the first `cuts[0]` points in full, then extends chunk by chunk up to each
-    /// further cut, passing as history only the last LOOKBACK stored observations.
+    /// further cut, passing as history only what `history_start` says extend needs.
     fn incremental(points: &[(NaiveDate, f64)], cuts: &[usize], f: Frequency) -> Vec<SignalRow> {
         let mut rows = compute(&points[..cuts[0]], f);
         for pair in cuts.windows(2) {
             let (done, until) = (pair[0], pair[1]);
-            let history = &points[done.saturating_sub(LOOKBACK)..done];
+            let history = &points[history_start(&points[..done], points[done].0)..done];
             let more = extend(history, rows.last().unwrap(), &points[done..until], f);
             assert_eq!(more.len(), until - done);
             rows.extend(more);
@@ -994,6 +1005,82 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "does not reach back")]
+    fn extending_from_a_history_shorter_than_a_calendar_year_panics_rather_than_diverging() {
+        // 252 observations of a seven-day series are eight months: not enough for the 1-year change.
+        let points = series(&wiggly(600));
+        let rows = compute(&points[..400], Frequency::Daily);
+        extend(&points[400 - LOOKBACK..400], &rows[399], &points[400..], Frequency::Daily);
+    }
+
+    #[test]
+    fn the_history_extend_needs_is_a_calendar_year_or_the_lookback_whichever_is_longer() {
+        // Seven-day series: the year decides (the observation on or before the reach included).
+        let days = series(&wiggly(600));
+        let start = history_start(&days[..400], days[400].0);
+        assert_eq!(days[start].0, changes::reach(days[400].0));
+        assert!(400 - start > LOOKBACK);
+        // Monthly series: 252 observations are far more than a year.
+        let months = monthly(&wiggly(300));
+        assert_eq!(history_start(&months[..290], months[290].0), 290 - LOOKBACK);
+        // A short series is passed whole.
+        assert_eq!(history_start(&days[..100], days[100].0), 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "another definition")]
+    fn a_row_of_an_older_definition_is_never_continued() {
+        let points = series(&wiggly(40));
+        let mut rows = compute(&points[..30], Frequency::Daily);
+        rows[29].state.definition = DEFINITION_VERSION - 1;
+        extend(&points[..30], &rows[29], &points[30..], Frequency::Daily);
+    }
+
+    #[test]
+    fn rows_stored_before_the_definition_was_recorded_read_as_the_first_definition() {
+        let row = compute(&series(&[1.5, 2.0]), Frequency::Daily).remove(1);
+        assert_eq!(row.state.definition, DEFINITION_VERSION);
+        let mut json: serde_json::Value = serde_json::to_value(&row.state).unwrap();
+        json.as_object_mut().unwrap().remove("definition");
+        let old: CarryState = serde_json::from_value(json).unwrap();
+        assert_eq!(old.definition, 1);
+    }
+
+    /// The engine's rates of change are the pages' changes: on every row of every frequency,
+    /// each equals `changes::percent_change` over the observations up to that row.
+    #[test]
+    fn rates_of_change_on_every_row_are_the_one_definition_of_a_change() {
+        let values = wiggly(420);
+        for (f, points) in [
+            (Frequency::Daily, series(&values)),
+            (Frequency::Daily, parse_reference(WTI).points),
+            (Frequency::Weekly, weekly(&values)),
+            (Frequency::Monthly, monthly(&values)),
+            (Frequency::Annual, annual(&values[..40])),
+        ] {
+            let rows = compute(&points, f);
+            for (i, row) in rows.iter().enumerate() {
+                for (ind, period) in [
+                    (Indicator::Roc1w, Period::Week),
+                    (Indicator::Roc1m, Period::Month),
+                    (Indicator::Roc3m, Period::Quarter),
+                    (Indicator::Roc1y, Period::Year),
+                ] {
+                    let want = changes::percent_change(&points[..=i], f, period);
+                    assert_eq!(row.value(ind), want, "{} {} {}", f.as_str(), row.date, ind.as_str());
+                }
+            }
+            // ... and a calendar year, not 252 observations: the seven-day series starts on
+            // 2000-01-03, a leap year, so its first 1-year change is on 2001-01-03, row 366.
+            if f == Frequency::Daily && points[0].0 == d("2000-01-03") {
+                assert_eq!(points[366].0, d("2001-01-03"));
+                assert!(rows[365].roc_1y.is_none() && rows[366].roc_1y.is_some());
+                assert_eq!(rows[366].roc_1y, Some((values[366] - values[0]) / values[0] * 100.0));
+            }
+        }
+    }
+
+    #[test]
     fn each_indicator_appears_exactly_at_its_minimum_observation_count() {
         let values = wiggly(300);
         for (f, points) in [
@@ -1003,7 +1090,8 @@ mod tests {
             (Frequency::Annual, annual(&values[..60])),
         ] {
             let rows = compute(&points, f);
-            for ind in Indicator::ALL.into_iter().filter(|&i| i != Indicator::Cross) {
+            // Rates of change start where the calendar allows: see the test above.
+            for ind in Indicator::ALL.into_iter().filter(|&i| i != Indicator::Cross && roc_period(i).is_none()) {
                 let first = rows.iter().position(|r| r.value(ind).is_some()).map(|i| i + 1);
                 assert_eq!(first, min_observations(ind, f), "{} {}", f.as_str(), ind.as_str());
             }
@@ -1062,13 +1150,17 @@ mod tests {
         let n = closes.len();
         let roc = |lag: usize| Some((closes[n - 1] - closes[n - 1 - lag]) / closes[n - 1 - lag] * 100.0);
         let last = rows.last().unwrap();
-        assert_eq!((last.roc_1w, last.roc_1m, last.roc_3m, last.roc_1y), (roc(1), roc(4), roc(13), roc(52)));
+        // The last print is Wednesday 2002-04-17. A month back is Sunday 2002-03-17: the print
+        // of 2002-03-13, 5 weeks back; 3 months back, 2002-01-16 (13 weeks); a year back is
+        // 2001-04-17, and 52 weeks (364 days) fall short of it: the print 53 weeks back.
+        assert_eq!(last.date, d("2002-04-17"));
+        assert_eq!((last.roc_1w, last.roc_1m, last.roc_3m, last.roc_1y), (roc(1), roc(5), roc(13), roc(53)));
         let year = &closes[n - 52..];
         assert_eq!(last.high_52w, Some(year.iter().copied().fold(f64::MIN, f64::max)));
         assert_eq!(last.low_52w, Some(year.iter().copied().fold(f64::MAX, f64::min)));
         // Fifty-two weekly observations make the 52-week range, not 252.
         assert!(rows[50].high_52w.is_none() && rows[51].high_52w.is_some());
-        assert!(rows[51].roc_1y.is_none() && rows[52].roc_1y.is_some());
+        assert!(rows[52].roc_1y.is_none() && rows[53].roc_1y.is_some());
         // The stance follows the monthly rule on weekly points.
         let up: Vec<f64> = (0..80).map(|i| 100.0 + i as f64).collect();
         assert_eq!(compute(&weekly(&up), Frequency::Weekly).last().unwrap().stance, Stance::Bullish);
@@ -1245,11 +1337,12 @@ mod tests {
         }
         assert_all_finite(&compute(&parse_reference(WTI).points, Frequency::Daily));
 
-        // Ratios against a base <= 0 are n/a, not infinite or sign-flipped.
-        let rows = compute(&series(&[10.0, 0.0, -5.0, 8.0, 9.0, 11.0, 12.0, 13.0]), Frequency::Daily);
-        assert_eq!(rows[6].roc_1w, None, "base 0.0");
-        assert_eq!(rows[7].roc_1w, None, "base -5.0");
-        assert_eq!(rows[5].roc_1w, Some(10.0), "base 10.0, close 11.0");
+        // Ratios against a base <= 0 are n/a, not infinite or sign-flipped (a week is 7 rows).
+        let rows = compute(&series(&[10.0, 0.0, -5.0, 8.0, 9.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]), Frequency::Daily);
+        assert_eq!(rows[8].roc_1w, None, "base 0.0");
+        assert_eq!(rows[9].roc_1w, None, "base -5.0");
+        assert_eq!(rows[7].roc_1w, Some(30.0), "base 10.0, close 13.0");
+        assert_eq!(rows[10].roc_1w, Some(100.0), "base 8.0, close 16.0");
     }
 
     #[test]
@@ -1284,10 +1377,8 @@ mod tests {
             // Continuing from a state read back from text equals the full recompute.
             let mut last = rows[299].clone();
             last.state = serde_json::from_str(&serde_json::to_string(&last.state).unwrap()).unwrap();
-            assert_identical(
-                &extend(&points[300 - LOOKBACK..300], &last, &points[300..], Frequency::Daily),
-                &rows[300..],
-            );
+            let history = &points[history_start(&points[..300], points[300].0)..300];
+            assert_identical(&extend(history, &last, &points[300..], Frequency::Daily), &rows[300..]);
         }
         let text = serde_json::to_string(&compute(&series(&[1.5]), Frequency::Daily)[0].state).unwrap();
         assert!(text.contains(r#""prev_close":"3ff8000000000000""#) && text.contains(r#""ema12":null"#), "{text}");

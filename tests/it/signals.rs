@@ -87,6 +87,31 @@ crate::on_both_backends! {
         assert_eq!(stored[100].close, all[100].value);
     }
 
+    fn rows_computed_under_an_older_definition_are_recomputed_once(url) {
+        use quarry::db::entities::signals as table;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+        let state = prepared_state(&url).await;
+        let all = wti();
+        load(&state, &all).await;
+        refresh(&state).await;
+        // What the store held before rows recorded their definition (issue 16): carry states
+        // without the version, and rates of change over observation counts.
+        let id = wti_id(&state).await;
+        let stored = table::Entity::find().filter(table::Column::SeriesId.eq(id)).all(&state.db).await.unwrap();
+        for m in stored {
+            let mut carry: serde_json::Value = serde_json::from_str(&m.state).unwrap();
+            carry.as_object_mut().unwrap().remove("definition");
+            let mut old: table::ActiveModel = m.into();
+            old.state = Set(carry.to_string());
+            old.roc_1y = Set(Some(-1.0));
+            old.update(&state.db).await.unwrap();
+        }
+        // Nothing new, yet every row is recomputed: and only once.
+        assert_eq!(refresh(&state).await, Refresh::Recomputed(all.len()));
+        assert_eq!(signal_store::rows(&state.db, id).await.unwrap(), expected(&state).await);
+        assert_eq!(refresh(&state).await, Refresh::Unchanged);
+    }
+
     fn demo_start_up_computes_signals_so_the_job_finds_nothing_left_to_do(url) {
         let state = prepared_state(&url).await;
         quarry::server::refresh_demo(&state, true).await.unwrap();

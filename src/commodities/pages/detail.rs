@@ -85,9 +85,9 @@ fn Body(page: PageData) -> impl IntoView {
             <dl>
                 <div><dt>"As of"</dt><dd class="asof">{e.as_of.map(|a| format_period(a, freq)).unwrap_or_else(|| "no data".into())} " · " {freq.as_str()}</dd></div>
                 <div><dt>"Source"</dt><dd class="source">{e.source_label.clone().unwrap_or_else(|| "—".into())}</dd></div>
-                <div><dt>"1D"</dt><dd class=change_class(e.change_1d)>{format_change(e.change_1d)}</dd></div>
-                <div><dt>"1M"</dt><dd class=change_class(e.change_1m)>{format_change(e.change_1m)}</dd></div>
-                <div><dt>"1Y"</dt><dd class=change_class(e.change_1y)>{format_change(e.change_1y)}</dd></div>
+                <div><dt>"1D"</dt><dd class=change_class(e.change_1d) data-col="change_1d">{format_change(e.change_1d)}</dd></div>
+                <div><dt>"1M"</dt><dd class=change_class(e.change_1m) data-col="change_1m">{format_change(e.change_1m)}</dd></div>
+                <div><dt>"1Y"</dt><dd class=change_class(e.change_1y) data-col="change_1y">{format_change(e.change_1y)}</dd></div>
                 <div><dt>"Stance"</dt><dd>{match stance {
                     Some(s) => view! { <span class=format!("stance {}", s.as_str()) data-stance=s.as_str()>{s.as_str()}</span> }.into_any(),
                     None => view! { <span class="muted">"not computed"</span> }.into_any(),
@@ -124,6 +124,7 @@ fn Body(page: PageData) -> impl IntoView {
                     <summary>"How the stance is decided"</summary>
                     <p>{d.stance_rule.clone()}</p>
                 </details>
+                <super::ChangeRule/>
             </section>
             <section aria-labelledby="sources-h">
                 <h2 id="sources-h">"Sources"</h2>

@@ -107,6 +107,7 @@ fn Body(group: &'static str, ov: Overview, sig: SignalsTable) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        <super::ChangeRule/>
         <p class="downloads">
             <a href=format!("/commodities/signals?group={group}")>"All signals of this group"</a>
             <a href=compare_href>"Compare these instruments"</a>

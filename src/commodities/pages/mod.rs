@@ -14,3 +14,17 @@ pub use group::GroupPage;
 pub use overview::OverviewPage;
 pub use signals::SignalsPage;
 pub use trending::TrendingPage;
+
+use leptos::prelude::*;
+
+/// How every change on these pages is measured, folded under a summary; the text is
+/// `changes::CHANGE_RULE`, which the code follows.
+#[component]
+fn ChangeRule() -> impl IntoView {
+    view! {
+        <details class="rule change-rule">
+            <summary>"How changes are measured"</summary>
+            <p data-rule="changes">{crate::commodities::changes::CHANGE_RULE}</p>
+        </details>
+    }
+}

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::commodities::api::get_overview;
 use crate::commodities::model::{Freshness, Overview, OverviewEntry, SortKey};
-use crate::components::{short_error, ErrorText};
 use crate::commodities::sparkline::polyline_points;
+use crate::components::{short_error, ErrorText};
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
 
@@ -157,8 +157,9 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             })
             .collect_view()}
         <p class="note">
-            "Changes compare the last value with the one a day, a month and a year earlier; a dash means the series' frequency has no such change (a monthly series has no 1-day change) or the history lacks the point."
+            "Changes compare the last value with the last one on or before the same date a day, a month and a year earlier, the same figures as on the signals and instrument pages; a dash means the series' frequency has no such change (a monthly series has no 1-day change) or the history lacks the point."
         </p>
+        <super::ChangeRule/>
     }
 }
 
@@ -205,13 +206,13 @@ fn SortHeader(
 pub(super) fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
     let demo = entry.is_demo();
     let freq = entry.frequency.as_str();
-    let change_cell = |c: Option<f64>| {
+    let change_cell = |c: Option<f64>, col: &'static str| {
         let class = match c {
             Some(v) if v > 0.0 => "num up",
             Some(v) if v < 0.0 => "num down",
             _ => "num",
         };
-        view! { <td class=class>{format_change(c)}</td> }
+        view! { <td class=class data-col=col>{format_change(c)}</td> }
     };
     let spark_label = format!(
         "{} over the last {}",
@@ -246,9 +247,9 @@ pub(super) fn OverviewRow(entry: OverviewEntry) -> impl IntoView {
                     _ => ().into_any(),
                 }}
             </td>
-            {change_cell(entry.change_1d)}
-            {change_cell(entry.change_1m)}
-            {change_cell(entry.change_1y)}
+            {change_cell(entry.change_1d, "change_1d")}
+            {change_cell(entry.change_1m, "change_1m")}
+            {change_cell(entry.change_1y, "change_1y")}
             <td class="spark-col">
                 {(!points.is_empty()).then(|| view! {
                     <svg class="spark" viewBox="0 0 100 24" width="100" height="24" role="img" aria-label=spark_label.clone()>

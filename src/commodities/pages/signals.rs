@@ -8,11 +8,11 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::commodities::api::{get_config, get_signals};
-use crate::params::encode;
 use crate::commodities::model::{SignalSummary, SignalsTable};
 use crate::commodities::signals::Stance;
 use crate::error::AppError;
 use crate::format::{format_change, format_period, format_value};
+use crate::params::encode;
 use crate::universe::{Frequency, Group, DEMO_SOURCE};
 
 const PATH: &str = "/commodities/signals";
@@ -99,7 +99,7 @@ pub fn SignalsPage() -> impl IntoView {
         <Title text="Commodity signals"/>
         <h1>"Signals"</h1>
         <p class="lede">
-            "Every instrument's technical indicators as of its newest observation, and the stance they add up to. Monthly and annual series have fewer indicators than daily ones: those they cannot have read n/a, and a dash means the history is too short yet."
+            "Every instrument's technical indicators as of its newest observation, and the stance they add up to. Monthly and annual series have fewer indicators than daily ones: those they cannot have read n/a, and a dash means the history is too short yet. The 1D change and the rates of change are the same figures as on the overview: see how changes are measured below the table."
         </p>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading signals…"</p> }>
             {move || Suspend::new(async move {
@@ -250,6 +250,7 @@ fn SignalsBody(q: SignalsQuery, groups: Vec<Group>, answer: Result<SignalsTable,
                     <p>{table.stance_rule}</p>
                     <p class="note">"A stance describes recent price action; it is not advice."</p>
                 </section>
+                <super::ChangeRule/>
             }
             .into_any()
         }

@@ -96,8 +96,9 @@ fn TrendingBody(answer: Result<Trending, AppError>) -> impl IntoView {
             </p>
         })}
         <p class="note movers-note">
-            "Daily series are ranked by their change over the last 1, 5, 21 and 252 observations. Monthly series take part in the 1M and 1Y rankings only, with their own 1- and 12-month changes; annual series in the 1Y ranking only. A gainer gained and a loser lost: an unchanged price is in neither list."
+            "Series are ranked by their change over 1 day, 1 week, 1 month and 1 year, the same figures as on the overview and signals pages. Monthly series take part in the 1M and 1Y rankings only; annual series in the 1Y ranking only. A gainer gained and a loser lost: an unchanged price is in neither list."
         </p>
+        <super::ChangeRule/>
         {periods}
         <section class="movers-period" data-period="extremes">
             <h2>"Furthest from normal"</h2>
