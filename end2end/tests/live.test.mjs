@@ -65,7 +65,13 @@ for (const mode of MODES) {
     assert.match(vc, /0 0 7 \* \* \*/);
     assert.match(vc, /\d{4}-\d{2}-\d{2} 07:00 UTC/);
     assert.doesNotMatch(vc, /not in this build yet/);
+    // One row per provider; with none failing, every feed is one click away.
+    assert.match(await page.locator('tr[data-provider="lbma"]').innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    assert.match(await page.locator('tr[data-provider="eia"]').innerText(), /3 feeds off: EIA API key not configured/);
+    assert.equal(await page.locator('tr[data-provider="lbma"] .failing-feeds').innerText(), "none");
     const gold = page.locator('tr[data-feed="lbma/gold_pm"]');
+    assert.equal(await gold.isVisible(), false);
+    await page.locator("details.feeds > summary").click();
     assert.match(await gold.innerText(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     assert.match(await page.locator('tr[data-feed="eia/RWTC"]').innerText(), /EIA API key not configured/);
     // One "Run now" per job this build implements, as /api/jobs says.
@@ -110,6 +116,8 @@ test("a source that starts serving HTML marks its instruments stale, with the re
       await context.close();
       const jobs = await open(browser, "/jobs", { ...mode, base: LIVE });
       assert.match(await jobs.page.locator('.stale-list li[data-slug="gold"]').innerText(), /LBMA gold_pm/);
+      // A failing feed is named on its provider's row, and the list of feeds is open.
+      assert.match(await jobs.page.locator('tr[data-provider="lbma"] .failing-feeds').innerText(), /gold_pm \(\d+ in a row\)/);
       assert.match(await jobs.page.locator('tr[data-feed="lbma/gold_pm"]').innerText(), /HTML page/);
       await jobs.context.close();
     }

@@ -37,8 +37,12 @@ async function navigate(url, { method = "GET", body = null, push = true } = {}) 
   if (mine !== latest) return; // a newer navigation has started
   const next = new DOMParser().parseFromString(html, "text/html");
   followRefresh(next);
-  const target = new URL(response.url || url, location.href);
-  const samePage = target.pathname === location.pathname;
+  // The answer to a POST that did not redirect (the import form's verdict) has no address
+  // of its own: reloading the action's URL would ask it with GET, which it refuses. The
+  // page keeps the form's address, in a new history entry so Back shows the form again.
+  const answered = method !== "GET" && !response.redirected;
+  const target = answered ? new URL(location.href) : new URL(response.url || url, location.href);
+  const samePage = !answered && target.pathname === location.pathname;
   if (push) history.pushState(null, "", target);
   document.title = next.title;
   document.body.replaceChildren(...next.body.childNodes);

@@ -1,6 +1,7 @@
 //! Background jobs: what runs when, and what each run did. The page and its API are
 //! shared; the scheduler itself is server-only.
 pub mod api;
+pub mod feeds;
 pub mod model;
 pub mod pages;
 

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{get_failures, get_health, list_jobs, RunJob};
+use super::feeds::{by_provider, ProviderSummary};
 use super::model::{FailurePage, FeedHealth, Health, JobRunView, JobView};
 use crate::components::{AutoRefresh, ErrorText};
 use crate::error::AppError;
@@ -87,23 +88,85 @@ fn JobsBody(
         </div>
         <Failures failures/>
         <StaleList health=health.clone()/>
+        <Sources feeds=health.feeds/>
+    }
+}
+
+/// Feed health: one row per provider, then every feed in a list that opens by itself while
+/// one is failing (fifty-odd rows would make the page a wall; a failing one must not hide).
+#[component]
+fn Sources(feeds: Vec<FeedHealth>) -> impl IntoView {
+    let providers = by_provider(&feeds);
+    let failing = providers.iter().any(|p| !p.failing.is_empty());
+    view! {
         <h2>"Sources"</h2>
-        <p class="lede">"One row per feed: a provider and the code of one series there. A feed that failed 3 times in a row is tried after the others for 30 minutes."</p>
+        <p class="lede">"A feed is a provider and the code of one series there. A feed that failed 3 times in a row is tried after the others for 30 minutes."</p>
         <div class="table-wrap">
-            <table class="data feeds">
+            <table class="data providers">
                 <thead>
                     <tr>
-                        <th scope="col">"Feed"</th>
-                        <th scope="col">"Used by"</th>
+                        <th scope="col">"Provider"</th>
+                        <th scope="col" class="num">"Feeds"</th>
                         <th scope="col">"Last success"</th>
+                        <th scope="col">"Failing now"</th>
                         <th scope="col">"Last error"</th>
-                        <th scope="col" class="num">"Failures in a row"</th>
-                        <th scope="col" class="num">"Rows last written"</th>
                     </tr>
                 </thead>
-                <tbody>{health.feeds.into_iter().map(|f| view! { <FeedRow feed=f/> }).collect_view()}</tbody>
+                <tbody>{providers.into_iter().map(|p| view! { <ProviderRow p/> }).collect_view()}</tbody>
             </table>
         </div>
+        <details class="feeds" open=failing>
+            <summary>{format!("Every feed ({})", feeds.len())}</summary>
+            <div class="table-wrap">
+                <table class="data feeds">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Feed"</th>
+                            <th scope="col">"Used by"</th>
+                            <th scope="col">"Last success"</th>
+                            <th scope="col">"Last error"</th>
+                            <th scope="col" class="num">"Failures in a row"</th>
+                            <th scope="col" class="num">"Rows last written"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{feeds.into_iter().map(|f| view! { <FeedRow feed=f/> }).collect_view()}</tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn ProviderRow(p: ProviderSummary) -> impl IntoView {
+    let failing = !p.failing.is_empty();
+    let unavailable = p
+        .unavailable
+        .iter()
+        .map(|(why, n)| format!("{n} feed{} off: {why}", if *n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <tr data-provider=p.provider.clone() class:failing=failing>
+            <th scope="row">
+                {p.label.clone()}
+                {(!unavailable.is_empty()).then(|| view! { <br/><small class="muted">{unavailable}</small> })}
+            </th>
+            <td class="num">{p.feeds}</td>
+            <td>{when(p.last_success_at)}</td>
+            <td class="failing-feeds">
+                {if failing {
+                    p.failing.iter().map(|(code, n)| format!("{code} ({n} in a row)")).collect::<Vec<_>>().join(", ")
+                } else {
+                    "none".to_string()
+                }}
+            </td>
+            <td>
+                {match p.last_error.clone() {
+                    Some((at, e)) => view! { {when(Some(at))}<br/><small class="error"><ErrorText full=e/></small> }.into_any(),
+                    None => view! { <span class="muted">"none"</span> }.into_any(),
+                }}
+            </td>
+        </tr>
     }
 }
 

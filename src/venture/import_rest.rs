@@ -443,7 +443,7 @@ fn para(class: &str, text: &str) -> String {
 fn page(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
     let refresh = if refresh { "<meta http-equiv=\"refresh\" content=\"2\">" } else { "" };
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}<title>{t} · Quarry</title><link rel=\"stylesheet\" href=\"/pkg/quarry.css\"></head><body><main class=\"import-result\"><h1>{t}</h1>{body}<p><a href=\"/venture/import\">Import another file</a> · <a href=\"/venture\">Venture</a></p></main></body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}<title>{t} · Quarry</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/quarry.css\"></head><body><main class=\"import-result\"><h1>{t}</h1>{body}<p><a href=\"/venture/import\">Import another file</a> · <a href=\"/venture\">Venture</a></p></main></body></html>",
         t = esc(title)
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()

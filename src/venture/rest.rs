@@ -235,7 +235,13 @@ type Table = (&'static [&'static str], Vec<Vec<String>>);
 
 async fn csv_rows(state: &AppState, name: &str, q: CsvQuery) -> Result<Table, AppError> {
     let prov = |p: &Provenance| {
-        vec![p.source.clone(), p.source_id.clone(), p.fetched_at.to_rfc3339(), p.demo.to_string(), opt(p.filing_url.clone())]
+        vec![
+            p.source.clone(),
+            p.source_id.clone(),
+            p.fetched_at.to_rfc3339(),
+            p.demo.to_string(),
+            opt(p.filing_url.clone()),
+        ]
     };
     Ok(match name {
         "funding" => {
@@ -493,19 +499,28 @@ async fn csv_rows(state: &AppState, name: &str, q: CsvQuery) -> Result<Table, Ap
         }
         "landscape" => {
             let l = landscape(state, &q.from, &q.to, &q.sector).await?;
-            const H: &[&str] = &["row", "label", "quarter", "rounds", "amount_sold_usd", "demo", "computed_at"];
+            const H: &[&str] =
+                &["row", "label", "quarter", "partial", "rounds", "amount_sold_usd", "demo", "computed_at"];
             let rows = l
                 .rows
                 .iter()
                 .flat_map(|r| {
                     let l = &l;
                     r.cells.iter().zip(&l.quarters).map(move |(c, quarter)| {
+                        // Rounds that state no amount leave it blank: a 0 would read as
+                        // rounds that raised nothing, as "$0" did on the page.
+                        let amount = if c.rounds > 0 && c.amount_sold <= 0.0 {
+                            String::new()
+                        } else {
+                            format!("{:.0}", c.amount_sold)
+                        };
                         vec![
                             r.key.clone(),
                             r.label.clone(),
                             quarter.clone(),
+                            (l.partial_quarter.as_ref() == Some(quarter)).to_string(),
                             c.rounds.to_string(),
-                            format!("{:.0}", c.amount_sold),
+                            amount,
                             l.demo.to_string(),
                             opt(l.computed_at.map(|t| t.to_rfc3339())),
                         ]

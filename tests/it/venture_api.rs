@@ -397,6 +397,32 @@ crate::on_both_backends! {
         let cell = scraper::Selector::parse("tr[data-key=unstated] td[data-quarter=\"2026-Q2\"]").unwrap();
         let text: String = doc.select(&cell).next().expect("the unstated row's 2026-Q2 cell").text().collect();
         assert!(text.contains("undisclosed") && !text.contains("$0"), "{text}");
+        // The CSV leaves that amount blank rather than writing a 0; known amounts stay.
+        let (status, _, csv) = get(&app, "/api/venture/landscape.csv?from=2025-01-01&to=2026-12-31&sector=ai-software").await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+        let cell = |row: &str, quarter: &str| -> Vec<String> {
+            let line = csv.lines().find(|l| l.starts_with(&format!("{row},")) && l.contains(&format!(",{quarter},")));
+            line.unwrap_or_else(|| panic!("{row} {quarter}: {csv}")).split(',').map(str::to_string).collect()
+        };
+        let unstated = cell("unstated", "2026-Q2");
+        assert_eq!((unstated[col("rounds")].as_str(), unstated[col("amount_sold_usd")].as_str()), ("1", ""));
+        let series_b = cell("series-b", "2026-Q2");
+        assert_eq!((series_b[col("rounds")].as_str(), series_b[col("amount_sold_usd")].as_str()), ("1", "120000000"));
+        let empty = cell("unstated", "2025-Q2");
+        assert_eq!((empty[col("rounds")].as_str(), empty[col("amount_sold_usd")].as_str()), ("0", "0"));
+        // `partial` marks the quarter the JSON calls running, and only that one.
+        let running = json(&app, "/api/venture/landscape?from=2025-01-01&to=2026-12-31&sector=ai-software").await
+            ["partial_quarter"]
+            .as_str()
+            .map(str::to_string);
+        for line in lines {
+            let f: Vec<&str> = line.split(',').collect();
+            let expected = running.as_deref() == Some(f[col("quarter")]);
+            assert_eq!(f[col("partial")], expected.to_string(), "{line}");
+        }
         // The quarter still running is marked as partial; the others are not.
         let today = Utc::now().date_naive();
         let (_, _, page) = get(&app, &format!("/venture?from={}&to={today}", today - chrono::Duration::days(400))).await;
