@@ -14,7 +14,9 @@
 #   100x  the observation table 100 times the demo's (generated copies of every series),
 #         and 100 times the demo's funding rounds, at least 1,000,000
 # Environment: DURATION (10s), WARMUP (3s), CONNS (16), SERVER_CPU (0), WRK_CPU (1),
-#   QUARRY_TEST_PG_URL (postgres://postgres@127.0.0.1:5432), PEER=0 to skip the peer.
+#   QUARRY_TEST_PG_URL (postgres://postgres@127.0.0.1:5432), PEER=0 to skip the peer,
+#   BENCH_PROFILE=dev to check the script itself against the debug build the tests use
+#   (its figures mean nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -44,10 +46,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-say "building for release (server, data generators, browser bundle)"
-cargo build --release --features ssr --bin quarry --example bench_data --example venture_bench >&2
+profile=${BENCH_PROFILE:-release}
+out=$target/$([ "$profile" = dev ] && echo debug || echo "$profile")
+say "building ($profile: server, data generators; the browser bundle for release)"
+cargo build --profile "$profile" --features ssr --bin quarry --example bench_data --example venture_bench >&2
 QUARRY_BUILD_SERVER=0 scripts/build.sh >&2
-bin=$target/release/quarry
+bin=$out/quarry
 
 # Nothing but the measured requests runs in the server: no jobs, no backfill, no upstream.
 export QUARRY_LOG=warn QUARRY_CONFIG="$work/none.toml" QUARRY_BACKFILL_ON_START=0
@@ -96,7 +100,7 @@ for backend in $BACKENDS; do
       *) die "unknown backend $backend (sqlite or postgres)" ;;
     esac
     say "$backend, ${scale}x: generating the data"
-    DATABASE_URL=$url QUARRY_DATA_DIR=$data "$target/release/examples/bench_data" "$scale" | sed 's/^/  /' >&2
+    DATABASE_URL=$url QUARRY_DATA_DIR=$data "$out/examples/bench_data" "$scale" | sed 's/^/  /' >&2
     if [ "$scale" -gt 1 ]; then
       if [ "$backend" = sqlite ]; then
         demo_rounds=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from funding_rounds").fetchone()[0])' "$data/quarry.db")
@@ -106,7 +110,7 @@ for backend in $BACKENDS; do
       rounds=$((demo_rounds * scale))
       [ "$rounds" -ge 1000000 ] || rounds=1000000
       say "$backend, ${scale}x: $rounds generated funding rounds (the demo has $demo_rounds)"
-      "$target/release/examples/venture_bench" "$url" "$rounds" 2>/dev/null | sed 's/^/  /' >&2
+      "$out/examples/venture_bench" "$url" "$rounds" 2>/dev/null | sed 's/^/  /' >&2
     fi
     [ "$backend" = sqlite ] && [ "$scale" = 1 ] && sqlite_1x=$data/quarry.db
 
@@ -126,7 +130,7 @@ for backend in $BACKENDS; do
     measure "$backend" "${scale}x" "landscape /venture" "/venture"
     measure "$backend" "${scale}x" "rounds table /venture/funding" "/venture/funding"
     measure "$backend" "${scale}x" "40-year history (chart, auto)" "/api/commodities/wti/history?from=1986-01-01"
-    measure "$backend" "${scale}x" "40-year history (raw, ~10k rows)" "/api/commodities/wti/history?from=1986-01-01&interval=raw&points=20000"
+    measure "$backend" "${scale}x" "40-year history (raw, every day)" "/api/commodities/wti/history?from=1986-01-01&interval=raw"
     measure "$backend" "${scale}x" "static: the overview's bytes" "/bench-static/overview.html"
     rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$srv_pid/status")
     printf '%s\t%s\tpeak RSS (MB)\t\t%s\t\t\t\n' "$backend" "${scale}x" "$rss" >>"$results"

@@ -15,7 +15,7 @@ scripts/setup.sh target wasm-opt
 logs=$(mktemp -d)
 bindgen_pid=""; wasm_pid=""
 # A failed server build stops the other two rather than leaving them running.
-trap 'kill $bindgen_pid $wasm_pid 2>/dev/null; rm -rf "$logs"' EXIT
+trap 'kill $bindgen_pid $wasm_pid 2>/dev/null || true; rm -rf "$logs"' EXIT
 scripts/setup.sh wasm-bindgen >"$logs/bindgen.log" 2>&1 &
 bindgen_pid=$!
 say "building the browser bundle (wasm, release), in the background"
