@@ -25,6 +25,8 @@ pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod svg;
 #[cfg(feature = "ssr")]
+pub mod svg_layout;
+#[cfg(feature = "ssr")]
 pub mod theme;
 #[cfg(feature = "ssr")]
 pub mod time_series;

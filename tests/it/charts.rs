@@ -171,14 +171,84 @@ crate::on_both_backends! {
         let file = dir.path().join("check.pdf");
         std::fs::write(&file, &served).unwrap();
         let text = |page: usize| crate::support::pdf_page_text(&file, page);
-        assert!(text(1).contains("Quarry macro chart pack") && text(1).contains("Contents"));
+        let cover = text(1);
+        assert!(cover.contains("Quarry macro chart pack") && cover.contains("Contents"), "{cover}");
+        assert!(cover.contains("from the Quarry database") && cover.contains("Sources: FRED, LBMA"), "when and from what: {cover}");
+        assert!(cover.contains("Data as of 2025-12-31"), "{cover}");
+        for page in 2..=11 {
+            let t = text(page);
+            assert!(t.contains("Units: ") && t.contains("Sources: "), "page {page}: {t}");
+            assert!(t.contains("data as of ") || t.contains("no data"), "page {page}: {t}");
+            assert!(!t.contains("DEMO"), "page {page} of real data says DEMO: {t}");
+        }
         assert!(text(2).contains("1. Fed balance sheet and net liquidity") && text(2).contains("No data for this page yet"));
         let oil = text(7);
         assert!(oil.contains("6. WTI and Brent"), "{oil}");
         assert!(oil.contains("Sources: FRED") && oil.contains("data as of 2025-12-31"), "{oil}");
         assert!(oil.contains("not endorsed by the Federal Reserve Bank of St. Louis"), "the FRED notice: {oil}");
+        assert!(oil.contains("Units: USD per barrel; RSI 0 to 100"), "{oil}");
         let gold_page = text(5);
         assert!(gold_page.contains("Missing series: dfii10"), "{gold_page}");
         crate::support::assert_pdf_pages_render_and_none_is_blank(&file, 11);
     }
+}
+
+/// Every problem the layout check finds on one drawn page: plots with no series, text
+/// over a series, and a page that should have plots but has none.
+fn layout_problems(name: &str, svg: &str) -> Vec<String> {
+    let l = quarry::charts::svg_layout::read(svg).unwrap_or_else(|e| panic!("{name} is not XML: {e}"));
+    let mut out = Vec::new();
+    if l.plots.is_empty() {
+        out.push(format!("{name}: no plot found"));
+    }
+    out.extend(l.empty_plots().iter().map(|p| format!("{name}: an empty plot at {p:?}")));
+    out.extend(l.text_over_series().into_iter().map(|t| format!("{name}: {t}")));
+    out
+}
+
+/// The demo fills every page of the pack; each is checked on its SVG: no text box over a
+/// plotted series, no empty plot, and the parts pages 7, 9 and 11 once lacked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_the_demo_pack_keeps_text_off_its_data_and_leaves_no_plot_empty() {
+    crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
+        let state = prepared_state(&url).await;
+        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let data =
+            quarry::charts::pack_service::load(&state.db, &state.universe, Utc::now().date_naive()).await.unwrap();
+        let pages = quarry::charts::pack::pages(&data);
+        let missing: Vec<&str> = pages
+            .iter()
+            .filter(|p| matches!(p.body, quarry::charts::pack::Body::Missing(_)))
+            .map(|p| p.title.as_str())
+            .collect();
+        assert!(missing.is_empty(), "the demo fills every page: {missing:?}");
+        let svgs = quarry::charts::pack::render(&data).unwrap();
+        let problems: Vec<String> = svgs
+            .iter()
+            .enumerate()
+            .skip(1)
+            .flat_map(|(i, svg)| layout_problems(&format!("page {}", i + 1), svg))
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+
+        let read = |page: usize| quarry::charts::svg_layout::read(&svgs[page - 1]).unwrap();
+        assert_eq!(read(7).plots.len(), 2, "page 7: prices over RSI");
+        let rsi: Vec<String> = read(7).texts.into_iter().map(|t| t.text).collect();
+        assert!(rsi.iter().any(|t| t == "70 overbought") && rsi.iter().any(|t| t == "30 oversold"), "page 7: {rsi:?}");
+        // Page 9 names net liquidity: a line beside the filing bars, in the same plot.
+        let p9 = read(9);
+        let in_plot = p9.series_in(&p9.plots[0]);
+        assert!(in_plot.iter().any(|s| !s.areas.is_empty() && s.points.is_empty()), "page 9: filing bars");
+        assert!(in_plot.iter().any(|s| s.points.len() > 20 && s.areas.is_empty()), "page 9: the net-liquidity line");
+        assert!(svgs[8].contains("Net liquidity (right axis)"), "page 9: its legend names the line");
+        // Page 11: the table, and under it a plot of the changes, not half a page of white.
+        let p11 = read(11);
+        assert_eq!(p11.plots.len(), 1, "page 11: a plot under the table");
+        assert!(
+            p11.plots[0].y1 - p11.plots[0].y0 > 150.0,
+            "page 11: the plot fills the lower half: {:?}",
+            p11.plots[0]
+        );
+    })
+    .await;
 }
