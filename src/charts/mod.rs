@@ -7,7 +7,11 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod axes;
+#[cfg(feature = "ssr")]
 pub mod bars;
+#[cfg(feature = "ssr")]
+pub mod framed;
 #[cfg(feature = "ssr")]
 pub mod heatmap;
 #[cfg(feature = "ssr")]

@@ -68,9 +68,9 @@ crate::on_both_backends! {
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "image/svg+xml"));
         let svg = String::from_utf8(svg).unwrap();
         assert!(svg.contains("<title id=\"chart-title\">Gold, Silver, MAX</title>"), "{}", &svg[..300]);
-        // Both in USD per troy ounce: one axis, both lines in the legend.
-        assert!(svg.contains("Gold (daily)") && svg.contains("Silver (daily)"), "legend");
-        assert!(!svg.contains("right axis"), "one unit, one axis");
+        // One unit, but gold is some 80 times silver: silver reads on an axis of its own
+        // instead of as a line along the floor of gold's.
+        assert!(svg.contains("Gold (daily)") && svg.contains("Silver (daily) (right axis)"), "legend");
         let (_, _, two_units) = get(&app, "/api/charts/view.svg?series=gold,dgs10&range=max").await;
         let two_units = String::from_utf8(two_units).unwrap();
         assert!(two_units.contains("(right axis)"), "a second unit reads on its own axis");
@@ -86,8 +86,9 @@ crate::on_both_backends! {
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "image/png"));
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         // IHDR: width and height, big-endian, at bytes 16..24: twice 960 x 420.
+        // twice 960 x (420 + the title band, 40, and one caption line, 32)
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1920);
-        assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 840);
+        assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 984);
 
         let (s, ct, pdf) = get(&app, "/api/charts/view.pdf?series=gold,silver&ratio=1").await;
         assert_eq!((s, ct.as_str()), (StatusCode::OK, "application/pdf"));
@@ -251,4 +252,102 @@ async fn every_page_of_the_demo_pack_keeps_text_off_its_data_and_leaves_no_plot_
         );
     })
     .await;
+}
+
+fn texts(svg: &str) -> Vec<String> {
+    quarry::charts::svg_layout::read(svg).unwrap().texts.into_iter().map(|t| t.text).collect()
+}
+
+/// Downloads and the view's axes, on both databases.
+mod views {
+    use super::*;
+
+    crate::on_both_backends! {
+        fn every_chart_download_says_its_title_units_sources_date_and_demo(url) {
+            let state = prepared_state(&url).await;
+            seed(&state, "gold", |i| 2000.0 + i as f64, "lbma").await;
+            seed(&state, "silver", |i| 25.0 + i as f64 / 100.0, "demo").await;
+            let app = quarry::server::router(state);
+
+            let (s, _, svg) = get(&app, "/api/charts/view.svg?series=gold&range=max").await;
+            assert_eq!(s, StatusCode::OK);
+            let t = texts(&String::from_utf8(svg).unwrap());
+            assert!(t.contains(&"Gold, MAX".to_string()), "the title as text: {t:?}");
+            assert!(t.contains(&"Units: USD/troy oz  ·  Sources: LBMA  ·  data as of 2025-12-31".to_string()), "{t:?}");
+            assert!(!t.iter().any(|x| x.contains("DEMO")), "real data is not DEMO: {t:?}");
+
+            let (_, _, svg) = get(&app, "/api/charts/view.svg?series=gold,silver&range=max").await;
+            let t = texts(&String::from_utf8(svg).unwrap());
+            assert!(t.contains(&"Gold, Silver, MAX · DEMO".to_string()), "{t:?}");
+            assert!(t.contains(&"Units: USD/troy oz (both axes, on their own scales)  ·  Sources: DEMO, LBMA  ·  data as of 2025-12-31".to_string()), "{t:?}");
+            assert!(t.contains(&"DEMO: generated data, not market data".to_string()), "{t:?}");
+
+            let (s, _, png) = get(&app, "/api/charts/series/silver.png").await;
+            assert_eq!(s, StatusCode::OK);
+            // twice 960 x (420 + 40 + two caption lines, 52): the DEMO line is drawn too.
+            assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 2 * 512);
+
+            let (s, _, pdf) = get(&app, "/api/charts/view.pdf?series=gold,silver&ratio=1&range=max").await;
+            assert_eq!(s, StatusCode::OK);
+            if !crate::support::poppler() {
+                return;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("view.pdf");
+            std::fs::write(&file, &pdf).unwrap();
+            let text = crate::support::pdf_page_text(&file, 1);
+            for want in ["Gold / Silver, MAX · DEMO", "Units: ratio of Gold (USD/troy oz) to Silver (USD/troy oz)", "Sources: DEMO, LBMA", "data as of 2025-12-31", "DEMO: generated data, not market data"] {
+                assert!(text.contains(want), "{want:?} in the PDF: {text}");
+            }
+            assert_eq!(text.matches("Gold / Silver, MAX").count(), 1, "the title once, not also in a band: {text}");
+        }
+
+        fn the_view_gives_a_second_axis_round_log_ticks_and_rebases_on_request(url) {
+            let state = prepared_state(&url).await;
+            seed(&state, "gold", |i| 2000.0 + i as f64, "lbma").await;
+            seed(&state, "silver", |i| 25.0 + i as f64 / 100.0, "lbma").await;
+            // Grows 2% a business day: from 10 to about 1,400, two decades for a log axis.
+            seed(&state, "sp500", |i| 10.0 * 1.02f64.powi(i as i32), "fred").await;
+            let app = quarry::server::router(state);
+            let svg = |uri: &'static str| {
+                let app = app.clone();
+                async move {
+                    let (s, _, b) = get(&app, uri).await;
+                    assert_eq!(s, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&b));
+                    String::from_utf8(b).unwrap()
+                }
+            };
+
+            // Gold and silver: two axes, each labelled with its own range.
+            let two = svg("/api/charts/view.svg?series=gold,silver&range=max").await;
+            let layout = quarry::charts::svg_layout::read(&two).unwrap();
+            let plot = layout.plots[0];
+            let left: Vec<f64> =
+                layout.texts.iter().filter(|t| t.rect.x1 <= plot.x0).filter_map(|t| t.text.replace(',', "").parse().ok()).collect();
+            assert!(left.iter().any(|v| *v >= 2000.0), "gold's scale on the left: {left:?}");
+            let right: Vec<f64> = layout.texts.iter().filter(|t| t.rect.x0 >= plot.x1).filter_map(|t| t.text.replace(',', "").parse().ok()).collect();
+            assert!(!right.is_empty() && right.iter().all(|v| *v < 40.0), "silver's scale on the right: {right:?}");
+            assert!(layout.text_over_series().is_empty(), "{:?}", layout.text_over_series());
+
+            // Log scale: value labels at 1, 2 and 5 times a power of ten.
+            let log = svg("/api/charts/view.svg?series=sp500&range=max&log=1").await;
+            let layout = quarry::charts::svg_layout::read(&log).unwrap();
+            let plot = layout.plots[0];
+            let ticks: Vec<f64> =
+                layout.texts.iter().filter(|t| t.rect.x1 <= plot.x0).filter_map(|t| t.text.replace(',', "").parse().ok()).collect();
+            assert!(ticks.len() >= 5, "{ticks:?}");
+            for v in &ticks {
+                let mantissa = v / 10f64.powi(v.log10().floor() as i32);
+                assert!([1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-9), "{v} is not 1, 2 or 5 x 10^n: {ticks:?}");
+            }
+
+            // Rebased: one axis, an index from 100.
+            let rebased = svg("/api/charts/view.svg?series=gold,silver&range=max&rebase=1").await;
+            assert!(!rebased.contains("(right axis)"), "one axis when rebased");
+            assert!(rebased.contains("index, 2025-01-02 = 100"), "the axis says what 100 is");
+            assert!(texts(&rebased).contains(&"Units: index, 2025-01-02 = 100 (each series' own unit: USD/troy oz, USD/troy oz)  ·  Sources: LBMA  ·  data as of 2025-12-31".to_string()));
+            let (s, _, b) = get(&app, "/api/charts/view.svg?series=gold,silver&ratio=1&rebase=1").await;
+            bad(s, &b, "rebase", "rebase with a ratio");
+        }
+    }
 }
