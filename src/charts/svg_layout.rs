@@ -171,7 +171,8 @@ pub fn read(svg: &str) -> Result<Layout, String> {
                     } else if (ay - by).abs() < 0.5 && (ax - bx).abs() > 30.0 {
                         horizontals.push((ay, ax.min(bx), ax.max(bx)));
                     }
-                } else if colours.contains(&stroke) && !pts.is_empty() {
+                } else if colours.contains(&stroke) && pts.len() >= 2 {
+                    // A one-point polyline draws nothing: it is no series a reader sees.
                     layout.series.push(Series { color: stroke, points: sampled(&pts), areas: Vec::new() });
                 }
             }
@@ -290,6 +291,12 @@ mod tests {
         let bar = r##"<rect x="200" y="120" width="40" height="80" fill="#E69F00"/><text x="220" y="150" dy="0.5ex" text-anchor="middle" font-size="11">12</text>"##;
         assert_eq!(read(&svg(bar)).unwrap().text_over_series().len(), 1);
         let l = read(&svg("")).unwrap();
+        assert_eq!(l.empty_plots().len(), 1);
+    }
+
+    #[test]
+    fn a_one_point_line_draws_nothing_and_leaves_its_plot_empty() {
+        let l = read(&svg(r##"<polyline fill="none" stroke="#009E73" points="300,100"/>"##)).unwrap();
         assert_eq!(l.empty_plots().len(), 1);
     }
 
