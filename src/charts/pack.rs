@@ -355,6 +355,8 @@ fn oil(data: &PackData) -> Page {
     rsi.ref_lines = time_series::rsi_bands();
     rsi.left_desc = Some("RSI 14".into());
     top.left_desc = Some("USD per barrel".into());
+    // The same room right of both plots, for RSI's band labels, so their dates line up.
+    (top.min_right_margin, rsi.min_right_margin) = (Some(110), Some(110));
     for (i, (name, r)) in [("WTI", &w), ("Brent", &b)].into_iter().enumerate() {
         let pick = |f: fn(&SignalRow) -> Option<f64>| -> Vec<(NaiveDate, f64)> {
             r.iter().filter_map(|x| f(x).map(|v| (x.0, v))).collect()

@@ -71,6 +71,10 @@ pub struct TimeChart {
     /// Values drawn as dots on the left axis, not joined: dated marks such as reported
     /// NAVs, readable even when there is only one.
     pub marks: Vec<Line>,
+    /// Room right of the plot at least this wide: panels stacked over one another set the
+    /// same (and the same `left_desc` or none), so their date axes line up even when one
+    /// labels reference lines in its margin.
+    pub min_right_margin: Option<i32>,
 }
 
 impl TimeChart {
@@ -91,6 +95,7 @@ impl TimeChart {
             left_desc: None,
             right_desc: None,
             marks: Vec::new(),
+            min_right_margin: None,
         }
     }
 
@@ -399,7 +404,7 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
     } else {
         chart.ref_lines.iter().filter(|r| keep(r.value) && !r.label.is_empty()).collect()
     };
-    let mut right_margin = if dual { 6 } else { 16 };
+    let mut right_margin = chart.min_right_margin.unwrap_or(0).max(if dual { 6 } else { 16 });
     for r in &ref_labels {
         let (w, _) = root.estimate_text_size(&r.label, &ref_font).map_err(err)?;
         right_margin = right_margin.max(w as i32 + 12);

@@ -168,6 +168,10 @@ pub fn vol_band(sma20: f64, vol_20d: f64) -> (f64, f64) {
     (sma20 * (1.0 - sigma), sma20 * (1.0 + sigma))
 }
 
+/// The margin right of each stacked panel's plot, wide enough for the RSI panel's
+/// "70 overbought", so the three panels' dates line up.
+const PANEL_GUTTER: i32 = 110;
+
 impl Charts {
     fn build(inst: &Instrument, detail: &Detail, range: Range, interval: Interval, rows: &[ChartRow]) -> Charts {
         let mut notes = Vec::new();
@@ -196,6 +200,8 @@ impl Charts {
             320,
         );
         price.watermark = watermark.clone();
+        price.left_desc = Some(inst.unit.clone());
+        price.min_right_margin = Some(PANEL_GUTTER);
         price.lines.push(Line {
             label: "Close".into(),
             points: series(rows, |r| Some(r.close)),
@@ -244,6 +250,7 @@ impl Charts {
             rsi.y_range = Some((0.0, 100.0));
             rsi.ref_lines = crate::charts::time_series::rsi_bands();
             rsi.left_desc = Some("RSI 14".into());
+            rsi.min_right_margin = Some(PANEL_GUTTER);
             rsi.watermark = watermark.clone();
             let pts = series(rows, |r| r.rsi14);
             if !pts.is_empty() {
@@ -256,6 +263,8 @@ impl Charts {
                 170,
             );
             macd.watermark = watermark;
+            macd.left_desc = Some("MACD".into());
+            macd.min_right_margin = Some(PANEL_GUTTER);
             macd.ref_lines = vec![RefLine { value: 0.0, label: "0".into() }];
             let hist = series(rows, |r| r.macd_hist);
             if !hist.is_empty() {

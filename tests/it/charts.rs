@@ -233,7 +233,12 @@ async fn every_page_of_the_demo_pack_keeps_text_off_its_data_and_leaves_no_plot_
         assert!(problems.is_empty(), "{problems:#?}");
 
         let read = |page: usize| quarry::charts::svg_layout::read(&svgs[page - 1]).unwrap();
-        assert_eq!(read(7).plots.len(), 2, "page 7: prices over RSI");
+        let p7 = read(7).plots;
+        assert_eq!(p7.len(), 2, "page 7: prices over RSI");
+        assert!(
+            (p7[0].x0 - p7[1].x0).abs() < 1.0 && (p7[0].x1 - p7[1].x1).abs() < 1.0,
+            "page 7: the panels' dates line up: {p7:?}"
+        );
         let rsi: Vec<String> = read(7).texts.into_iter().map(|t| t.text).collect();
         assert!(rsi.iter().any(|t| t == "70 overbought") && rsi.iter().any(|t| t == "30 oversold"), "page 7: {rsi:?}");
         // Page 9 names net liquidity: a line beside the filing bars, in the same plot.
