@@ -43,6 +43,23 @@ for (const mode of MODES) {
     await context.close();
   });
 
+  test(`gold and silver get an axis each, and "Rebase to 100" puts them on one index (${mode.name})`, async () => {
+    const { page, context, errors, status } = await open(browser, "/charts?series=gold,silver&range=5y", mode);
+    assert.equal(status, 200);
+    const svg = page.locator('section.chart-view svg[role="img"]');
+    await svg.waitFor();
+    assert.ok((await svg.innerHTML()).includes("Silver (daily) (right axis)"), "silver reads on its own axis");
+    await page.locator('input[name="rebase"]').check();
+    await Promise.all([page.waitForURL(/rebase=1/), page.getByRole("button", { name: "Draw" }).click()]);
+    const rebased = page.locator('section.chart-view svg[role="img"]');
+    await rebased.waitFor();
+    const html = await rebased.innerHTML();
+    assert.ok(!html.includes("right axis") && /index, \d{4}-\d{2}-\d{2} = 100/.test(html), "one axis, an index from 100");
+    assert.match(await page.getByRole("link", { name: "PNG" }).getAttribute("href"), /rebase=1/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test(`a preset draws a ratio, and a bad view says why (${mode.name})`, async () => {
     const { page, context, errors } = await open(browser, "/charts", mode);
     await Promise.all([page.waitForURL(/ratio=1/), page.getByRole("link", { name: "Copper/gold ratio" }).click()]);

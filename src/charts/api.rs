@@ -20,7 +20,7 @@ pub async fn list_series() -> Result<Vec<SeriesOption>, AppError> {
     super::view::options(&state.db).await
 }
 
-/// `GET /api/charts/view?series=a[,b..]&range=&overlays=&ratio=&log=`: the chart of a view
+/// `GET /api/charts/view?series=a[,b..]&range=&overlays=&ratio=&log=&rebase=`: the chart of a view
 /// as inline SVG, with the URLs of its SVG, PNG, PDF and CSV downloads.
 #[server(prefix = "/api", endpoint = "charts/view", input = GetUrl, output = Json)]
 pub async fn get_chart_view(
@@ -29,8 +29,9 @@ pub async fn get_chart_view(
     overlays: Option<String>,
     ratio: Option<String>,
     log: Option<String>,
+    rebase: Option<String>,
 ) -> Result<ChartView, AppError> {
     let state = crate::state::use_app_state()?;
-    let q = super::view::ViewQuery { series, range, overlays, ratio, log };
+    let q = super::view::ViewQuery { series, range, overlays, ratio, log, rebase };
     super::view::page_view(&state.db, &q).await
 }

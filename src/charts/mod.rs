@@ -7,7 +7,11 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod axes;
+#[cfg(feature = "ssr")]
 pub mod bars;
+#[cfg(feature = "ssr")]
+pub mod framed;
 #[cfg(feature = "ssr")]
 pub mod heatmap;
 #[cfg(feature = "ssr")]
@@ -24,6 +28,8 @@ pub mod png;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod svg;
+#[cfg(feature = "ssr")]
+pub mod svg_layout;
 #[cfg(feature = "ssr")]
 pub mod theme;
 #[cfg(feature = "ssr")]

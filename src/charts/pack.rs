@@ -4,7 +4,7 @@
 //! used. Building the pages from data is pure; `render` draws them; `pdf.rs` binds them.
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -20,7 +20,8 @@ use crate::universe::Frequency;
 /// Page size: A4 landscape at 96 px per inch.
 pub const PAGE_W: u32 = 1123;
 pub const PAGE_H: u32 = 794;
-pub const FRED_NOTICE: &str = "Source: FRED, Federal Reserve Bank of St. Louis; not endorsed by the Federal Reserve Bank of St. Louis.";
+pub const FRED_NOTICE: &str =
+    "Source: FRED, Federal Reserve Bank of St. Louis; not endorsed by the Federal Reserve Bank of St. Louis.";
 
 /// One series as the pack reads it: points oldest first and where they came from.
 #[derive(Debug, Clone)]
@@ -71,6 +72,8 @@ pub struct VentureData {
 #[derive(Debug, Clone, Default)]
 pub struct PackData {
     pub date: NaiveDate,
+    /// When the pack was built (the cover says so).
+    pub built_at: DateTime<Utc>,
     /// By slug: macro series (`walcl`, `dgs10`, ...) and commodities (`gold`, `copper`, ...).
     pub series: HashMap<String, SeriesData>,
     /// By slug: daily signals rows (`wti`, `brent`).
@@ -86,7 +89,8 @@ pub enum Body {
     /// Two time charts stacked (prices over RSI).
     Stacked(Box<TimeChart>, Box<TimeChart>),
     Bars(Box<BarChart>),
-    Table(Vec<LatestRow>),
+    /// A table, with a bar chart of its changes below when there are any.
+    Table(Vec<LatestRow>, Option<Box<BarChart>>),
     /// The data is missing: say what and how to get it, instead of an empty frame.
     Missing(String),
 }
@@ -95,6 +99,8 @@ pub enum Body {
 pub struct Page {
     pub title: String,
     pub reading: String,
+    /// What the numbers are in: "USD bn (left); S&P 500 index (right)".
+    pub units: String,
     pub sources: String,
     pub as_of: Option<NaiveDate>,
     /// How the footer says it: a day, or a month or year for coarser data.
@@ -106,6 +112,8 @@ pub struct Page {
 
 const CHART_W: u32 = PAGE_W - 80;
 const CHART_H: u32 = PAGE_H - 250;
+/// The height the AI-materials table takes at the top of its page.
+const TABLE_H: u32 = 300;
 
 fn since(points: &[(NaiveDate, f64)], from: NaiveDate) -> Vec<(NaiveDate, f64)> {
     points.iter().filter(|(d, _)| *d >= from).copied().collect()
@@ -142,11 +150,13 @@ fn chart(title: &str, desc: String) -> TimeChart {
 }
 
 /// A page whose series are missing: which ones, and what fills them.
-fn missing(title: &str, slugs: &[&str], data: &PackData) -> Option<Page> {
-    let absent: Vec<&str> = slugs.iter().copied().filter(|s| data.series.get(*s).is_none_or(|d| d.points.is_empty())).collect();
+fn missing(title: &str, units: &str, slugs: &[&str], data: &PackData) -> Option<Page> {
+    let absent: Vec<&str> =
+        slugs.iter().copied().filter(|s| data.series.get(*s).is_none_or(|d| d.points.is_empty())).collect();
     (!absent.is_empty()).then(|| Page {
         title: title.into(),
         reading: "Not drawn: the data this page needs is not loaded.".into(),
+        units: units.into(),
         sources: "—".into(),
         as_of: None,
         as_of_label: None,
@@ -181,7 +191,8 @@ fn s<'a>(data: &'a PackData, slug: &str) -> &'a SeriesData {
 
 fn liquidity(data: &PackData) -> Page {
     let title = "1. Fed balance sheet and net liquidity vs the S&P 500";
-    if let Some(p) = missing(title, &["walcl", "wtregen", "rrpontsyd", "sp500"], data) {
+    let units = "USD bn (left); S&P 500 index (right)";
+    if let Some(p) = missing(title, units, &["walcl", "wtregen", "rrpontsyd", "sp500"], data) {
         return p;
     }
     let (w, t, r, spx) = (s(data, "walcl"), s(data, "wtregen"), s(data, "rrpontsyd"), s(data, "sp500"));
@@ -206,12 +217,13 @@ fn liquidity(data: &PackData) -> Page {
     c.right_lines.push(line("S&P 500", spx_pts, 1));
     c.left_desc = Some("USD bn".into());
     c.right_desc = Some("S&P 500 index".into());
-    finish(title, reading, c, &[w, t, r, spx], true)
+    finish(title, units, reading, c, &[w, t, r, spx], true)
 }
 
 fn policy(data: &PackData) -> Page {
     let title = "2. Fed funds vs CPI inflation";
-    if let Some(p) = missing(title, &["dff", "cpiaucsl"], data) {
+    let units = "percent";
+    if let Some(p) = missing(title, units, &["dff", "cpiaucsl"], data) {
         return p;
     }
     let (dff, cpi) = (s(data, "dff"), s(data, "cpiaucsl"));
@@ -226,17 +238,22 @@ fn policy(data: &PackData) -> Page {
         ),
         _ => "Not enough history for a year-on-year reading.".into(),
     };
-    let mut c = chart(title, "Effective federal funds rate (daily) and CPI, all urban consumers, change over 12 months (monthly), percent.".into());
+    let mut c = chart(
+        title,
+        "Effective federal funds rate (daily) and CPI, all urban consumers, change over 12 months (monthly), percent."
+            .into(),
+    );
     c.lines.push(line("Fed funds rate", funds, 0));
     c.lines.push(line("CPI, % y/y", yoy, 5));
     c.ref_lines.push(RefLine { value: 0.0, label: "0".into() });
     c.left_desc = Some("percent".into());
-    finish(title, reading, c, &[dff, cpi], true)
+    finish(title, units, reading, c, &[dff, cpi], true)
 }
 
 fn dollar(data: &PackData) -> Page {
     let title = "3. Broad dollar vs the all-commodity index";
-    if let Some(p) = missing(title, &["dtwexbgs", "pallfnfindexm"], data) {
+    let units = "index, Jan 2006 = 100 (left); index, 2016 = 100 (right)";
+    if let Some(p) = missing(title, units, &["dtwexbgs", "pallfnfindexm"], data) {
         return p;
     }
     let (usd, com) = (s(data, "dtwexbgs"), s(data, "pallfnfindexm"));
@@ -255,12 +272,13 @@ fn dollar(data: &PackData) -> Page {
     c.right_lines.push(line("All-commodity index", k, 1));
     c.left_desc = Some("dollar index".into());
     c.right_desc = Some("commodity index".into());
-    finish(title, reading, c, &[usd, com], true)
+    finish(title, units, reading, c, &[usd, com], true)
 }
 
 fn gold_real(data: &PackData) -> Page {
     let title = "4. Gold vs the 10-year real yield";
-    if let Some(p) = missing(title, &["gold", "dfii10"], data) {
+    let units = "USD per troy ounce (left); percent (right)";
+    if let Some(p) = missing(title, units, &["gold", "dfii10"], data) {
         return p;
     }
     let (gold, real) = (s(data, "gold"), s(data, "dfii10"));
@@ -278,12 +296,13 @@ fn gold_real(data: &PackData) -> Page {
     c.right_lines.push(line("10-year real yield", r, 0));
     c.left_desc = Some("USD/oz".into());
     c.right_desc = Some("percent".into());
-    finish(title, reading, c, &[gold, real], true)
+    finish(title, units, reading, c, &[gold, real], true)
 }
 
 fn copper_gold(data: &PackData) -> Page {
     let title = "5. Copper/gold ratio vs the 10-year yield (Gundlach's indicator)";
-    if let Some(p) = missing(title, &["copper", "gold", "dgs10"], data) {
+    let units = "ratio × 1000 (left); percent (right)";
+    if let Some(p) = missing(title, units, &["copper", "gold", "dgs10"], data) {
         return p;
     }
     let (cu, au, y) = (s(data, "copper"), s(data, "gold"), s(data, "dgs10"));
@@ -305,12 +324,13 @@ fn copper_gold(data: &PackData) -> Page {
     c.right_lines.push(line("10-year yield", yields, 0));
     c.left_desc = Some("ratio × 1000".into());
     c.right_desc = Some("percent".into());
-    finish(title, reading, c, &[cu, au, y], true)
+    finish(title, units, reading, c, &[cu, au, y], true)
 }
 
 fn oil(data: &PackData) -> Page {
     let title = "6. WTI and Brent with 50- and 200-day averages and RSI";
-    if let Some(p) = missing(title, &["wti", "brent"], data) {
+    let units = "USD per barrel; RSI 0 to 100";
+    if let Some(p) = missing(title, units, &["wti", "brent"], data) {
         return p;
     }
     let (wti, brent) = (s(data, "wti"), s(data, "brent"));
@@ -319,10 +339,24 @@ fn oil(data: &PackData) -> Page {
         data.signals.get(slug).map(|r| r.iter().filter(|x| x.0 >= from).cloned().collect()).unwrap_or_default()
     };
     let (w, b) = (rows("wti"), rows("brent"));
-    let mut top = TimeChart::new(title, "WTI and Brent spot prices (daily, USD per barrel) with their 50- and 200-day simple moving averages.", CHART_W, CHART_H * 2 / 3);
-    let mut rsi = TimeChart::new("RSI 14", "Relative strength index, 14 days (Wilder), with 70 and 30 marked.", CHART_W, CHART_H / 3);
+    let mut top = TimeChart::new(
+        title,
+        "WTI and Brent spot prices (daily, USD per barrel) with their 50- and 200-day simple moving averages.",
+        CHART_W,
+        CHART_H * 2 / 3,
+    );
+    let mut rsi = TimeChart::new(
+        "RSI 14",
+        "Relative strength index, 14 days (Wilder), with 70 and 30 marked.",
+        CHART_W,
+        CHART_H / 3,
+    );
     rsi.y_range = Some((0.0, 100.0));
-    rsi.ref_lines = vec![RefLine { value: 70.0, label: "70".into() }, RefLine { value: 30.0, label: "30".into() }];
+    rsi.ref_lines = time_series::rsi_bands();
+    rsi.left_desc = Some("RSI 14".into());
+    top.left_desc = Some("USD per barrel".into());
+    // The same room right of both plots, for RSI's band labels, so their dates line up.
+    (top.min_right_margin, rsi.min_right_margin) = (Some(110), Some(110));
     for (i, (name, r)) in [("WTI", &w), ("Brent", &b)].into_iter().enumerate() {
         let pick = |f: fn(&SignalRow) -> Option<f64>| -> Vec<(NaiveDate, f64)> {
             r.iter().filter_map(|x| f(x).map(|v| (x.0, v))).collect()
@@ -361,6 +395,7 @@ fn oil(data: &PackData) -> Page {
     Page {
         title: title.into(),
         reading,
+        units: units.into(),
         sources: sources_line(&[wti, brent]),
         as_of: latest_date(&[wti, brent]),
         as_of_label: None,
@@ -372,7 +407,8 @@ fn oil(data: &PackData) -> Page {
 
 fn credit(data: &PackData) -> Page {
     let title = "7. High-yield spread and the VIX";
-    if let Some(p) = missing(title, &["bamlh0a0hym2", "vixcls"], data) {
+    let units = "percent (left); index points (right)";
+    if let Some(p) = missing(title, units, &["bamlh0a0hym2", "vixcls"], data) {
         return p;
     }
     let (hy, vix) = (s(data, "bamlh0a0hym2"), s(data, "vixcls"));
@@ -389,13 +425,14 @@ fn credit(data: &PackData) -> Page {
     c.right_lines.push(line("VIX", v, 0));
     c.left_desc = Some("percent".into());
     c.right_desc = Some("VIX".into());
-    finish(title, reading, c, &[hy, vix], true)
+    finish(title, units, reading, c, &[hy, vix], true)
 }
 
-fn venture_missing(title: &str) -> Page {
+fn venture_missing(title: &str, units: &str) -> Page {
     Page {
         title: title.into(),
         reading: "Not drawn: no SEC filings are loaded yet.".into(),
+        units: units.into(),
         sources: "SEC EDGAR".into(),
         as_of: None,
         as_of_label: None,
@@ -409,53 +446,104 @@ fn venture_missing(title: &str) -> Page {
 
 fn venture_liquidity(data: &PackData) -> Page {
     let title = "8. Venture liquidity: Form D filings per quarter vs net liquidity";
-    let Some(v) = data.venture.as_ref().filter(|v| !v.form_d.is_empty()) else { return venture_missing(title) };
+    let units = "filings per quarter (bars); USD bn, quarterly mean (net liquidity, right)";
+    let Some(v) = data.venture.as_ref().filter(|v| !v.form_d.is_empty()) else { return venture_missing(title, units) };
     let from = years_back(data.date, 5);
     let quarters = per_quarter(&since(&v.form_d, from));
-    let mut c = BarChart::new(title, "Form D filings per quarter (count) and the dollars they report (USD bn, right label).", CHART_W, CHART_H);
+    let mut c = BarChart::new(
+        title,
+        "Form D filings per quarter (count), and net liquidity (WALCL − TGA − reverse repos, USD bn, the quarter's mean) on the right axis.",
+        CHART_W,
+        CHART_H,
+    );
     c.categories = quarters.iter().map(|q| quarter_label(q.0)).collect();
-    c.series.push(BarSeries { label: "Filings".into(), values: quarters.iter().map(|q| Some(q.2 as f64)).collect(), color: theme::PALETTE[0] });
-    c.value_desc = Some("filings".into());
-    let net = ["walcl", "wtregen", "rrpontsyd"].iter().all(|k| data.series.contains_key(*k)).then(|| {
-        net_liquidity(&s(data, "walcl").points, &s(data, "wtregen").points, &s(data, "rrpontsyd").points)
+    c.series.push(BarSeries {
+        label: "Form D filings".into(),
+        values: quarters.iter().map(|q| Some(q.2 as f64)).collect(),
+        color: theme::PALETTE[0],
     });
+    c.value_desc = Some("filings".into());
+    let inputs: Option<Vec<&SeriesData>> = ["walcl", "wtregen", "rrpontsyd"]
+        .iter()
+        .map(|k| data.series.get(*k).filter(|s| !s.points.is_empty()))
+        .collect();
+    let net = inputs.as_ref().map(|i| since(&net_liquidity(&i[0].points, &i[1].points, &i[2].points), from));
+    if let Some(net) = &net {
+        // The quarter's mean, so a weekly series reads against quarterly counts.
+        let means: HashMap<NaiveDate, f64> =
+            per_quarter(net).into_iter().map(|(q, sum, n)| (q, sum / n as f64)).collect();
+        c.line = Some(BarSeries {
+            label: "Net liquidity".into(),
+            values: quarters.iter().map(|q| means.get(&q.0).copied()).collect(),
+            color: theme::PALETTE[5],
+        });
+        c.line_desc = Some("USD bn".into());
+    }
     let last_q = quarters.last();
     let reading = format!(
         "{} Form D filings reporting USD {} bn in {}{}.",
         last_q.map(|q| q.2).unwrap_or(0),
         last_q.map(|q| format_value(q.1 / 1e9)).unwrap_or_default(),
         last_q.map(|q| quarter_label(q.0)).unwrap_or_default(),
-        net.as_ref().and_then(|n| n.last().copied()).map(|(d, x)| format!("; net liquidity USD {} bn on {d}", format_value(x))).unwrap_or_default(),
+        match net.as_ref().and_then(|n| n.last().copied()) {
+            Some((d, x)) => format!("; net liquidity USD {} bn on {d}", format_value(x)),
+            None => "; net liquidity not drawn: WALCL, TGA and reverse repos are not all loaded".into(),
+        },
     );
-    if v.demo {
+    let demo = v.demo || inputs.iter().flatten().any(|s| s.demo());
+    if demo {
         c.watermark = Some("DEMO".into());
+    }
+    let mut sources = vec![if v.demo { "DEMO (Form D filings)".to_string() } else { "SEC EDGAR (Form D)".to_string() }];
+    if let Some(i) = &inputs {
+        sources.push(sources_line(i));
     }
     Page {
         title: title.into(),
         reading,
-        sources: "SEC EDGAR (Form D); FRED (net liquidity)".into(),
-        as_of: v.form_d.last().map(|x| x.0),
+        units: units.into(),
+        sources: sources.join("; "),
+        as_of: v.form_d.last().map(|x| x.0).into_iter().chain(inputs.iter().flat_map(|i| latest_date(i))).max(),
         as_of_label: None,
-        fred: net.is_some(),
-        demo: v.demo,
+        fred: inputs.iter().flatten().any(|s| s.sources.iter().any(|x| x == "FRED")),
+        demo,
         body: Body::Bars(Box::new(c)),
     }
 }
 
 fn ipo_window(data: &PackData) -> Page {
     let title = "9. IPO window: S-1/F-1 filings and pricings per quarter";
-    let Some(v) = data.venture.as_ref().filter(|v| !v.ipo_filed.is_empty()) else { return venture_missing(title) };
+    let units = "filings per quarter";
+    let Some(v) = data.venture.as_ref().filter(|v| !v.ipo_filed.is_empty()) else {
+        return venture_missing(title, units);
+    };
     let from = years_back(data.date, 5);
-    let count = |dates: &[NaiveDate]| per_quarter(&dates.iter().filter(|d| **d >= from).map(|d| (*d, 1.0)).collect::<Vec<_>>());
+    let count =
+        |dates: &[NaiveDate]| per_quarter(&dates.iter().filter(|d| **d >= from).map(|d| (*d, 1.0)).collect::<Vec<_>>());
     let (filed, priced) = (count(&v.ipo_filed), count(&v.ipo_priced));
     let mut qs: Vec<NaiveDate> = filed.iter().chain(&priced).map(|q| q.0).collect();
     qs.sort();
     qs.dedup();
-    let get = |list: &[(NaiveDate, f64, usize)], q: NaiveDate| list.iter().find(|x| x.0 == q).map(|x| x.2 as f64).or(Some(0.0));
-    let mut c = BarChart::new(title, "Registration statements (S-1, F-1) filed and offerings priced (424B4) per quarter.", CHART_W, CHART_H);
+    let get = |list: &[(NaiveDate, f64, usize)], q: NaiveDate| {
+        list.iter().find(|x| x.0 == q).map(|x| x.2 as f64).or(Some(0.0))
+    };
+    let mut c = BarChart::new(
+        title,
+        "Registration statements (S-1, F-1) filed and offerings priced (424B4) per quarter.",
+        CHART_W,
+        CHART_H,
+    );
     c.categories = qs.iter().map(|q| quarter_label(*q)).collect();
-    c.series.push(BarSeries { label: "Filed (S-1/F-1)".into(), values: qs.iter().map(|q| get(&filed, *q)).collect(), color: theme::PALETTE[0] });
-    c.series.push(BarSeries { label: "Priced (424B4)".into(), values: qs.iter().map(|q| get(&priced, *q)).collect(), color: theme::PALETTE[1] });
+    c.series.push(BarSeries {
+        label: "Filed (S-1/F-1)".into(),
+        values: qs.iter().map(|q| get(&filed, *q)).collect(),
+        color: theme::PALETTE[0],
+    });
+    c.series.push(BarSeries {
+        label: "Priced (424B4)".into(),
+        values: qs.iter().map(|q| get(&priced, *q)).collect(),
+        color: theme::PALETTE[1],
+    });
     c.value_desc = Some("filings".into());
     if v.demo {
         c.watermark = Some("DEMO".into());
@@ -472,7 +560,8 @@ fn ipo_window(data: &PackData) -> Page {
     Page {
         title: title.into(),
         reading,
-        sources: "SEC EDGAR (S-1, F-1, 424B4)".into(),
+        units: units.into(),
+        sources: if v.demo { "DEMO (S-1, F-1, 424B4 filings)" } else { "SEC EDGAR (S-1, F-1, 424B4)" }.into(),
         as_of: v.ipo_filed.iter().chain(&v.ipo_priced).max().copied(),
         as_of_label: None,
         fred: false,
@@ -483,21 +572,27 @@ fn ipo_window(data: &PackData) -> Page {
 
 fn ai_materials(data: &PackData) -> Page {
     let title = "10. AI materials: latest prices and their changes";
+    let units = "each material's own unit (table); percent change over a year (bars)";
     let rows: Vec<LatestRow> = data.ai_materials.iter().filter(|r| r.last.is_some()).cloned().collect();
     if rows.is_empty() {
         return Page {
             title: title.into(),
             reading: "Not drawn: no AI-materials prices are loaded.".into(),
+            units: units.into(),
             sources: "—".into(),
             as_of: None,
             as_of_label: None,
             fred: false,
             demo: false,
-            body: Body::Missing("The ai_materials job loads them (USGS annual prices, FRED and World Bank monthly).".into()),
+            body: Body::Missing(
+                "The ai_materials job loads them (USGS annual prices, FRED and World Bank monthly).".into(),
+            ),
         };
     }
-    let best = rows.iter().filter(|r| r.change_1y.is_some()).max_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
-    let worst = rows.iter().filter(|r| r.change_1y.is_some()).min_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
+    let best =
+        rows.iter().filter(|r| r.change_1y.is_some()).max_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
+    let worst =
+        rows.iter().filter(|r| r.change_1y.is_some()).min_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
     let reading = match (best, worst) {
         (Some(b), Some(w)) => format!(
             "Over a year: {} {}, {} {}. Annual USGS prices are yearly averages, not quotes.",
@@ -512,9 +607,25 @@ fn ai_materials(data: &PackData) -> Page {
     sources.sort();
     sources.dedup();
     let demo = sources.iter().any(|s| s == "DEMO");
+    // The changes side by side under the table, so the page reads at a glance.
+    let changed: Vec<&LatestRow> = rows.iter().filter(|r| r.change_1y.is_some()).collect();
+    let mut bars =
+        BarChart::new("Change over a year", "Each material's change over a year, percent.", CHART_W, CHART_H - TABLE_H);
+    bars.categories = changed.iter().map(|r| short_name(&r.name)).collect();
+    bars.series.push(BarSeries {
+        label: "Change over a year, %".into(),
+        values: changed.iter().map(|r| r.change_1y).collect(),
+        color: theme::PALETTE[0],
+    });
+    bars.value_desc = Some("% over a year".into());
+    let has_changes = !changed.is_empty();
+    if demo {
+        bars.watermark = Some("DEMO".into());
+    }
     Page {
         title: title.into(),
         reading,
+        units: units.into(),
         fred: sources.iter().any(|s| s == "FRED"),
         sources: sources.join(", "),
         as_of_label: rows
@@ -524,11 +635,16 @@ fn ai_materials(data: &PackData) -> Page {
             .map(|(d, f)| format!("{} ({}; the table gives each figure's own date)", format_period(d, f), f.as_str())),
         as_of: rows.iter().filter_map(|r| r.as_of).max(),
         demo,
-        body: Body::Table(rows),
+        body: Body::Table(rows, has_changes.then(|| Box::new(bars))),
     }
 }
 
-fn finish(title: &str, reading: String, mut c: TimeChart, parts: &[&SeriesData], fred: bool) -> Page {
+/// A material's name without its parenthesis, short enough for a bar's label.
+fn short_name(name: &str) -> String {
+    name.split(" (").next().unwrap_or(name).to_string()
+}
+
+fn finish(title: &str, units: &str, reading: String, mut c: TimeChart, parts: &[&SeriesData], fred: bool) -> Page {
     let demo = parts.iter().any(|p| p.demo());
     if demo {
         c.watermark = Some("DEMO".into());
@@ -536,6 +652,7 @@ fn finish(title: &str, reading: String, mut c: TimeChart, parts: &[&SeriesData],
     Page {
         title: title.into(),
         reading,
+        units: units.into(),
         sources: sources_line(parts),
         as_of: latest_date(parts),
         as_of_label: None,
@@ -561,6 +678,28 @@ fn text<DB: DrawingBackend>(
     area.draw(&Text::new(s.to_string(), at, font)).map_err(err)
 }
 
+/// The lines under a page's chart: its units, its sources with the date of its data (and
+/// DEMO when generated), the FRED notice where FRED data is drawn.
+pub fn footer_lines(page: &Page) -> Vec<String> {
+    let as_of = page
+        .as_of_label
+        .clone()
+        .or(page.as_of.map(|d| d.to_string()))
+        .map(|d| format!("data as of {d}"))
+        .unwrap_or_else(|| "no data".into());
+    let demo = if page.demo { "  ·  DEMO: generated data, not market data" } else { "" };
+    let mut lines = vec![format!("Units: {}", page.units)];
+    lines.extend(wrap(&format!("Sources: {}  ·  {as_of}{demo}", page.sources), FOOTER_CHARS));
+    if page.fred {
+        lines.push(FRED_NOTICE.into());
+    }
+    lines
+}
+
+/// How many characters of footer text fit across the page at its size.
+const FOOTER_CHARS: usize = 190;
+const FOOTER_LINE: i32 = 20;
+
 /// Draws one page (title, reading, chart, footer) as SVG.
 pub fn render_page(page: &Page, number: usize, date: NaiveDate) -> Result<String, ChartError> {
     theme::ensure_fonts();
@@ -570,16 +709,25 @@ pub fn render_page(page: &Page, number: usize, date: NaiveDate) -> Result<String
         root.fill(&WHITE).map_err(err)?;
         text(&root, &page.title, (40, 30), 30, FontStyle::Bold, theme::TEXT)?;
         text(&root, &page.reading, (40, 78), 18, FontStyle::Normal, theme::TEXT)?;
-        let body = root.margin(120, 110, 40, 40);
+        let footer = footer_lines(page);
+        let footer_top = PAGE_H as i32 - 44 - FOOTER_LINE * footer.len() as i32;
+        let body = root.margin(120, PAGE_H as i32 - footer_top + 6, 40, 40);
         match &page.body {
             Body::Time(c) => time_series::draw(c, &body)?,
             Body::Stacked(a, b) => {
-                let (top, bottom) = body.split_vertically(CHART_H * 2 / 3);
+                let (_, h) = body.dim_in_pixel();
+                let (top, bottom) = body.split_vertically(h * 5 / 8);
                 time_series::draw(a, &top)?;
                 time_series::draw(b, &bottom)?;
             }
             Body::Bars(c) => bars::draw(c, &body)?,
-            Body::Table(rows) => draw_table(&body, rows)?,
+            Body::Table(rows, changes) => {
+                let (top, bottom) = body.split_vertically(TABLE_H);
+                draw_table(&top, rows)?;
+                if let Some(c) = changes {
+                    bars::draw(c, &bottom)?;
+                }
+            }
             Body::Missing(why) => {
                 text(&body, "No data for this page yet", (0, 40), 24, FontStyle::Bold, theme::DOWN)?;
                 for (i, l) in wrap(why, 100).iter().enumerate() {
@@ -587,49 +735,73 @@ pub fn render_page(page: &Page, number: usize, date: NaiveDate) -> Result<String
                 }
             }
         }
-        let as_of = page
-            .as_of_label
-            .clone()
-            .or(page.as_of.map(|d| d.to_string()))
-            .map(|d| format!("data as of {d}"))
-            .unwrap_or_else(|| "no data".into());
-        let demo = if page.demo { "  ·  DEMO: generated data, not market data" } else { "" };
-        text(&root, &format!("Sources: {}  ·  {as_of}{demo}", page.sources), (40, PAGE_H as i32 - 92), 14, FontStyle::Normal, theme::MUTED)?;
-        if page.fred {
-            text(&root, FRED_NOTICE, (40, PAGE_H as i32 - 68), 14, FontStyle::Normal, theme::MUTED)?;
+        for (i, l) in footer.iter().enumerate() {
+            text(&root, l, (40, footer_top + FOOTER_LINE * i as i32), 14, FontStyle::Normal, theme::MUTED)?;
         }
-        text(&root, &format!("Quarry macro chart pack · {date} · page {number} of 11"), (40, PAGE_H as i32 - 40), 13, FontStyle::Normal, theme::MUTED)?;
+        let demo = if page.demo { " · DEMO" } else { "" };
+        text(
+            &root,
+            &format!("Quarry macro chart pack · {date} · page {number} of 11{demo}"),
+            (40, PAGE_H as i32 - 36),
+            13,
+            FontStyle::Normal,
+            theme::MUTED,
+        )?;
         root.present().map_err(err)?;
     }
     // Raw SVG: the page carries its own title as text (a <title> would add a band in PDF).
     Ok(buf)
 }
 
+fn cell<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    at: (i32, i32),
+    right: bool,
+    style: FontStyle,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let h = if right { HPos::Right } else { HPos::Left };
+    let font = (FONT, 16).into_font().style(style).color(&color).pos(Pos::new(h, VPos::Top));
+    area.draw(&Text::new(s.to_string(), at, font)).map_err(err)
+}
+
+/// The AI-materials table: names and units left-aligned, figures right-aligned on their
+/// column's edge so digits line up, one font size throughout.
 fn draw_table<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[LatestRow]) -> Result<(), ChartError> {
-    let cols = [(0, "Material"), (260, "Last"), (420, "Unit"), (580, "As of"), (720, "Change 1Y"), (900, "Source")];
-    for (x, h) in cols {
-        text(area, h, (x, 0), 16, FontStyle::Bold, theme::MUTED)?;
+    // (x, heading, right-aligned)
+    let cols = [
+        (0, "Material", false),
+        (380, "Last", true),
+        (400, "Unit", false),
+        (560, "As of", false),
+        (820, "Change 1Y", true),
+        (850, "Source", false),
+    ];
+    for (x, h, right) in cols {
+        cell(area, h, (x, 0), right, FontStyle::Bold, theme::MUTED)?;
     }
-    let max = rows.iter().filter_map(|r| r.change_1y.map(f64::abs)).fold(1.0f64, f64::max);
+    let (w, _) = area.dim_in_pixel();
+    area.draw(&PathElement::new(vec![(0, 26), (w as i32, 26)], theme::GRID.stroke_width(1))).map_err(err)?;
     for (i, r) in rows.iter().enumerate() {
-        let y = 36 + 40 * i as i32;
-        text(area, &r.name, (0, y), 17, FontStyle::Normal, theme::TEXT)?;
-        text(area, &r.last.map(format_value).unwrap_or_else(|| "—".into()), (260, y), 17, FontStyle::Normal, theme::TEXT)?;
-        text(area, &r.unit, (420, y), 15, FontStyle::Normal, theme::MUTED)?;
-        let as_of = r.as_of.map(|d| format!("{} {}", format_period(d, r.frequency), r.frequency.as_str())).unwrap_or_default();
-        text(area, &as_of, (580, y), 15, FontStyle::Normal, theme::TEXT)?;
+        let y = 36 + 34 * i as i32;
         let color = match r.change_1y {
             Some(c) if c < 0.0 => theme::DOWN,
             _ => theme::UP,
         };
-        if let Some(c) = r.change_1y {
-            let w = (c.abs() / max * 60.0).round() as i32;
-            let x0 = 790;
-            let (a, b) = if c < 0.0 { (x0 - w, x0) } else { (x0, x0 + w) };
-            area.draw(&Rectangle::new([(a, y + 22), (b.max(a + 1), y + 27)], color.mix(0.6).filled())).map_err(err)?;
+        let as_of =
+            r.as_of.map(|d| format!("{} {}", format_period(d, r.frequency), r.frequency.as_str())).unwrap_or_default();
+        let values = [
+            (r.name.clone(), theme::TEXT),
+            (r.last.map(format_value).unwrap_or_else(|| "—".into()), theme::TEXT),
+            (r.unit.clone(), theme::MUTED),
+            (as_of, theme::TEXT),
+            (format_change(r.change_1y), color),
+            (r.source.clone().unwrap_or_else(|| "—".into()), theme::TEXT),
+        ];
+        for ((x, _, right), (v, c)) in cols.iter().zip(values) {
+            cell(area, &v, (*x, y), *right, FontStyle::Normal, c)?;
         }
-        text(area, &format_change(r.change_1y), (720, y), 17, FontStyle::Normal, color)?;
-        text(area, r.source.as_deref().unwrap_or("—"), (900, y), 15, FontStyle::Normal, theme::TEXT)?;
     }
     Ok(())
 }
@@ -651,30 +823,83 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The cover: title, date, the contents, and whether any page shows generated data.
-pub fn render_cover(pages: &[Page], date: NaiveDate) -> Result<String, ChartError> {
+/// Where the pack's data came from: every provider label of the series, the AI-materials
+/// rows and the filings, sorted.
+pub fn pack_sources(data: &PackData) -> Vec<String> {
+    let mut out: Vec<String> = data.series.values().flat_map(|s| s.sources.iter().cloned()).collect();
+    out.extend(data.ai_materials.iter().filter_map(|r| r.source.clone()));
+    if let Some(v) = &data.venture {
+        out.push(if v.demo { "DEMO".into() } else { "SEC EDGAR".into() });
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What the cover says the pack was made from: when, which sources, how fresh.
+pub fn provenance(pages: &[Page], data: &PackData) -> Vec<String> {
+    let sources = pack_sources(data);
+    let as_of = pages.iter().filter_map(|p| p.as_of).max();
+    vec![
+        format!("Built {} from the Quarry database.", data.built_at.format("%Y-%m-%d %H:%M UTC")),
+        format!("Sources: {}.", if sources.is_empty() { "none loaded".to_string() } else { sources.join(", ") }),
+        match as_of {
+            Some(d) => format!("Data as of {d} (the newest observation on any page; each page gives its own)."),
+            None => "No data: every page says what it needs.".to_string(),
+        },
+    ]
+}
+
+/// The cover: title, date, when and from what it was built, the contents, and whether any
+/// page shows generated data.
+pub fn render_cover(pages: &[Page], data: &PackData) -> Result<String, ChartError> {
     theme::ensure_fonts();
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (PAGE_W, PAGE_H)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        text(&root, "Quarry macro chart pack", (60, 70), 44, FontStyle::Bold, theme::TEXT)?;
-        text(&root, &format!("{}", date.format("%A %-d %B %Y")), (60, 130), 22, FontStyle::Normal, theme::MUTED)?;
-        text(&root, "Liquidity first: the Fed's balance sheet, real rates and the dollar before prices.", (60, 170), 18, FontStyle::Normal, theme::TEXT)?;
-        text(&root, "Contents", (60, 230), 22, FontStyle::Bold, theme::TEXT)?;
+        text(&root, "Quarry macro chart pack", (60, 60), 44, FontStyle::Bold, theme::TEXT)?;
+        text(&root, &format!("{}", data.date.format("%A %-d %B %Y")), (60, 118), 22, FontStyle::Normal, theme::MUTED)?;
+        text(
+            &root,
+            "Liquidity first: the Fed's balance sheet, real rates and the dollar before prices.",
+            (60, 156),
+            18,
+            FontStyle::Normal,
+            theme::TEXT,
+        )?;
+        for (i, l) in provenance(pages, data).iter().enumerate() {
+            text(&root, l, (60, 192 + 24 * i as i32), 16, FontStyle::Normal, theme::MUTED)?;
+        }
+        text(&root, "Contents", (60, 280), 22, FontStyle::Bold, theme::TEXT)?;
         for (i, p) in pages.iter().enumerate() {
             let note = match (&p.body, p.demo) {
                 (Body::Missing(_), _) => "  (no data yet)",
                 (_, true) => "  (DEMO data)",
                 _ => "",
             };
-            text(&root, &format!("{}{note}", p.title), (60, 270 + 34 * i as i32), 17, FontStyle::Normal, theme::TEXT)?;
-            text(&root, &format!("page {}", i + 2), (PAGE_W as i32 - 160, 270 + 34 * i as i32), 17, FontStyle::Normal, theme::MUTED)?;
+            let y = 318 + 32 * i as i32;
+            text(&root, &format!("{}{note}", p.title), (60, y), 17, FontStyle::Normal, theme::TEXT)?;
+            text(&root, &format!("page {}", i + 2), (PAGE_W as i32 - 160, y), 17, FontStyle::Normal, theme::MUTED)?;
         }
         if pages.iter().any(|p| p.demo) {
-            text(&root, "DEMO: pages marked so show generated data, not market data.", (60, PAGE_H as i32 - 90), 17, FontStyle::Bold, theme::DOWN)?;
+            text(
+                &root,
+                "DEMO: pages marked so show generated data, not market data.",
+                (60, PAGE_H as i32 - 70),
+                17,
+                FontStyle::Bold,
+                theme::DOWN,
+            )?;
         }
-        text(&root, "Every page names its sources and the date of its newest data.", (60, PAGE_H as i32 - 60), 15, FontStyle::Normal, theme::MUTED)?;
+        text(
+            &root,
+            "Every page names its units, its sources and the date of its newest data.",
+            (60, PAGE_H as i32 - 42),
+            15,
+            FontStyle::Normal,
+            theme::MUTED,
+        )?;
         root.present().map_err(err)?;
     }
     Ok(buf)
@@ -683,7 +908,7 @@ pub fn render_cover(pages: &[Page], date: NaiveDate) -> Result<String, ChartErro
 /// The whole pack as SVG pages: the cover, then the ten.
 pub fn render(data: &PackData) -> Result<Vec<String>, ChartError> {
     let pages = pages(data);
-    let mut out = vec![render_cover(&pages, data.date)?];
+    let mut out = vec![render_cover(&pages, data)?];
     for (i, p) in pages.iter().enumerate() {
         out.push(render_page(p, i + 2, data.date)?);
     }
@@ -699,7 +924,13 @@ mod tests {
     }
 
     fn series(name: &str, source: &str, points: Vec<(NaiveDate, f64)>) -> SeriesData {
-        SeriesData { name: name.into(), unit: "u".into(), frequency: Frequency::Daily, sources: vec![source.into()], points }
+        SeriesData {
+            name: name.into(),
+            unit: "u".into(),
+            frequency: Frequency::Daily,
+            sources: vec![source.into()],
+            points,
+        }
     }
 
     fn weekly(from: &str, n: u64, f: impl Fn(f64) -> f64) -> Vec<(NaiveDate, f64)> {
@@ -722,13 +953,20 @@ mod tests {
     fn the_liquidity_page_reads_net_liquidity_and_its_13_week_change() {
         let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
         // WALCL 7,000,000 falling 1,000 a week; TGA flat 800,000; RRP flat 100 bn.
-        data.series.insert("walcl".into(), series("Fed total assets", "FRED", weekly("2026-01-07", 47, |i| 7_000_000.0 - 1000.0 * i)));
+        data.series.insert(
+            "walcl".into(),
+            series("Fed total assets", "FRED", weekly("2026-01-07", 47, |i| 7_000_000.0 - 1000.0 * i)),
+        );
         data.series.insert("wtregen".into(), series("TGA", "FRED", weekly("2026-01-07", 47, |_| 800_000.0)));
         data.series.insert("rrpontsyd".into(), series("RRP", "FRED", weekly("2026-01-06", 47, |_| 100.0)));
         data.series.insert("sp500".into(), series("S&P 500", "FRED", weekly("2026-01-07", 47, |i| 5000.0 + 10.0 * i)));
         let p = liquidity(&data);
         // Last week (i = 46): 7,000,000 - 46,000 - 800,000 = 6,154,000 mn = 6,154 bn, less 100 = 6,054.
-        assert!(p.reading.starts_with("Net liquidity USD 6,054 bn on 2026-11-25 (-13.00 bn over 13 weeks)"), "{}", p.reading);
+        assert!(
+            p.reading.starts_with("Net liquidity USD 6,054 bn on 2026-11-25 (-13.00 bn over 13 weeks)"),
+            "{}",
+            p.reading
+        );
         assert!(p.fred && !p.demo);
         assert_eq!(p.as_of, Some(d("2026-11-25")));
         let svg = render_page(&p, 2, data.date).unwrap();
@@ -741,9 +979,12 @@ mod tests {
         let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
         data.series.insert("dff".into(), series("Fed funds", "DEMO", weekly("2014-01-01", 400, |_| 4.33)));
         let cpi: Vec<_> = (0..140u32)
-            .map(|m| (d("2015-01-01").checked_add_months(chrono::Months::new(m)).unwrap(), 100.0 * 1.0025f64.powi(m as i32)))
+            .map(|m| {
+                (d("2015-01-01").checked_add_months(chrono::Months::new(m)).unwrap(), 100.0 * 1.0025f64.powi(m as i32))
+            })
             .collect();
-        data.series.insert("cpiaucsl".into(), SeriesData { frequency: Frequency::Monthly, ..series("CPI", "DEMO", cpi) });
+        data.series
+            .insert("cpiaucsl".into(), SeriesData { frequency: Frequency::Monthly, ..series("CPI", "DEMO", cpi) });
         let p = policy(&data);
         assert!(p.demo && !p.fred, "demo data carries no FRED notice");
         // 1.0025^12 - 1 = 3.04%; 4.33 - 3.04 = +1.3.
@@ -751,6 +992,74 @@ mod tests {
         let svg = render_page(&p, 3, data.date).unwrap();
         assert!(svg.contains("DEMO: generated data"));
         assert!(svg.contains("\nDEMO\n"), "watermark in the chart");
+    }
+
+    #[test]
+    fn the_venture_page_draws_the_net_liquidity_it_names_or_says_why_not() {
+        let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
+        let filings: Vec<_> = (0..300u64).map(|i| (d("2024-01-03") + chrono::Days::new(3 * i), 5e6)).collect();
+        data.venture = Some(VentureData { form_d: filings, ..Default::default() });
+        let without = venture_liquidity(&data);
+        assert!(without.reading.contains("net liquidity not drawn"), "{}", without.reading);
+        assert!(matches!(&without.body, Body::Bars(c) if c.line.is_none()));
+
+        data.series.insert(
+            "walcl".into(),
+            series("Fed total assets", "FRED", weekly("2023-01-04", 160, |i| 7_000_000.0 - 1000.0 * i)),
+        );
+        data.series.insert("wtregen".into(), series("TGA", "FRED", weekly("2023-01-04", 160, |_| 800_000.0)));
+        data.series.insert("rrpontsyd".into(), series("RRP", "FRED", weekly("2023-01-03", 160, |_| 100.0)));
+        let with = venture_liquidity(&data);
+        let Body::Bars(c) = &with.body else { panic!("bars") };
+        let line = c.line.as_ref().expect("the net-liquidity line");
+        assert_eq!(line.values.len(), c.categories.len(), "one value per quarter");
+        // 2024Q1's weeks: WALCL 7,000,000 - 1000 i for i = 52..64, less TGA 800,000, in bn,
+        // less RRP 100: the quarter's mean is (7,000,000 - 58,000 - 800,000) / 1000 - 100.
+        let q1 = c.categories.iter().position(|q| q == "2024Q1").unwrap();
+        assert!((line.values[q1].unwrap() - 6_042.0).abs() < 1e-6, "{:?}", line.values[q1]);
+        assert!(with.fred && with.sources.contains("FRED"), "{}", with.sources);
+        let svg = render_page(&with, 9, data.date).unwrap();
+        assert!(svg.contains("Net liquidity (right axis)"));
+    }
+
+    #[test]
+    fn every_page_names_its_units_sources_and_date_and_the_cover_its_making() {
+        let mut data =
+            PackData { date: d("2026-11-25"), built_at: "2026-11-25T06:30:00Z".parse().unwrap(), ..Default::default() };
+        data.series.insert("dff".into(), series("Fed funds", "DEMO", weekly("2014-01-01", 400, |_| 4.33)));
+        let cpi: Vec<_> = (0..140u32)
+            .map(|m| {
+                (d("2015-01-01").checked_add_months(chrono::Months::new(m)).unwrap(), 100.0 * 1.0025f64.powi(m as i32))
+            })
+            .collect();
+        data.series
+            .insert("cpiaucsl".into(), SeriesData { frequency: Frequency::Monthly, ..series("CPI", "DEMO", cpi) });
+        for p in pages(&data) {
+            let footer = footer_lines(&p).join("\n");
+            assert!(footer.starts_with("Units: ") && footer.len() > "Units: ".len() + 2, "{}: {footer}", p.title);
+            assert!(
+                footer.contains("Sources: ") && (footer.contains("data as of ") || footer.contains("no data")),
+                "{footer}"
+            );
+            assert_eq!(footer.contains("DEMO"), p.demo, "{}: {footer}", p.title);
+        }
+        let policy = policy(&data);
+        let footer = footer_lines(&policy);
+        assert_eq!(footer[0], "Units: percent");
+        assert!(
+            footer[1].starts_with("Sources: DEMO (Fed funds; CPI) · data as of 2026-08-01")
+                && footer[1].ends_with("DEMO: generated data, not market data"),
+            "{footer:?}"
+        );
+        let cover = provenance(&pages(&data), &data);
+        assert_eq!(cover[0], "Built 2026-11-25 06:30 UTC from the Quarry database.");
+        assert_eq!(cover[1], "Sources: DEMO.");
+        // CPI's last month (140 months from January 2015), the newest of the two.
+        assert!(cover[2].starts_with("Data as of 2026-08-01 "), "{cover:?}");
+        let svg = render_cover(&pages(&data), &data).unwrap();
+        for line in &cover {
+            assert!(svg.contains(line.as_str()), "{line} on the cover");
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::model::{PackInfo, PackList};
 use super::pack::{self, Body, LatestRow, PackData, SeriesData, SignalRows};
@@ -84,7 +86,11 @@ async fn signal_rows(db: &impl ConnectionTrait, slug: &str, from: NaiveDate) -> 
 }
 
 /// Everything the pack draws, as of `today`.
-pub async fn load(db: &impl ConnectionTrait, universe: &crate::universe::Universe, today: NaiveDate) -> Result<PackData, DbErr> {
+pub async fn load(
+    db: &impl ConnectionTrait,
+    universe: &crate::universe::Universe,
+    today: NaiveDate,
+) -> Result<PackData, DbErr> {
     // Eleven years: ten drawn, plus the year a year-on-year change looks back on.
     let from = today.checked_sub_months(Months::new(132)).unwrap_or(today);
     let mut series = HashMap::new();
@@ -113,7 +119,7 @@ pub async fn load(db: &impl ConnectionTrait, universe: &crate::universe::Univers
         })
         .collect();
     let venture = crate::venture::service::pack_data(db, from).await?;
-    Ok(PackData { date: today, series, signals, ai_materials, venture })
+    Ok(PackData { date: today, built_at: Utc::now(), series, signals, ai_materials, venture })
 }
 
 /// The file name of a pack day, under `{data_dir}/packs/`.
@@ -132,7 +138,11 @@ pub struct Rendered {
 }
 
 /// Loads and renders the pack for `today` (no writes).
-pub async fn render(db: &impl ConnectionTrait, universe: &crate::universe::Universe, today: NaiveDate) -> Result<Rendered, PackError> {
+pub async fn render(
+    db: &impl ConnectionTrait,
+    universe: &crate::universe::Universe,
+    today: NaiveDate,
+) -> Result<Rendered, PackError> {
     let data = load(db, universe, today).await?;
     let started = std::time::Instant::now();
     let pages = pack::pages(&data);
@@ -193,7 +203,16 @@ pub async fn generate(
     chart_packs::Entity::insert(row)
         .on_conflict(
             OnConflict::column(C::PackDate)
-                .update_columns([C::CreatedAt, C::Path, C::Bytes, C::Pages, C::RenderMs, C::DataAsOf, C::Demo, C::MissingPages])
+                .update_columns([
+                    C::CreatedAt,
+                    C::Path,
+                    C::Bytes,
+                    C::Pages,
+                    C::RenderMs,
+                    C::DataAsOf,
+                    C::Demo,
+                    C::MissingPages,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(db)
@@ -225,7 +244,11 @@ pub async fn list(db: &impl ConnectionTrait, limit: u64) -> Result<PackList, DbE
 }
 
 /// The file of one pack day (`None` for the latest).
-pub async fn file(db: &impl ConnectionTrait, data_dir: &Path, date: Option<NaiveDate>) -> Result<Option<(NaiveDate, PathBuf)>, DbErr> {
+pub async fn file(
+    db: &impl ConnectionTrait,
+    data_dir: &Path,
+    date: Option<NaiveDate>,
+) -> Result<Option<(NaiveDate, PathBuf)>, DbErr> {
     let mut q = chart_packs::Entity::find();
     if let Some(d) = date {
         q = q.filter(chart_packs::Column::PackDate.eq(d));

@@ -16,15 +16,18 @@ struct Wanted {
     overlays: Vec<String>,
     ratio: bool,
     log: bool,
+    rebase: bool,
 }
 
 fn wanted(q: &leptos_router::params::ParamsMap) -> Wanted {
-    let mut series: Vec<String> = q.get("series").map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let mut series: Vec<String> =
+        q.get("series").map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
     for k in ["s1", "s2", "s3", "s4"] {
         series.extend(q.get(k));
     }
     series.retain(|s| !s.trim().is_empty());
-    let mut overlays: Vec<String> = q.get("overlays").map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let mut overlays: Vec<String> =
+        q.get("overlays").map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
     for k in ["sma50", "sma200", "band"] {
         if q.get(k).is_some() {
             overlays.push(k.to_string());
@@ -32,11 +35,19 @@ fn wanted(q: &leptos_router::params::ParamsMap) -> Wanted {
     }
     overlays.retain(|s| !s.trim().is_empty());
     let on = |k: &str| q.get(k).is_some_and(|v| !v.is_empty() && v != "0");
-    Wanted { series, range: q.get("range").unwrap_or_default(), overlays, ratio: on("ratio"), log: on("log") }
+    Wanted {
+        series,
+        range: q.get("range").unwrap_or_default(),
+        overlays,
+        ratio: on("ratio"),
+        log: on("log"),
+        rebase: on("rebase"),
+    }
 }
 
-const PRESETS: [(&str, &str); 5] = [
+const PRESETS: [(&str, &str); 6] = [
     ("Gold vs the 10-year real yield", "series=gold,dfii10&range=10y"),
+    ("Gold and silver, rebased", "series=gold,silver&range=5y&rebase=1"),
     ("Copper/gold ratio", "series=copper,gold&ratio=1&range=10y"),
     ("WTI with its averages and band", "series=wti&overlays=sma50,sma200,band&range=1y"),
     ("S&P 500, log scale", "series=sp500&range=max&log=1"),
@@ -63,6 +74,7 @@ pub fn ChartsPage() -> impl IntoView {
                     opt(w.overlays),
                     w.ratio.then(|| "1".to_string()),
                     w.log.then(|| "1".to_string()),
+                    w.rebase.then(|| "1".to_string()),
                 )
                 .await,
             )
@@ -258,6 +270,7 @@ fn ViewForm(opts: Vec<SeriesOption>, w: Wanted) -> impl IntoView {
                 <label class="inline"><input type="checkbox" name="band" value="1" checked=has("band")/>"Volatility band"</label>
                 <label class="inline"><input type="checkbox" name="ratio" value="1" checked=w.ratio/>"Ratio (first ÷ second)"</label>
                 <label class="inline"><input type="checkbox" name="log" value="1" checked=w.log/>"Log scale"</label>
+                <label class="inline"><input type="checkbox" name="rebase" value="1" checked=w.rebase/>"Rebase to 100"</label>
             </fieldset>
             <button type="submit">"Draw"</button>
         </form>

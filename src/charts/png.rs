@@ -18,22 +18,39 @@ use super::ChartError;
 /// The largest scale accepted; more makes multi-hundred-megabyte buffers for no gain.
 pub const MAX_SCALE: f64 = 4.0;
 
-/// Draws the chart as a PNG `scale` times its `width` x `height` (rounded). `scale` must be
-/// finite and between 0.25 and [`MAX_SCALE`].
-pub fn render_png(chart: &TimeChart, scale: f64) -> Result<Vec<u8>, ChartError> {
+/// Something drawn at a fixed size on any plotters backend: a bare chart, or a chart in
+/// its download frame ([`super::framed::Framed`]).
+pub trait Figure {
+    fn size(&self) -> (u32, u32);
+    fn draw_on<DB: DrawingBackend>(&self, area: &DrawingArea<DB, plotters::coord::Shift>) -> Result<(), ChartError>;
+}
+
+impl Figure for TimeChart {
+    fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+    fn draw_on<DB: DrawingBackend>(&self, area: &DrawingArea<DB, plotters::coord::Shift>) -> Result<(), ChartError> {
+        time_series::draw(self, area)
+    }
+}
+
+/// Draws the figure as a PNG `scale` times its size (rounded). `scale` must be finite and
+/// between 0.25 and [`MAX_SCALE`].
+pub fn render_png<F: Figure>(figure: &F, scale: f64) -> Result<Vec<u8>, ChartError> {
     if !(0.25..=MAX_SCALE).contains(&scale) {
         return Err(ChartError::Draw(format!("scale {scale} is outside 0.25 to {MAX_SCALE}")));
     }
-    if chart.width == 0 || chart.height == 0 {
+    let (width, height) = figure.size();
+    if width == 0 || height == 0 {
         return Err(ChartError::Empty("a zero-sized chart"));
     }
     theme::ensure_fonts();
-    let (w, h) = (px(chart.width, scale), px(chart.height, scale));
+    let (w, h) = (px(width, scale), px(height, scale));
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
-        let root = Scaled { inner: bitmap, scale, size: (chart.width, chart.height) }.into_drawing_area();
-        time_series::draw(chart, &root)?;
+        let root = Scaled { inner: bitmap, scale, size: (width, height) }.into_drawing_area();
+        figure.draw_on(&root)?;
         root.present().map_err(|e| ChartError::Draw(e.to_string()))?;
     }
     encode(&rgb, w, h)

@@ -28,13 +28,17 @@ where
 /// the same as `view.{ext}?series={slug}`.
 async fn series_file(State(state): State<AppState>, Path(file): Path<String>, q: ViewQ) -> Response {
     let Some((slug, ext)) = file.rsplit_once('.') else {
-        return AppError::not_found(format!("no chart at '{file}': ask for SLUG.svg, .png, .pdf or .csv")).into_response();
+        return AppError::not_found(format!("no chart at '{file}': ask for SLUG.svg, .png, .pdf or .csv"))
+            .into_response();
     };
     let q = match q {
         Ok(Query(mut q)) => {
             if q.series.is_some() || q.ratio.is_some() {
-                return AppError::bad_parameter("series", "the series is in the path; use /api/charts/view.* for several")
-                    .into_response();
+                return AppError::bad_parameter(
+                    "series",
+                    "the series is in the path; use /api/charts/view.* for several",
+                )
+                .into_response();
             }
             q.series = Some(slug.to_string());
             Ok(Query(q))
@@ -67,7 +71,10 @@ fn file_stem(view: &super::view::View) -> String {
 
 fn download(content_type: &str, name: String, body: Vec<u8>) -> Response {
     (
-        [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\""))],
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
         body,
     )
         .into_response()
@@ -80,17 +87,25 @@ fn drawn<T>(r: Result<T, super::ChartError>) -> Result<T, AppError> {
     })
 }
 
+/// The view's chart in its download frame (title, units, sources, date, DEMO).
+fn framed(d: &super::view::ViewData) -> super::framed::Framed<'_> {
+    super::framed::Framed { chart: &d.chart, caption: d.caption() }
+}
+
 /// `GET /api/charts/view.svg?series=...`: the view as standalone SVG.
 async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
-    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_svg(&d.chart, "chart"))?))) {
+    match view_data(&state, q)
+        .await
+        .and_then(|(v, d)| Ok((v, drawn(super::framed::render_svg(&framed(&d), "chart", true))?)))
+    {
         Ok((v, svg)) => download("image/svg+xml", format!("{}.svg", file_stem(&v)), svg.into_bytes()),
         Err(e) => e.into_response(),
     }
 }
 
-/// `GET /api/charts/view.png?series=...&scale=`: the view as a PNG at twice its size.
+/// `GET /api/charts/view.png?series=...`: the view as a PNG at twice its size.
 async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
-    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_png(&d.chart, 2.0))?))) {
+    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_png(&framed(&d), 2.0))?))) {
         Ok((v, png)) => download("image/png", format!("{}.png", file_stem(&v)), png),
         Err(e) => e.into_response(),
     }
@@ -99,7 +114,8 @@ async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
 /// `GET /api/charts/view.pdf?series=...`: the view as a one-page vector PDF.
 async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
     let pdf = view_data(&state, q).await.and_then(|(v, d)| {
-        let svg = drawn(super::render_svg(&d.chart, "chart"))?;
+        // Without the SVG's <title>: the frame draws the title, so the PDF adds no band.
+        let svg = drawn(super::framed::render_svg(&framed(&d), "chart", false))?;
         Ok((v, drawn(super::svgs_to_pdf(&[svg]))?))
     });
     match pdf {
@@ -129,7 +145,8 @@ async fn view_csv(State(state): State<AppState>, q: ViewQ) -> Response {
 /// `GET /api/charts/pack/latest.pdf` or `/api/charts/pack/YYYY-MM-DD.pdf`.
 async fn pack_pdf(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some(stem) = file.strip_suffix(".pdf") else {
-        return AppError::not_found(format!("no pack at '{file}': ask for latest.pdf or YYYY-MM-DD.pdf")).into_response();
+        return AppError::not_found(format!("no pack at '{file}': ask for latest.pdf or YYYY-MM-DD.pdf"))
+            .into_response();
     };
     let date = match stem {
         "latest" => None,
@@ -161,6 +178,8 @@ async fn pack_pdf(State(state): State<AppState>, Path(file): Path<String>) -> Re
             bytes,
         )
             .into_response(),
-        Err(e) => AppError::internal("the chart pack file is missing", format!("{}: {e}", path.display())).into_response(),
+        Err(e) => {
+            AppError::internal("the chart pack file is missing", format!("{}: {e}", path.display())).into_response()
+        }
     }
 }

@@ -55,16 +55,111 @@ pub fn watermark_style(height: u32) -> plotters::style::TextStyle<'static> {
     (FONT, size).into_font().style(FontStyle::Bold).color(&DOWN.mix(0.12)).pos(Pos::new(HPos::Center, VPos::Center))
 }
 
-/// The legend every chart draws: upper left, on a translucent white box.
-pub fn draw_legend<'a, DB: plotters::prelude::DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
-    cc: &mut plotters::chart::ChartContext<'a, DB, CT>,
-) -> Result<(), super::ChartError> {
+/// How a legend entry shows its series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Swatch {
+    /// A short line of the series' width.
+    Line(u32),
+    /// A filled block (bars, a shaded band), at this opacity.
+    Block(f64),
+    /// A dot (marks such as reported NAVs).
+    Dot,
+}
+
+/// One entry of a legend: what it is called and how its series looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub label: String,
+    pub color: RGBColor,
+    pub swatch: Swatch,
+}
+
+/// The height of a legend row, in pixels.
+pub const LEGEND_ROW: u32 = 20;
+const SWATCH_W: u32 = 16;
+const ENTRY_GAP: u32 = 20;
+
+/// Entries placed left to right in rows no wider than `avail`, given each entry's width:
+/// the indices on each row. An entry wider than a row gets a row of its own. Pure.
+pub fn legend_rows(widths: &[u32], avail: u32) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (i, w) in widths.iter().enumerate() {
+        match rows.last_mut() {
+            Some(row) if used + ENTRY_GAP + w <= avail => {
+                row.push(i);
+                used += ENTRY_GAP + w;
+            }
+            _ => {
+                rows.push(vec![i]);
+                used = *w;
+            }
+        }
+    }
+    rows
+}
+
+fn legend_font() -> plotters::style::TextStyle<'static> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    use plotters::style::IntoFont;
+    (FONT, 14).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// The legend, drawn as rows of entries in a strip across the top of `area` starting at
+/// `x0`, outside the plot, so it never covers data (a legend inside the plot sat over the
+/// lines wherever they ran). Returns the area left below the strip. One entry or none
+/// draws no legend: the chart's title names a lone series.
+pub fn legend_strip<DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[LegendEntry],
+    x0: i32,
+) -> Result<plotters::drawing::DrawingArea<DB, plotters::coord::Shift>, super::ChartError> {
     use plotters::prelude::*;
-    cc.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .label_font((FONT, 14).into_font().color(&TEXT))
-        .draw()
-        .map_err(|e| super::ChartError::Draw(e.to_string()))
+    let fail = |e: &dyn std::fmt::Display| super::ChartError::Draw(e.to_string());
+    if entries.len() < 2 {
+        return Ok(area.margin(0, 0, 0, 0));
+    }
+    let font = legend_font();
+    let mut widths = Vec::with_capacity(entries.len());
+    for e in entries {
+        let (w, _) = area.estimate_text_size(&e.label, &font).map_err(|e| fail(&e))?;
+        widths.push(SWATCH_W + 6 + w);
+    }
+    let (width, _) = area.dim_in_pixel();
+    let rows = legend_rows(&widths, width.saturating_sub(x0.max(0) as u32 + 10));
+    let height = LEGEND_ROW * rows.len() as u32 + 6;
+    for (r, row) in rows.iter().enumerate() {
+        let y = 4 + (LEGEND_ROW * r as u32 + LEGEND_ROW / 2) as i32;
+        let mut x = x0;
+        for &i in row {
+            let e = &entries[i];
+            let c = e.color;
+            match e.swatch {
+                Swatch::Line(w) => {
+                    area.draw(&PathElement::new(vec![(x, y), (x + SWATCH_W as i32, y)], c.stroke_width(w.max(2))))
+                }
+                Swatch::Block(a) => {
+                    area.draw(&Rectangle::new([(x, y - 5), (x + SWATCH_W as i32, y + 5)], c.mix(a).filled()))
+                }
+                Swatch::Dot => area.draw(&Circle::new((x + SWATCH_W as i32 / 2, y), 4, c.filled())),
+            }
+            .map_err(|e| fail(&e))?;
+            area.draw(&Text::new(e.label.clone(), (x + SWATCH_W as i32 + 6, y), font.clone())).map_err(|e| fail(&e))?;
+            x += (widths[i] + ENTRY_GAP) as i32;
+        }
+    }
+    Ok(area.margin(height, 0, 0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legend_entries_fill_rows_left_to_right_and_wrap() {
+        // 100 + 20 + 100 + 20 + 100 = 340 fits 350; the fourth starts a row.
+        assert_eq!(legend_rows(&[100, 100, 100, 100], 350), vec![vec![0, 1, 2], vec![3]]);
+        assert_eq!(legend_rows(&[500, 10], 300), vec![vec![0], vec![1]], "a too-wide entry gets its own row");
+        assert!(legend_rows(&[], 300).is_empty());
+    }
 }

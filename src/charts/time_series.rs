@@ -40,6 +40,11 @@ pub struct RefLine {
     pub label: String,
 }
 
+/// The RSI panel's reference lines, labelled with what crossing them is read as.
+pub fn rsi_bands() -> Vec<RefLine> {
+    vec![RefLine { value: 70.0, label: "70 overbought".into() }, RefLine { value: 30.0, label: "30 oversold".into() }]
+}
+
 #[derive(Debug, Clone)]
 pub struct TimeChart {
     /// Read by screen readers, and shown as the page's heading for the chart.
@@ -63,6 +68,13 @@ pub struct TimeChart {
     /// What each axis measures, written along it ("USD bn", "percent").
     pub left_desc: Option<String>,
     pub right_desc: Option<String>,
+    /// Values drawn as dots on the left axis, not joined: dated marks such as reported
+    /// NAVs, readable even when there is only one.
+    pub marks: Vec<Line>,
+    /// Room right of the plot at least this wide: panels stacked over one another set the
+    /// same (and the same `left_desc` or none), so their date axes line up even when one
+    /// labels reference lines in its margin.
+    pub min_right_margin: Option<i32>,
 }
 
 impl TimeChart {
@@ -82,6 +94,8 @@ impl TimeChart {
             right_lines: Vec::new(),
             left_desc: None,
             right_desc: None,
+            marks: Vec::new(),
+            min_right_margin: None,
         }
     }
 
@@ -89,14 +103,42 @@ impl TimeChart {
         self.lines
             .iter()
             .chain(self.right_lines.iter())
+            .chain(self.marks.iter())
             .flat_map(|l| l.points.iter().map(|p| p.0))
             .chain(self.band.iter().flat_map(|b| b.points.iter().map(|p| p.0)))
             .chain(self.bars.iter().flat_map(|b| b.points.iter().map(|p| p.0)))
     }
 
+    /// The legend: bands, bars, lines, right-axis lines and marks, in drawing order.
+    pub fn legend(&self) -> Vec<theme::LegendEntry> {
+        use theme::{LegendEntry, Swatch};
+        let mut out = Vec::new();
+        if let Some(b) = &self.band {
+            out.push(LegendEntry { label: b.label.clone(), color: b.color, swatch: Swatch::Block(0.25) });
+        }
+        if let Some(b) = &self.bars {
+            out.push(LegendEntry { label: b.label.clone(), color: theme::UP, swatch: Swatch::Block(0.6) });
+        }
+        for l in &self.lines {
+            out.push(LegendEntry { label: l.label.clone(), color: l.color, swatch: Swatch::Line(l.width) });
+        }
+        for l in &self.right_lines {
+            out.push(LegendEntry {
+                label: format!("{} (right axis)", l.label),
+                color: l.color,
+                swatch: Swatch::Line(l.width),
+            });
+        }
+        for l in &self.marks {
+            out.push(LegendEntry { label: l.label.clone(), color: l.color, swatch: Swatch::Dot });
+        }
+        out
+    }
+
     fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.lines
             .iter()
+            .chain(self.marks.iter())
             .flat_map(|l| l.points.iter().map(|p| p.1))
             .chain(self.band.iter().flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2])))
             .chain(self.bars.iter().flat_map(|b| b.points.iter().map(|p| p.1)))
@@ -237,6 +279,69 @@ pub fn date_ticks(from: NaiveDate, to: NaiveDate, max: usize) -> (TickStep, Vec<
     (TickStep::Years(100), ticks(TickStep::Years(100)))
 }
 
+/// Value-axis ticks for a logarithmic axis from `lo` to `hi` (both positive): round values
+/// 1, 2 and 5 x 10^n; only the powers of ten (every k-th) when those are more than `max`;
+/// for a range too narrow to hold three of them, 1 to 9 x 10^n, then evenly spaced round
+/// values ([`linear_ticks`]). Pure.
+pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) || max < 2 {
+        return Vec::new();
+    }
+    let (n0, n1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let within = |v: f64| v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9);
+    let series = |mults: &[f64], every: i32| -> Vec<f64> {
+        (n0..=n1)
+            .filter(|n| n.rem_euclid(every) == 0)
+            .flat_map(|n| mults.iter().map(move |m| m * 10f64.powi(n)))
+            .filter(|v| within(*v))
+            .collect()
+    };
+    let ones_twos_fives = series(&[1.0, 2.0, 5.0], 1);
+    if ones_twos_fives.len() > max {
+        let decades = series(&[1.0], 1).len();
+        let every = decades.div_ceil(max).max(1) as i32;
+        return series(&[1.0], every);
+    }
+    if ones_twos_fives.len() >= 3 {
+        return ones_twos_fives;
+    }
+    let digits = series(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 1);
+    if (3..=max).contains(&digits.len()) {
+        return digits;
+    }
+    linear_ticks(lo, hi, max)
+}
+
+/// Evenly spaced ticks from `lo` to `hi` at a round step (1, 2 or 5 x 10^n), the finest
+/// step that gives at most `max`. Pure.
+pub fn linear_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) || max < 2 {
+        return Vec::new();
+    }
+    let mut exp = ((hi - lo) / max as f64).log10().floor() as i32 - 1;
+    loop {
+        for m in [1.0, 2.0, 5.0] {
+            let step = m * 10f64.powi(exp);
+            let first = (lo / step - 1e-9).ceil() as i64;
+            let last = (hi / step + 1e-9).floor() as i64;
+            if last >= first && (last - first + 1) as usize <= max {
+                return (first..=last).map(|k| k as f64 * step).collect();
+            }
+        }
+        exp += 1;
+    }
+}
+
+/// A tick's label with the decimals that tell it from its neighbours.
+fn tick_label(ticks: &[f64], i: usize) -> String {
+    let v = ticks[i];
+    let gap = [i.checked_sub(1).map(|j| v - ticks[j]), ticks.get(i + 1).map(|n| n - v)]
+        .into_iter()
+        .flatten()
+        .fold(v.abs(), f64::min);
+    axis_value(v, gap)
+}
+
 /// Draws the chart as SVG, with its title and description inside for screen readers.
 /// `id` must be unique on the page.
 pub fn render_svg(chart: &TimeChart, id: &str) -> Result<String, ChartError> {
@@ -254,8 +359,11 @@ fn err<E: std::fmt::Display>(e: E) -> ChartError {
     ChartError::Draw(e.to_string())
 }
 
-/// Draws onto any plotters area, so SVG, PNG and PDF pages share one drawing.
+/// Draws onto any plotters area, so SVG, PNG and PDF pages share one drawing. The legend
+/// sits in a strip above the plot and reference-line labels right of it, so no text
+/// covers the data.
 pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
     let (x0, x1) = {
         let mut dates = chart.dates();
         let first = dates.next().ok_or(ChartError::Empty("no points"))?;
@@ -267,55 +375,62 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
     let log = chart.log_scale;
     // A log axis is a linear axis over ln(value) with labels turned back into values.
     let tf = |v: f64| if log { v.ln() } else { v };
-    let (y0, y1) = match chart.y_range {
-        Some(r) => (tf(r.0), tf(r.1)),
-        None => {
-            let (lo, hi) = chart
-                .values()
-                .filter(|v| !log || *v > 0.0)
-                .map(tf)
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-            padded_range(lo, hi)
-        }
-    };
     let keep = |v: f64| v.is_finite() && (!log || v > 0.0);
-
-    let dual = !chart.right_lines.is_empty();
-    let (r0, r1) = if dual {
-        let (lo, hi) = chart
-            .right_lines
-            .iter()
-            .flat_map(|l| l.points.iter().map(|p| p.1))
-            .filter(|v| v.is_finite())
+    let range_of = |values: &mut dyn Iterator<Item = f64>| {
+        let (lo, hi) = values
+            .filter(|v| keep(*v))
+            .map(tf)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         padded_range(lo, hi)
+    };
+    let (y0, y1) = match chart.y_range {
+        Some(r) => (tf(r.0), tf(r.1)),
+        None => range_of(&mut chart.values()),
+    };
+    let dual = !chart.right_lines.is_empty();
+    let (r0, r1) = if dual {
+        range_of(&mut chart.right_lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)))
     } else {
         (y0, y1)
     };
 
     root.fill(&WHITE).map_err(err)?;
-    let mut builder = ChartBuilder::on(root);
-    builder
-        .margin_top(10)
-        .margin_right(if dual { 6 } else { 16 })
-        .margin_left(6)
-        .x_label_area_size(26)
-        .y_label_area_size(if chart.left_desc.is_some() { 84 } else { 64 });
+    let label_font = (FONT, 14).into_font().color(&theme::MUTED);
+    let ref_font = (FONT, 13).into_font().color(&theme::MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+    // Reference lines are labelled in the right margin (not over the plot), unless a
+    // second axis has that side.
+    let ref_labels: Vec<&RefLine> = if dual {
+        Vec::new()
+    } else {
+        chart.ref_lines.iter().filter(|r| keep(r.value) && !r.label.is_empty()).collect()
+    };
+    let mut right_margin = chart.min_right_margin.unwrap_or(0).max(if dual { 6 } else { 16 });
+    for r in &ref_labels {
+        let (w, _) = root.estimate_text_size(&r.label, &ref_font).map_err(err)?;
+        right_margin = right_margin.max(w as i32 + 12);
+    }
+    let left_area = if chart.left_desc.is_some() { 84 } else { 64 };
+    let area = theme::legend_strip(root, &chart.legend(), 6 + left_area)?;
+    let mut builder = ChartBuilder::on(&area);
+    builder.margin_top(10).margin_right(right_margin).margin_left(6).x_label_area_size(26).y_label_area_size(left_area);
     if dual {
         builder.right_y_label_area_size(if chart.right_desc.is_some() { 84 } else { 64 });
     }
     let mut cc = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?.set_secondary_coord(x0..x1, r0..r1);
     let span = x1 - x0;
-    let y_step = (y1 - y0) / 5.0;
-    let r_step = (r1 - r0) / 5.0;
-    let y_fmt = |y: &f64| if log { axis_value(y.exp(), y.exp() * y_step) } else { axis_value(*y, y_step) };
+    // Log axes get their own ticks at round values; plotters would space them in ln terms.
+    let most = (chart.height / 45).clamp(3, 9) as usize;
+    let custom = |lo: f64, hi: f64| if log { log_ticks(lo.exp(), hi.exp(), most) } else { Vec::new() };
+    let (y_ticks, r_ticks) = (custom(y0, y1), if dual { custom(r0, r1) } else { Vec::new() });
+    let (y_step, r_step) = ((y1 - y0) / 5.0, (r1 - r0) / 5.0);
+    let y_fmt = |y: &f64| axis_value(*y, y_step);
     let r_fmt = |y: &f64| axis_value(*y, r_step);
     if dual {
         let mut axes = cc.configure_secondary_axes();
-        axes.y_labels(6)
+        axes.y_labels(if log { 0 } else { 6 })
             .y_label_formatter(&r_fmt)
             .axis_style(theme::AXIS)
-            .label_style((FONT, 14).into_font().color(&theme::MUTED));
+            .label_style(label_font.clone());
         if let Some(d) = &chart.right_desc {
             axes.y_desc(d.as_str());
         }
@@ -325,49 +440,51 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
     if let Some(d) = &chart.left_desc {
         mesh.y_desc(d.as_str());
     }
-    mesh
-        .light_line_style(theme::GRID.mix(0.5))
+    mesh.light_line_style(theme::GRID.mix(0.5))
         .bold_line_style(theme::GRID)
         .axis_style(theme::AXIS)
         // Date ticks are drawn below, on calendar boundaries plotters does not know about.
         .disable_x_mesh()
         .x_labels(0)
-        .y_labels(6)
+        .y_labels(if log { 0 } else { 6 })
         .y_label_formatter(&y_fmt)
-        .label_style((FONT, 14).into_font().color(&theme::MUTED))
+        .label_style(label_font.clone())
         .draw()
         .map_err(err)?;
 
+    let (bx, by) = area.get_base_pixel();
+    let at = |p: (i32, i32)| (p.0 - bx, p.1 - by);
     cc.draw_series(ticks.iter().map(|t| PathElement::new(vec![(day(*t), y0), (day(*t), y1)], theme::GRID)))
         .map_err(err)?;
-    let (bx, by) = root.get_base_pixel();
-    let tick_font = (FONT, 14).into_font().color(&theme::MUTED).pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Center,
-        plotters::style::text_anchor::VPos::Top,
-    ));
+    let tick_font = label_font.pos(Pos::new(HPos::Center, VPos::Top));
     for t in &ticks {
-        let (px, py) = cc.backend_coord(&(day(*t), y0));
-        root.draw(&Text::new(tick_step.label(*t), (px - bx, py - by + 6), tick_font.clone())).map_err(err)?;
+        let (px, py) = at(cc.backend_coord(&(day(*t), y0)));
+        area.draw(&Text::new(tick_step.label(*t), (px, py + 6), tick_font.clone())).map_err(err)?;
+    }
+    let value_font = |h: HPos| (FONT, 14).into_font().color(&theme::MUTED).pos(Pos::new(h, VPos::Center));
+    for (i, v) in y_ticks.iter().enumerate() {
+        let y = v.ln();
+        cc.draw_series(std::iter::once(PathElement::new(vec![(x0, y), (x1, y)], theme::GRID))).map_err(err)?;
+        let (px, py) = at(cc.backend_coord(&(x0, y)));
+        area.draw(&Text::new(tick_label(&y_ticks, i), (px - 8, py), value_font(HPos::Right))).map_err(err)?;
+    }
+    for (i, v) in r_ticks.iter().enumerate() {
+        let (px, py) = at(cc.borrow_secondary().backend_coord(&(x1, v.ln())));
+        area.draw(&Text::new(tick_label(&r_ticks, i), (px + 8, py), value_font(HPos::Left))).map_err(err)?;
     }
 
     if let Some(w) = &chart.watermark {
         let mid = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-        cc.draw_series(std::iter::once(Text::new(w.clone(), mid, theme::watermark_style(chart.height)))).map_err(err)?;
+        cc.draw_series(std::iter::once(Text::new(w.clone(), mid, theme::watermark_style(chart.height))))
+            .map_err(err)?;
     }
 
     if let Some(band) = &chart.band {
         let pts: Vec<_> = band.points.iter().filter(|p| keep(p.1) && keep(p.2)).collect();
         if pts.len() >= 2 {
-            let outline: Vec<(f64, f64)> = pts
-                .iter()
-                .map(|p| (day(p.0), tf(p.2)))
-                .chain(pts.iter().rev().map(|p| (day(p.0), tf(p.1))))
-                .collect();
-            let color = band.color;
-            cc.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.14).filled())))
-                .map_err(err)?
-                .label(band.label.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.mix(0.25).filled()));
+            let outline: Vec<(f64, f64)> =
+                pts.iter().map(|p| (day(p.0), tf(p.2))).chain(pts.iter().rev().map(|p| (day(p.0), tf(p.1)))).collect();
+            cc.draw_series(std::iter::once(Polygon::new(outline, band.color.mix(0.14).filled()))).map_err(err)?;
         }
     }
 
@@ -376,6 +493,10 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
             let y = tf(r.value);
             cc.draw_series(LineSeries::new([(x0, y), (x1, y)], theme::AXIS.stroke_width(1))).map_err(err)?;
         }
+    }
+    for r in &ref_labels {
+        let (px, py) = at(cc.backend_coord(&(x1, tf(r.value))));
+        area.draw(&Text::new(r.label.clone(), (px + 6, py), ref_font.clone())).map_err(err)?;
     }
 
     if let Some(bars) = &chart.bars {
@@ -387,37 +508,23 @@ pub fn draw<DB: DrawingBackend>(chart: &TimeChart, root: &DrawingArea<DB, Shift>
             let color = if *v >= 0.0 { theme::UP } else { theme::DOWN };
             Rectangle::new([(day(*d) - half, base), (day(*d) + half, tf(*v))], color.mix(0.6).filled())
         }))
-        .map_err(err)?
-        .label(bars.label.clone())
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], theme::UP.mix(0.6).filled()));
+        .map_err(err)?;
     }
 
     for line in &chart.lines {
-        let color = line.color;
-        let width = line.width;
         let pts = line.points.iter().filter(|p| keep(p.1)).map(|(d, v)| (day(*d), tf(*v)));
-        cc.draw_series(LineSeries::new(pts, color.stroke_width(width)))
-            .map_err(err)?
-            .label(line.label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(width.max(2))));
+        cc.draw_series(LineSeries::new(pts, line.color.stroke_width(line.width))).map_err(err)?;
     }
-
     for line in &chart.right_lines {
-        let color = line.color;
-        let width = line.width;
-        let pts = line.points.iter().filter(|p| p.1.is_finite()).map(|(d, v)| (day(*d), *v));
-        cc.draw_secondary_series(LineSeries::new(pts, color.stroke_width(width)))
-            .map_err(err)?
-            .label(format!("{} (right axis)", line.label))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(width.max(2))));
+        let pts = line.points.iter().filter(|p| keep(p.1)).map(|(d, v)| (day(*d), tf(*v)));
+        cc.draw_secondary_series(LineSeries::new(pts, line.color.stroke_width(line.width))).map_err(err)?;
     }
-
-    let labelled = chart.lines.len()
-        + chart.right_lines.len()
-        + chart.band.is_some() as usize
-        + chart.bars.is_some() as usize;
-    if labelled > 1 || (labelled == 1 && chart.band.is_some()) {
-        theme::draw_legend(&mut cc)?;
+    for marks in &chart.marks {
+        let c = marks.color;
+        cc.draw_series(
+            marks.points.iter().filter(|p| keep(p.1)).map(|(d, v)| Circle::new((day(*d), tf(*v)), 4, c.filled())),
+        )
+        .map_err(err)?;
     }
     Ok(())
 }
@@ -432,7 +539,10 @@ mod tests {
 
     /// The text content of every `<text>` element.
     fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text").skip(1).filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string())).collect()
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+            .collect()
     }
 
     #[test]
@@ -516,8 +626,18 @@ mod tests {
         let days = |f: fn(f64) -> f64| -> Vec<(NaiveDate, f64)> {
             (0..60).map(|i| (d("2025-01-01") + chrono::Days::new(i * 7), f(i as f64))).collect()
         };
-        c.lines.push(Line { label: "Net liquidity".into(), points: days(|i| 5800.0 + i), color: theme::PALETTE[0], width: 2 });
-        c.right_lines.push(Line { label: "S&P 500".into(), points: days(|i| 0.5 + i / 100.0), color: theme::PALETTE[1], width: 2 });
+        c.lines.push(Line {
+            label: "Net liquidity".into(),
+            points: days(|i| 5800.0 + i),
+            color: theme::PALETTE[0],
+            width: 2,
+        });
+        c.right_lines.push(Line {
+            label: "S&P 500".into(),
+            points: days(|i| 0.5 + i / 100.0),
+            color: theme::PALETTE[1],
+            width: 2,
+        });
         c.left_desc = Some("USD bn".into());
         c.right_desc = Some("index".into());
         let t = texts(&render_svg(&c, "dual").unwrap());
@@ -526,6 +646,104 @@ mod tests {
         // Left labels in the thousands, right labels below 2: two scales, not one.
         let nums: Vec<f64> = t.iter().filter_map(|s| s.replace(',', "").parse().ok()).collect();
         assert!(nums.iter().any(|v| *v >= 5800.0) && nums.iter().any(|v| *v > 0.0 && *v < 2.0), "{t:?}");
+    }
+
+    /// Whether a value is 1, 2 or 5 times a power of ten.
+    fn one_two_five(v: f64) -> bool {
+        let m = v / 10f64.powi(v.log10().floor() as i32);
+        [1.0, 2.0, 5.0].iter().any(|x| (m - x).abs() < 1e-9)
+    }
+
+    #[test]
+    fn log_ticks_fall_on_one_two_five_times_a_power_of_ten() {
+        assert_eq!(log_ticks(10.0, 1000.0, 8), vec![10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]);
+        assert_eq!(log_ticks(0.15, 3.0, 8), vec![0.2, 0.5, 1.0, 2.0]);
+        // Too many: powers of ten only, then every third.
+        assert_eq!(log_ticks(1.0, 1e6, 8), vec![1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6]);
+        assert_eq!(log_ticks(1.0, 1e12, 5), vec![1.0, 1e3, 1e6, 1e9, 1e12]);
+        for (lo, hi) in [(3.0, 700.0), (0.013, 42.0), (90.0, 120_000.0)] {
+            let t = log_ticks(lo, hi, 7);
+            assert!(t.len() >= 3 && t.len() <= 7, "{lo}..{hi}: {t:?}");
+            assert!(t.iter().all(|v| one_two_five(*v) && *v >= lo && *v <= hi), "{lo}..{hi}: {t:?}");
+        }
+        // Narrow ranges: whole digits, then round steps.
+        assert_eq!(log_ticks(15.0, 45.0, 7), vec![20.0, 30.0, 40.0]);
+        assert_eq!(log_ticks(1800.0, 2600.0, 6), vec![1800.0, 2000.0, 2200.0, 2400.0, 2600.0]);
+        assert!(log_ticks(-1.0, 10.0, 5).is_empty() && log_ticks(5.0, 5.0, 5).is_empty());
+    }
+
+    #[test]
+    fn linear_ticks_take_the_finest_round_step_that_fits() {
+        assert_eq!(linear_ticks(0.0, 10.0, 6), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        let t = linear_ticks(0.12, 0.31, 5);
+        let want = [0.15, 0.2, 0.25, 0.3];
+        assert!(t.len() == want.len() && t.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12), "{t:?}");
+    }
+
+    #[test]
+    fn a_log_chart_draws_its_value_labels_at_round_values() {
+        let mut c = TimeChart::new("t", "d", 640, 300);
+        c.log_scale = true;
+        let pts = (0..300).map(|i| (d("2020-01-01") + chrono::Days::new(i), 3.0 * 1.02f64.powi(i as i32))).collect();
+        c.lines.push(Line { label: "x".into(), points: pts, color: theme::PALETTE[0], width: 1 });
+        let svg = render_svg(&c, "log").unwrap();
+        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let plot = l.plots[0];
+        let values: Vec<f64> = l
+            .texts
+            .iter()
+            .filter(|t| t.rect.x1 <= plot.x0)
+            .filter_map(|t| t.text.replace(',', "").parse().ok())
+            .collect();
+        assert!(values.len() >= 3, "{values:?}");
+        assert!(values.iter().all(|v| one_two_five(*v)), "{values:?}");
+    }
+
+    #[test]
+    fn the_rsi_panel_labels_its_bands_beside_the_plot_and_the_legend_sits_above_it() {
+        let mut c = TimeChart::new("RSI 14", "d", 800, 200);
+        c.y_range = Some((0.0, 100.0));
+        c.ref_lines = rsi_bands();
+        c.left_desc = Some("RSI 14".into());
+        let wave = |k: f64| {
+            (0..120)
+                .map(move |i| (d("2025-01-01") + chrono::Days::new(i), 50.0 + 45.0 * (i as f64 / k).sin()))
+                .collect::<Vec<_>>()
+        };
+        c.lines.push(Line { label: "WTI RSI".into(), points: wave(7.0), color: theme::PALETTE[0], width: 1 });
+        c.lines.push(Line { label: "Brent RSI".into(), points: wave(5.0), color: theme::PALETTE[3], width: 1 });
+        let svg = render_svg(&c, "rsi").unwrap();
+        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let plot = l.plots[0];
+        let find = |s: &str| l.texts.iter().find(|t| t.text == s).unwrap_or_else(|| panic!("{s} drawn: {:?}", l.texts));
+        for band in ["70 overbought", "30 oversold"] {
+            assert!(find(band).rect.x0 >= plot.x1, "{band} right of the plot: {:?} vs {plot:?}", find(band).rect);
+        }
+        assert!(find("70 overbought").rect.y1 < find("30 oversold").rect.y0, "70 above 30");
+        for name in ["WTI RSI", "Brent RSI"] {
+            assert!(find(name).rect.y1 <= plot.y0, "{name} above the plot");
+        }
+        assert!(find("RSI 14").rect.x1 <= plot.x0, "the axis says what it measures");
+        assert!(l.text_over_series().is_empty(), "{:?}", l.text_over_series());
+    }
+
+    #[test]
+    fn marks_are_dots_even_when_there_is_one() {
+        let mut c = TimeChart::new("t", "d", 400, 200);
+        c.lines.push(Line {
+            label: "a".into(),
+            points: vec![(d("2024-01-01"), 1.0), (d("2024-06-01"), 3.0)],
+            color: theme::PALETTE[0],
+            width: 2,
+        });
+        c.marks.push(Line {
+            label: "NAV".into(),
+            points: vec![(d("2024-03-01"), 2.0)],
+            color: theme::PALETTE[2],
+            width: 2,
+        });
+        let svg = render_svg(&c, "m").unwrap();
+        assert_eq!(svg.matches("<circle").count(), 2, "the mark and its legend dot");
     }
 
     #[test]

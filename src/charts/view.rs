@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 
+use super::axes::{self, Axis};
 use super::model::{ChartView, SeriesOption};
 use super::time_series::{Band, Line, TimeChart};
 use super::{theme, transform};
@@ -33,6 +34,8 @@ pub struct ViewQuery {
     pub ratio: Option<String>,
     /// `1`/`true`: logarithmic value axis.
     pub log: Option<String>,
+    /// `1`/`true`: every series as an index, 100 on their first common date.
+    pub rebase: Option<String>,
 }
 
 /// A view that passed validation.
@@ -43,6 +46,7 @@ pub struct View {
     pub overlays: Vec<Overlay>,
     pub ratio: bool,
     pub log: bool,
+    pub rebase: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +126,17 @@ pub fn parse(q: &ViewQuery, known: &[String]) -> Result<View, AppError> {
     if !overlays.is_empty() && list.len() != 1 {
         return Err(AppError::bad_parameter("overlays", "overlays apply to a single series"));
     }
-    Ok(View { series: list, range, overlays, ratio, log: flag("log", &q.log)? })
+    let rebase = flag("rebase", &q.rebase)?;
+    if rebase && ratio {
+        return Err(AppError::bad_parameter("rebase", "a ratio has no units to rebase; choose one of ratio or rebase"));
+    }
+    if rebase && !overlays.is_empty() {
+        return Err(AppError::bad_parameter(
+            "rebase",
+            "overlays are in the series' own unit; rebasing applies to series without overlays",
+        ));
+    }
+    Ok(View { series: list, range, overlays, ratio, log: flag("log", &q.log)?, rebase })
 }
 
 impl View {
@@ -139,13 +153,20 @@ impl View {
         if self.log {
             q.push_str("&log=1");
         }
+        if self.rebase {
+            q.push_str("&rebase=1");
+        }
         q
     }
 }
 
 /// Every stored series a view can draw, commodities first.
 pub async fn options(db: &impl ConnectionTrait) -> Result<Vec<SeriesOption>, AppError> {
-    let rows = series::Entity::find().order_by_asc(series::Column::Kind).order_by_asc(series::Column::Position).all(db).await?;
+    let rows = series::Entity::find()
+        .order_by_asc(series::Column::Kind)
+        .order_by_asc(series::Column::Position)
+        .all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| SeriesOption {
@@ -193,6 +214,23 @@ pub struct ViewData {
     pub notes: Vec<String>,
     pub sources: Vec<String>,
     pub demo: bool,
+    /// What the values are in, as a download's caption says it.
+    pub units: String,
+    /// The newest observation drawn.
+    pub as_of: Option<NaiveDate>,
+}
+
+impl ViewData {
+    /// The caption a download carries: the chart's title, units, sources, date, DEMO.
+    pub fn caption(&self) -> super::framed::Caption {
+        super::framed::Caption {
+            title: self.chart.title.clone(),
+            units: self.units.clone(),
+            sources: self.sources.clone(),
+            as_of: self.as_of,
+            demo: self.demo,
+        }
+    }
 }
 
 /// Reads and builds the chart of a view.
@@ -205,6 +243,7 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
         loaded.push(load(db, opt, ids[slug], view.range).await?);
     }
     let mut notes = Vec::new();
+    let units;
     let mut sources: Vec<String> = loaded.iter().flat_map(|l| l.sources.clone()).collect();
     sources.sort();
     sources.dedup();
@@ -247,32 +286,81 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
         }
         push_column(format!("{}/{}", a.opt.slug, b.opt.slug), &r, &mut rows);
         let f = a.opt.frequency;
-        chart.lines.push(Line { label: format!("{} / {}", a.opt.name, b.opt.name), points: thin(&r, f), color: theme::PALETTE[0], width: 2 });
-        chart.desc = format!(
+        chart.lines.push(Line {
+            label: format!("{} / {}", a.opt.name, b.opt.name),
+            points: thin(&r, f),
+            color: theme::PALETTE[0],
+            width: 2,
+        });
+        chart.desc =
+            format!(
             "{} ({}) divided by {} ({}), each {}'s value matched with the latest value of the other known that day.",
             a.opt.name, a.opt.unit, b.opt.name, b.opt.unit, a.opt.frequency.as_str()
         );
+        units = format!("ratio of {} ({}) to {} ({})", a.opt.name, a.opt.unit, b.opt.name, b.opt.unit);
+        chart.left_desc = Some("ratio".into());
     } else {
-        let units: Vec<&str> = loaded.iter().map(|l| l.opt.unit.as_str()).collect();
-        let same_unit = units.windows(2).all(|w| w[0] == w[1]);
-        for (i, l) in loaded.iter().enumerate() {
+        let sized: Vec<(&str, f64)> = loaded.iter().map(|l| (l.opt.unit.as_str(), axes::size(&l.points))).collect();
+        let assigned = if view.rebase { None } else { axes::assign_axes(&sized) };
+        for l in &loaded {
             push_column(l.opt.slug.clone(), &l.points, &mut rows);
-            let line = Line { label: format!("{} ({})", l.opt.name, l.opt.frequency.as_str()), points: thin(&l.points, l.opt.frequency), color: theme::PALETTE[i], width: 2 };
-            // A second unit reads on its own axis; a third or fourth would need rebasing.
-            if i == 1 && !same_unit && loaded.len() == 2 && !view.log {
-                chart.right_lines.push(line);
-                chart.right_desc = Some(l.opt.unit.clone());
-            } else {
-                chart.lines.push(line);
+        }
+        let label = |l: &Loaded| format!("{} ({})", l.opt.name, l.opt.frequency.as_str());
+        match assigned {
+            Some(sides) => {
+                for (i, (l, side)) in loaded.iter().zip(&sides).enumerate() {
+                    let line = Line {
+                        label: label(l),
+                        points: thin(&l.points, l.opt.frequency),
+                        color: theme::PALETTE[i],
+                        width: 2,
+                    };
+                    match side {
+                        Axis::Left => chart.lines.push(line),
+                        Axis::Right => {
+                            chart.right_lines.push(line);
+                            chart.right_desc = Some(l.opt.unit.clone());
+                        }
+                    }
+                }
+                chart.left_desc = Some(loaded[0].opt.unit.clone());
+                units = match &chart.right_desc {
+                    Some(r) if r == &loaded[0].opt.unit => format!("{r} (both axes, on their own scales)"),
+                    Some(r) => format!("{} (left); {r} (right)", loaded[0].opt.unit),
+                    None => loaded[0].opt.unit.clone(),
+                };
+            }
+            None => {
+                // Three kinds of series cannot each have an axis: all as an index instead.
+                let (start, based) = axes::rebase(&loaded.iter().map(|l| l.points.clone()).collect::<Vec<_>>());
+                for (i, (l, pts)) in loaded.iter().zip(&based).enumerate() {
+                    if pts.is_empty() && !l.points.is_empty() {
+                        notes.push(format!("{} is zero on the base date and cannot be rebased.", l.opt.name));
+                    }
+                    chart.lines.push(Line {
+                        label: label(l),
+                        points: thin(pts, l.opt.frequency),
+                        color: theme::PALETTE[i],
+                        width: 2,
+                    });
+                }
+                let base = start.map(|d| d.to_string()).unwrap_or_else(|| "their first common date".into());
+                chart.ref_lines.push(super::time_series::RefLine { value: 100.0, label: "100".into() });
+                chart.left_desc = Some(format!("index, {base} = 100"));
+                units = format!(
+                    "index, {base} = 100 (each series' own unit: {})",
+                    loaded.iter().map(|l| l.opt.unit.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                if !view.rebase {
+                    notes.push("These series differ in unit or size more than two axes can show: each is drawn as an index, 100 on their first common date.".into());
+                }
             }
         }
-        if !same_unit && loaded.len() > 2 {
-            notes.push("These series have different units on one axis; the compare view rebases them to 100.".into());
-        }
-        chart.left_desc = Some(loaded[0].opt.unit.clone());
         chart.desc = loaded
             .iter()
-            .map(|l| format!("{} in {}, {} ({})", l.opt.name, l.opt.unit, l.opt.frequency.as_str(), l.sources.join(", ")))
+            .map(|l| {
+                format!("{} in {}, {} ({})", l.opt.name, l.opt.unit, l.opt.frequency.as_str(), l.sources.join(", "))
+            })
             .collect::<Vec<_>>()
             .join("; ");
     }
@@ -284,7 +372,13 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
             let from = l.points.first().map(|p| p.0);
             let rows_s: Vec<OverlayRow> = signals::Entity::find()
                 .select_only()
-                .columns([signals::Column::Date, signals::Column::Sma20, signals::Column::Sma50, signals::Column::Sma200, signals::Column::Vol20d])
+                .columns([
+                    signals::Column::Date,
+                    signals::Column::Sma20,
+                    signals::Column::Sma50,
+                    signals::Column::Sma200,
+                    signals::Column::Vol20d,
+                ])
                 .filter(signals::Column::SeriesId.eq(ids[&l.opt.slug]))
                 .filter(signals::Column::Date.gte(from.unwrap_or(NaiveDate::MIN)))
                 .order_by_asc(signals::Column::Date)
@@ -304,7 +398,11 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
                             })
                             .collect();
                         push_column("band_low".into(), &band.iter().map(|b| (b.0, b.1)).collect::<Vec<_>>(), &mut rows);
-                        push_column("band_high".into(), &band.iter().map(|b| (b.0, b.2)).collect::<Vec<_>>(), &mut rows);
+                        push_column(
+                            "band_high".into(),
+                            &band.iter().map(|b| (b.0, b.2)).collect::<Vec<_>>(),
+                            &mut rows,
+                        );
                         let tagged: Vec<(NaiveDate, (f64, f64))> = band.iter().map(|b| (b.0, (b.1, b.2))).collect();
                         let thin_band = period_close(&tagged, choose(&l.points, None, Frequency::Daily, POINTS));
                         chart.band = Some(Band {
@@ -316,11 +414,19 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
                     }
                 };
                 if pts.is_empty() {
-                    notes.push(format!("{} has no values in this range (not enough history, or signals not computed yet).", ov.as_str()));
+                    notes.push(format!(
+                        "{} has no values in this range (not enough history, or signals not computed yet).",
+                        ov.as_str()
+                    ));
                     continue;
                 }
                 push_column(ov.as_str().into(), &pts, &mut rows);
-                chart.lines.push(Line { label: ov.as_str().to_uppercase(), points: thin(&pts, Frequency::Daily), color: theme::PALETTE[k + 1], width: 1 });
+                chart.lines.push(Line {
+                    label: ov.as_str().to_uppercase(),
+                    points: thin(&pts, Frequency::Daily),
+                    color: theme::PALETTE[k + 1],
+                    width: 1,
+                });
             }
         }
     }
@@ -331,7 +437,8 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
     if view.log {
         chart.desc.push_str(" Logarithmic value axis.");
     }
-    Ok(ViewData { chart, columns, rows, notes, sources, demo })
+    let as_of = loaded.iter().filter_map(|l| l.points.last().map(|p| p.0)).max();
+    Ok(ViewData { chart, columns, rows, notes, sources, demo, units, as_of })
 }
 
 /// What the page gets: the chart as inline SVG and the links of its downloads.
@@ -379,7 +486,12 @@ mod tests {
     #[test]
     fn a_valid_view_round_trips_through_its_query() {
         let v = parse(
-            &ViewQuery { range: Some("10y".into()), overlays: Some("sma200,sma50,sma200".into()), log: Some("1".into()), ..q("Gold") },
+            &ViewQuery {
+                range: Some("10y".into()),
+                overlays: Some("sma200,sma50,sma200".into()),
+                log: Some("1".into()),
+                ..q("Gold")
+            },
             &known(),
         )
         .unwrap();
@@ -398,6 +510,9 @@ mod tests {
         assert_eq!(param(parse(&ViewQuery { ratio: Some("1".into()), ..q("gold") }, &known())), "ratio");
         assert_eq!(param(parse(&ViewQuery { ratio: Some("yes".into()), ..q("gold,silver") }, &known())), "ratio");
         assert_eq!(param(parse(&ViewQuery { overlays: Some("ema".into()), ..q("gold") }, &known())), "overlays");
-        assert_eq!(param(parse(&ViewQuery { overlays: Some("sma50".into()), ..q("gold,silver") }, &known())), "overlays");
+        assert_eq!(
+            param(parse(&ViewQuery { overlays: Some("sma50".into()), ..q("gold,silver") }, &known())),
+            "overlays"
+        );
     }
 }

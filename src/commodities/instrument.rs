@@ -2,7 +2,9 @@
 //! stored signals rows (the request path reads, it never computes indicators), and the
 //! newest observations.
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::downsample::{choose, period_close, Interval};
 use super::model::{ChartSvg, Detail, HistoryPoint, InstrumentPage};
@@ -35,7 +37,11 @@ pub struct ChartRow {
     pub macd_hist: Option<f64>,
 }
 
-async fn chart_rows(db: &impl ConnectionTrait, series_id: i32, from: Option<NaiveDate>) -> Result<Vec<ChartRow>, DbErr> {
+async fn chart_rows(
+    db: &impl ConnectionTrait,
+    series_id: i32,
+    from: Option<NaiveDate>,
+) -> Result<Vec<ChartRow>, DbErr> {
     use table::Column as C;
     let mut q = table::Entity::find().select_only().columns([
         C::Date,
@@ -57,7 +63,11 @@ async fn chart_rows(db: &impl ConnectionTrait, series_id: i32, from: Option<Naiv
 }
 
 /// Observations as chart rows without indicators: before the signals job has run.
-async fn plain_rows(db: &impl ConnectionTrait, series_id: i32, from: Option<NaiveDate>) -> Result<Vec<ChartRow>, DbErr> {
+async fn plain_rows(
+    db: &impl ConnectionTrait,
+    series_id: i32,
+    from: Option<NaiveDate>,
+) -> Result<Vec<ChartRow>, DbErr> {
     Ok(super::service::observations_between(db, series_id, from, None)
         .await?
         .into_iter()
@@ -158,6 +168,10 @@ pub fn vol_band(sma20: f64, vol_20d: f64) -> (f64, f64) {
     (sma20 * (1.0 - sigma), sma20 * (1.0 + sigma))
 }
 
+/// The margin right of each stacked panel's plot, wide enough for the RSI panel's
+/// "70 overbought", so the three panels' dates line up.
+const PANEL_GUTTER: i32 = 110;
+
 impl Charts {
     fn build(inst: &Instrument, detail: &Detail, range: Range, interval: Interval, rows: &[ChartRow]) -> Charts {
         let mut notes = Vec::new();
@@ -186,6 +200,8 @@ impl Charts {
             320,
         );
         price.watermark = watermark.clone();
+        price.left_desc = Some(inst.unit.clone());
+        price.min_right_margin = Some(PANEL_GUTTER);
         price.lines.push(Line {
             label: "Close".into(),
             points: series(rows, |r| Some(r.close)),
@@ -232,7 +248,9 @@ impl Charts {
                 150,
             );
             rsi.y_range = Some((0.0, 100.0));
-            rsi.ref_lines = vec![RefLine { value: 70.0, label: "70".into() }, RefLine { value: 30.0, label: "30".into() }];
+            rsi.ref_lines = crate::charts::time_series::rsi_bands();
+            rsi.left_desc = Some("RSI 14".into());
+            rsi.min_right_margin = Some(PANEL_GUTTER);
             rsi.watermark = watermark.clone();
             let pts = series(rows, |r| r.rsi14);
             if !pts.is_empty() {
@@ -245,6 +263,8 @@ impl Charts {
                 170,
             );
             macd.watermark = watermark;
+            macd.left_desc = Some("MACD".into());
+            macd.min_right_margin = Some(PANEL_GUTTER);
             macd.ref_lines = vec![RefLine { value: 0.0, label: "0".into() }];
             let hist = series(rows, |r| r.macd_hist);
             if !hist.is_empty() {

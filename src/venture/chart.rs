@@ -43,8 +43,10 @@ pub fn cash_flow_svg(name: &str, flows: &[CashFlowRow], demo: bool) -> Result<St
         color: theme::PALETTE[1],
         width: 2,
     });
+    // NAVs are marks on the dates they were reported: often only the latest one, which a
+    // line (two points at least) would not draw at all.
     if !nav.is_empty() {
-        chart.lines.push(Line { label: "NAV".into(), points: nav, color: theme::PALETTE[2], width: 2 });
+        chart.marks.push(Line { label: "NAV (reported)".into(), points: nav, color: theme::PALETTE[2], width: 2 });
     }
     chart.left_desc = Some("USD m".into());
     if demo {
@@ -63,11 +65,35 @@ mod tests {
 
     #[test]
     fn calls_accumulate_as_paid_in_and_distributions_separately() {
-        let flows = [row("2020-03-31", "call", -4e6), row("2021-03-31", "distribution", 1e6), row("2020-09-30", "call", -2e6)];
+        let flows =
+            [row("2020-03-31", "call", -4e6), row("2021-03-31", "distribution", 1e6), row("2020-09-30", "call", -2e6)];
         let (c, d) = cumulative(&flows);
         assert_eq!(c.iter().map(|p| p.1).collect::<Vec<_>>(), [4.0, 6.0, 6.0]);
         assert_eq!(d.iter().map(|p| p.1).collect::<Vec<_>>(), [0.0, 0.0, 1.0]);
-        let svg = cash_flow_svg("Fund I", &[row("2020-03-31", "call", -4e6), row("2021-03-31", "nav", 5e6)], true).unwrap();
+        let svg =
+            cash_flow_svg("Fund I", &[row("2020-03-31", "call", -4e6), row("2021-03-31", "nav", 5e6)], true).unwrap();
         assert!(svg.contains("<svg") && svg.contains("DEMO"));
+    }
+
+    #[test]
+    fn a_single_nav_is_drawn_beside_calls_and_distributions_and_named_in_the_legend() {
+        let flows = [
+            row("2020-03-31", "call", -4e6),
+            row("2020-09-30", "call", -2e6),
+            row("2021-03-31", "distribution", 1e6),
+            row("2021-06-30", "nav", 7e6),
+        ];
+        let svg = cash_flow_svg("Fund I", &flows, false).unwrap();
+        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let colour = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        let plot = l.plots[0];
+        let drawn = |c| l.series_in(&plot).iter().any(|s| s.color == colour(c));
+        assert!(drawn(theme::PALETTE[0]) && drawn(theme::PALETTE[1]), "paid-in and distributions drawn");
+        assert!(drawn(theme::PALETTE[2]), "the one NAV is drawn in the plot");
+        let texts: Vec<&str> = l.texts.iter().map(|t| t.text.as_str()).collect();
+        for name in ["Paid-in (cumulative)", "Distributions (cumulative)", "NAV (reported)"] {
+            assert!(texts.contains(&name), "{name} in the legend: {texts:?}");
+        }
+        assert!(l.text_over_series().is_empty(), "{:?}", l.text_over_series());
     }
 }
