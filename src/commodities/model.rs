@@ -7,6 +7,7 @@ use crate::universe::{Frequency, Group, Instrument};
 /// One instrument on the overview: its last value with source and as-of date, the changes
 /// its frequency allows (`null` where it has none) and a sparkline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverviewEntry {
     pub slug: String,
     pub name: String,
@@ -67,6 +68,7 @@ impl OverviewEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub generated_at: DateTime<Utc>,
     /// Some figures are generated demo data (each such entry has `"source": "demo"`).
@@ -159,6 +161,7 @@ pub fn sort_missing_last<T>(items: &mut [T], descending: bool, key: impl Fn(&T) 
 
 /// One instrument's latest signals: the `commodities/signals` table row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignalSummary {
     pub slug: String,
     pub name: String,
@@ -211,6 +214,7 @@ impl SignalSummary {
 
 /// The `commodities/signals` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignalsTable {
     pub generated_at: DateTime<Utc>,
     /// Some rows are computed from generated demo data (their `source` is `demo`).
@@ -251,6 +255,7 @@ mod tests {
 
 /// What the badge beside a figure says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Freshness {
     /// Generated demo data: never "stale" for being behind today, only for being behind
@@ -364,6 +369,7 @@ mod stale_tests {
 
 /// One mover: an instrument and the figure that ranks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Mover {
     pub slug: String,
     pub name: String,
@@ -380,6 +386,7 @@ pub struct Mover {
 /// 252 observations of daily series (1 day, 1 week, 1 month, 1 year); monthly series take
 /// part in the 1-month and 1-year rankings with their own 1- and 12-month changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Trending {
     pub generated_at: DateTime<Utc>,
     pub demo: bool,
@@ -518,6 +525,7 @@ mod trending_tests {
 
 /// One point of a history answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HistoryPoint {
     pub date: NaiveDate,
     pub value: f64,
@@ -526,6 +534,7 @@ pub struct HistoryPoint {
 
 /// The `commodities/{slug}/history` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct History {
     pub slug: String,
     pub name: String,
@@ -549,6 +558,7 @@ pub struct History {
 
 /// One source of an instrument as the detail answer lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SourceInfo {
     pub provider: String,
     pub label: String,
@@ -560,6 +570,7 @@ pub struct SourceInfo {
 
 /// The `commodities/{slug}` answer: the overview figures, every signal, and the sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Detail {
     #[serde(flatten)]
     pub entry: OverviewEntry,
@@ -572,6 +583,7 @@ pub struct Detail {
 
 /// A chart drawn on the server: inline SVG with its own `<title>` and `<desc>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChartSvg {
     pub title: String,
     pub svg: String,
@@ -580,6 +592,7 @@ pub struct ChartSvg {
 /// What the instrument page shows for one range: the detail answer, the charts drawn for
 /// the range, and the most recent observations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InstrumentPage {
     pub detail: Detail,
     pub range: super::range::Range,

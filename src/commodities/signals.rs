@@ -233,6 +233,7 @@ fn roc_lag(ind: Indicator, f: Frequency) -> Option<usize> {
 
 /// SMA50 crossing SMA200.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Cross {
     /// SMA50 moved above SMA200.
@@ -250,8 +251,9 @@ impl Cross {
     }
 }
 
-/// The composite stance of a row; see [`STANCE_RULE`].
+/// The composite stance of a row ([`STANCE_RULE`] says how it is decided).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
     Bullish,
