@@ -6,13 +6,16 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteStatus {
     pub version: String,
     /// Generated demo data is present and shown.
     pub demo: bool,
 }
 
-/// `GET /api/status`: the running version and whether demo data is present.
+/// The running version, and whether generated demo data is present.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/status", tag = "status",
+    responses((status = 200, description = "The status.", body = SiteStatus))))]
 #[server(prefix = "/api", endpoint = "status", input = GetUrl, output = Json)]
 pub async fn get_status() -> Result<SiteStatus, AppError> {
     let state = crate::state::use_app_state()?;

@@ -1,67 +1,173 @@
-//! The API page: every stable endpoint with a curl example. docs/api.md holds the same list.
+//! The API page: every endpoint of the OpenAPI document (`/api/openapi.json`), grouped by
+//! tag, with its parameters, answers and a curl example. The page is rendered on the server
+//! from the document itself (`openapi::reference`), so it lists what the handlers declare.
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-pub const ENDPOINTS: [(&str, &str); 27] = [
-    ("GET /api/commodities/overview", "Every instrument: last value, unit, as-of date, frequency, source, 1d/1m/1y change (see Changes below; null where the frequency has none), sparkline. Optional ?group=metals|energy|ai-materials|space-tech."),
-    ("GET /api/commodities/metals | energy | ai-materials | space-tech", "The overview of one group."),
-    ("GET /api/commodities/signals", "Every instrument's latest signals; ?group=, ?stance=bullish|neutral|bearish, ?sort=<column>&dir=asc|desc; change_1d and roc_1w/1m/3m/1y are changes as defined below. As CSV: /api/commodities/signals.csv."),
-    ("GET /api/commodities/trending", "Gainers and losers by their change over 1d/1w/1m/1y (as defined below), largest |z-score|, new 52-week highs and lows; ?limit=1..50."),
-    ("GET /api/commodities/compare", "2 to 6 instruments rebased to 100 and their return correlations; ?instruments=a,b&from=&to=&base=."),
-    ("GET /api/commodities/config", "The universe: groups, instruments and macro series with their ordered sources."),
-    ("GET /api/commodities/{slug}", "One instrument: figures, every signal, sources with licences."),
-    ("GET /api/commodities/{slug}/history", "Its history; ?from=&to=&interval=auto|raw|week|month|year&points=. As CSV: .../history.csv."),
-    ("GET /api/pages/commodity", "What the instrument page shows: ?slug=&range=1m|3m|1y|5y|10y|max, charts as inline SVG."),
-    ("GET /api/macro/series", "The macro series (FRED) with last value, as-of, frequency and source."),
-    ("GET /api/charts/series", "Every series a chart view can draw."),
-    ("GET /api/charts/view", "A chart view as JSON with inline SVG; ?series=a[,b,c,d]&range=&overlays=sma50,sma200,band&ratio=1&log=1."),
-    ("GET /api/charts/view.svg | .png | .pdf | .csv", "The same view as a download."),
-    ("GET /api/charts/series/{slug}.svg | .png | .pdf | .csv", "One series' chart; ?range=&overlays=&log=."),
-    ("GET /api/charts/packs", "The kept chart packs, newest first."),
-    ("GET /api/charts/pack/latest.pdf", "The latest macro chart pack; /api/charts/pack/YYYY-MM-DD.pdf for a given day."),
-    ("GET /api/jobs", "Every job: schedule, next run, recent runs."),
-    ("GET /api/jobs/health", "Feed and series health, stale instruments, a running backfill."),
-    ("GET /api/jobs/failures", "Failed runs grouped by job and short reason with counts, newest first; ?page=N (20 groups a page)."),
-    ("POST /api/jobs/run", "Run a job now (form field job; admin token as field token or Bearer header)."),
-    ("GET /api/status", "Version, and whether generated demo data is present."),
-    ("GET /healthz", "The process is alive (plain text)."),
-    ("GET /readyz", "The database answers (503 when it does not)."),
-    ("Changes", crate::commodities::changes::CHANGE_RULE),
-    ("Errors", "JSON {kind, message, parameter}: 400 names the bad parameter, 404 an unknown thing, 401/403 for admin actions."),
-    ("Demo data", "Every answer with generated data says demo: true and carries a notice; sources read \"demo\"."),
-    ("Licences", "FRED data: not endorsed by the Federal Reserve Bank of St. Louis; each source's licence is in /api/commodities/{slug}."),
-];
+/// One tag of the document and its endpoints, in the document's order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndpointGroup {
+    pub tag: String,
+    pub description: String,
+    pub endpoints: Vec<EndpointDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndpointDoc {
+    /// `GET`, `POST`.
+    pub method: String,
+    /// The path template, `/api/commodities/{slug}`.
+    pub path: String,
+    /// An HTML id for links to the endpoint.
+    pub anchor: String,
+    pub summary: String,
+    pub description: String,
+    pub params: Vec<ParamDoc>,
+    /// The request body's media types and fields, when there is one.
+    pub body: Option<String>,
+    /// Needs the admin token.
+    pub admin: bool,
+    pub responses: Vec<ResponseDoc>,
+    pub curl: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParamDoc {
+    pub name: String,
+    /// `query` or `path`.
+    pub location: String,
+    pub required: bool,
+    /// The type and, where the values are a fixed list, that list.
+    pub accepts: String,
+    pub description: String,
+    pub example: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResponseDoc {
+    pub status: String,
+    pub description: String,
+    /// Media types, each with the schema's name where it has one (`application/json: Overview`).
+    pub content: String,
+}
+
+/// The document's endpoints as the page shows them: built from the document on the
+/// server; the page is never rendered in the browser (it holds no island).
+fn reference() -> Vec<EndpointGroup> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::openapi::reference::groups_cached().to_vec()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Vec::new()
+    }
+}
 
 #[component]
 pub fn ApiPage() -> impl IntoView {
+    let groups = reference();
+    let count: usize = groups.iter().map(|g| g.endpoints.len()).sum();
     view! {
         <Title text="API"/>
         <h1>"API"</h1>
         <p class="lede">
-            "The pages read their data through these endpoints, and so can you. Responses are JSON; errors are JSON too, with a "
+            "The pages read their data through these endpoints, and so can you. Answers are JSON unless an endpoint says otherwise; errors are JSON too, with a "
             <code>"kind"</code> ", a " <code>"message"</code> " and the " <code>"parameter"</code>
-            " at fault, and a 4xx status for bad input."
+            " at fault, and a 4xx status for bad input. Answers holding generated demo data say "
+            <code>"\"demo\": true"</code> "."
         </p>
-        <table class="data">
-            <thead>
-                <tr>
-                    <th scope="col">"Endpoint"</th>
-                    <th scope="col">"Returns"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {ENDPOINTS
-                    .into_iter()
-                    .map(|(ep, what)| view! {
-                        <tr>
-                            <td><code>{ep}</code></td>
-                            <td>{what}</td>
-                        </tr>
+        <p class="api-changes">
+            <strong>"Changes. "</strong>
+            {crate::commodities::changes::CHANGE_RULE}
+        </p>
+        <p>
+            "This page is rendered from the OpenAPI document, "
+            <a href="/api/openapi.json">"/api/openapi.json"</a>
+            {format!(", which describes all {count} endpoints with their parameters and answers. ")}
+            "The examples assume " <code>"quarry serve"</code> " on " <code>"127.0.0.1:3000"</code> "."
+        </p>
+        <nav class="api-toc" aria-label="Endpoint groups">
+            <ul>
+                {groups
+                    .iter()
+                    .map(|g| {
+                        let href = format!("#{}", g.tag);
+                        let label = format!("{} ({})", g.tag, g.endpoints.len());
+                        view! { <li><a href=href>{label}</a></li> }
                     })
                     .collect_view()}
-            </tbody>
-        </table>
-        <h2>"Example"</h2>
-        <pre><code>"curl -s 'http://127.0.0.1:3000/api/commodities/overview?group=energy'"</code></pre>
+            </ul>
+        </nav>
+        {groups.into_iter().map(|g| view! { <ApiGroup group=g/> }).collect_view()}
+    }
+}
+
+#[component]
+fn ApiGroup(group: EndpointGroup) -> impl IntoView {
+    view! {
+        <section class="api-group" id=group.tag.clone()>
+            <h2>{group.tag.clone()}</h2>
+            <p>{group.description}</p>
+            {group.endpoints.into_iter().map(|e| view! { <Endpoint e=e/> }).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn Endpoint(e: EndpointDoc) -> impl IntoView {
+    let has_params = !e.params.is_empty();
+    view! {
+        <article class="endpoint" id=e.anchor.clone()>
+            <h3>
+                <span class="method">{e.method.clone()}</span>" "
+                <code class="path">{e.path.clone()}</code>
+            </h3>
+            <p class="summary">{e.summary}</p>
+            {(!e.description.is_empty()).then(|| view! { <p>{e.description}</p> })}
+            {e.admin.then(|| view! {
+                <p class="notice">"Admin: the admin token as " <code>"Authorization: Bearer"</code> "."</p>
+            })}
+            {has_params.then(|| view! {
+                <div class="table-wrap">
+                    <table class="data params">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Parameter"</th>
+                                <th scope="col">"In"</th>
+                                <th scope="col">"Accepts"</th>
+                                <th scope="col">"Meaning"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {e.params.into_iter().map(|p| view! {
+                                <tr>
+                                    <th scope="row">
+                                        <code>{p.name}</code>
+                                        {p.required.then(|| view! { " " <span class="required">"required"</span> })}
+                                    </th>
+                                    <td>{p.location}</td>
+                                    <td>{p.accepts}</td>
+                                    <td>
+                                        {p.description}
+                                        {p.example.map(|x| view! { " Example: " <code>{x}</code> })}
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            {e.body.map(|b| view! { <p>"Body: " {b}</p> })}
+            <ul class="responses">
+                {e.responses.into_iter().map(|r| view! {
+                    <li>
+                        <strong>{r.status}</strong>" "{r.description}
+                        {(!r.content.is_empty()).then(|| view! { " " <code class="ctype">{r.content}</code> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <pre class="curl"><code>{e.curl}</code></pre>
+        </article>
     }
 }

@@ -1,6 +1,6 @@
 //! The application shell: document, router, layout and the routes of every domain.
-mod api;
-mod docs;
+pub mod api;
+pub mod docs;
 mod layout;
 
 pub use api::{get_status, SiteStatus};

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One generated chart pack.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PackInfo {
     pub date: NaiveDate,
     pub created_at: DateTime<Utc>,
@@ -22,6 +23,7 @@ pub struct PackInfo {
 
 /// The `charts/packs` answer, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PackList {
     pub packs: Vec<PackInfo>,
     /// `/api/charts/pack/latest.pdf` when there is a pack.
@@ -30,6 +32,7 @@ pub struct PackList {
 
 /// A series a chart view can draw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SeriesOption {
     pub slug: String,
     pub name: String,
@@ -42,6 +45,7 @@ pub struct SeriesOption {
 
 /// The chart views page's answer: the chart drawn for the URL's view, and its downloads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChartView {
     pub title: String,
     pub desc: String,

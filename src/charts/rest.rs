@@ -3,29 +3,41 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 
 use super::view::ViewQuery;
 use crate::error::AppError;
+use crate::server::routes::Listed;
 use crate::state::AppState;
 
-pub fn routes<S>() -> Router<S>
+pub fn routes<S>() -> Listed<S>
 where
     S: Clone + Send + Sync + 'static,
     AppState: FromRef<S>,
 {
-    Router::new()
-        .route("/api/charts/pack/{file}", get(pack_pdf))
-        .route("/api/charts/view.svg", get(view_svg))
-        .route("/api/charts/view.png", get(view_png))
-        .route("/api/charts/view.pdf", get(view_pdf))
-        .route("/api/charts/view.csv", get(view_csv))
-        .route("/api/charts/series/{file}", get(series_file))
+    Listed::new()
+        .get("/api/charts/pack/{file}", pack_pdf)
+        .get("/api/charts/view.svg", view_svg)
+        .get("/api/charts/view.png", view_png)
+        .get("/api/charts/view.pdf", view_pdf)
+        .get("/api/charts/view.csv", view_csv)
+        .get("/api/charts/series/{file}", series_file)
 }
 
-/// `GET /api/charts/series/{slug}.{svg,png,pdf,csv}?range=&overlays=&log=`: one series' chart,
-/// the same as `view.{ext}?series={slug}`.
+/// One series' chart as a download: the same as `view.{format}?series={slug}`.
+#[utoipa::path(get, path = "/api/charts/series/{slug}.{format}", tag = "charts",
+    params(
+        ("slug" = String, Path, description = "The series (`/api/charts/series` lists them).", example = "gold"),
+        ("format" = String, Path, description = "The file type.", example = "svg"),
+        ("range" = inline(Option<crate::commodities::range::Range>), Query, description = "The span drawn (default `5y`).", example = "1y"),
+        ("overlays" = Option<String>, Query, description = "Comma-separated, any of `sma50`, `sma200`, `band` (a daily commodity series)."),
+        ("log" = Option<String>, Query, description = "`1` or `true`: a logarithmic value axis."),
+    ),
+    responses(
+        (status = 200, description = "The chart.", content(
+            (String = "image/svg+xml"), ("image/png"), ("application/pdf"), (String = "text/csv"))),
+        (status = 400, description = "A bad parameter, or `series` or `ratio` given (the series is in the path); `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown series or file type, or no observations in the range.", body = AppError),
+    ))]
 async fn series_file(State(state): State<AppState>, Path(file): Path<String>, q: ViewQ) -> Response {
     let Some((slug, ext)) = file.rsplit_once('.') else {
         return AppError::not_found(format!("no chart at '{file}': ask for SLUG.svg, .png, .pdf or .csv"))
@@ -92,7 +104,15 @@ fn framed(d: &super::view::ViewData) -> super::framed::Framed<'_> {
     super::framed::Framed { chart: &d.chart, caption: d.caption() }
 }
 
-/// `GET /api/charts/view.svg?series=...`: the view as standalone SVG.
+/// The chart view as standalone SVG, with `<title>` and `<desc>`.
+///
+/// Two series with different units get two axes.
+#[utoipa::path(get, path = "/api/charts/view.svg", tag = "charts", params(ViewQuery),
+    responses(
+        (status = 200, description = "The chart.", content_type = "image/svg+xml", body = String),
+        (status = 400, description = "No series, more than four, a repeated one, `ratio` without exactly two, overlays on more than one, or an unknown range or overlay; `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+    ))]
 async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
     match view_data(&state, q)
         .await
@@ -103,7 +123,13 @@ async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
     }
 }
 
-/// `GET /api/charts/view.png?series=...`: the view as a PNG at twice its size.
+/// The chart view as a PNG at twice its 960 x 420 size.
+#[utoipa::path(get, path = "/api/charts/view.png", tag = "charts", params(ViewQuery),
+    responses(
+        (status = 200, description = "The chart.", content(("image/png"))),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+    ))]
 async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
     match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_png(&framed(&d), 2.0))?))) {
         Ok((v, png)) => download("image/png", format!("{}.png", file_stem(&v)), png),
@@ -111,7 +137,13 @@ async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
     }
 }
 
-/// `GET /api/charts/view.pdf?series=...`: the view as a one-page vector PDF.
+/// The chart view as a one-page vector PDF.
+#[utoipa::path(get, path = "/api/charts/view.pdf", tag = "charts", params(ViewQuery),
+    responses(
+        (status = 200, description = "The chart.", content(("application/pdf"))),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+    ))]
 async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
     let pdf = view_data(&state, q).await.and_then(|(v, d)| {
         // Without the SVG's <title>: the frame draws the title, so the PDF adds no band.
@@ -124,8 +156,15 @@ async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
     }
 }
 
-/// `GET /api/charts/view.csv?series=...`: the view's data, one column per line drawn,
-/// every observation in the range (not the thinned points the chart draws).
+/// The chart view's data as CSV, one column per line drawn.
+///
+/// Every observation in the range, not the thinned points the chart draws.
+#[utoipa::path(get, path = "/api/charts/view.csv", tag = "charts", params(ViewQuery),
+    responses(
+        (status = 200, description = "The data.", content_type = "text/csv", body = String),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+    ))]
 async fn view_csv(State(state): State<AppState>, q: ViewQ) -> Response {
     let (view, data) = match view_data(&state, q).await {
         Ok(x) => x,
@@ -142,7 +181,14 @@ async fn view_csv(State(state): State<AppState>, q: ViewQ) -> Response {
     }
 }
 
-/// `GET /api/charts/pack/latest.pdf` or `/api/charts/pack/YYYY-MM-DD.pdf`.
+/// A kept macro chart pack as PDF: the latest, or a given day's.
+#[utoipa::path(get, path = "/api/charts/pack/{date}.pdf", tag = "charts",
+    params(("date" = String, Path, description = "`latest`, or a day as `YYYY-MM-DD`.", example = "latest")),
+    responses(
+        (status = 200, description = "The pack.", content(("application/pdf"))),
+        (status = 400, description = "A malformed date; `parameter` is `date`.", body = AppError),
+        (status = 404, description = "No pack yet, or none for that day: the `chart_pack` job makes one a day.", body = AppError),
+    ))]
 async fn pack_pdf(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some(stem) = file.strip_suffix(".pdf") else {
         return AppError::not_found(format!("no pack at '{file}': ask for latest.pdf or YYYY-MM-DD.pdf"))

@@ -22,17 +22,22 @@ const WIDTH: u32 = 960;
 const HEIGHT: u32 = 420;
 const POINTS: usize = 900;
 
-/// The view's query string, as the page's form and the download links write it.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+/// The view's query string, as the page's form and the download links write it. Its
+/// fields are the chart endpoints' documented parameters.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ViewQuery {
-    /// Comma-separated slugs, 1 to 4.
+    /// 1 to 4 series (`/api/charts/series` lists them), comma-separated, none repeated.
+    #[param(required = true, example = "gold,silver")]
     pub series: Option<String>,
+    /// The span drawn (default `5y`).
+    #[param(value_type = Option<Range>, inline, example = "10y")]
     pub range: Option<String>,
-    /// Comma-separated: `sma50`, `sma200`, `band` (daily commodity series, one series only).
+    /// Comma-separated, any of `sma50`, `sma200`, `band` (one daily commodity series only).
     pub overlays: Option<String>,
-    /// `1`/`true`: draw the first series divided by the second.
+    /// `1` or `true`: draw the first series divided by the second (exactly two series).
     pub ratio: Option<String>,
-    /// `1`/`true`: logarithmic value axis.
+    /// `1` or `true`: a logarithmic value axis.
     pub log: Option<String>,
     /// `1`/`true`: every series as an index, 100 on their first common date.
     pub rebase: Option<String>,

@@ -43,6 +43,7 @@ pub const BASE_VALUE: f64 = 100.0;
 
 /// One compared instrument, in the order asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ComparedInstrument {
     pub slug: String,
     pub name: String,
@@ -74,6 +75,7 @@ pub struct ComparedInstrument {
 
 /// `GET /api/commodities/compare`: the instruments rebased to 100 and their correlations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Comparison {
     pub instruments: Vec<ComparedInstrument>,
     /// The frequency everything is compared at: the coarsest of the instruments'.

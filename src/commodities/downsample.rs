@@ -25,6 +25,9 @@ impl Interval {
     }
 
     /// `None` for `auto`, which picks the finest interval that fits the budget.
+    /// Every value [`Interval::parse`] accepts (`auto`: choose one).
+    pub const NAMES: [&str; 5] = ["auto", "raw", "week", "month", "year"];
+
     pub fn parse(s: &str) -> Result<Option<Interval>, String> {
         match s {
             "auto" => Ok(None),

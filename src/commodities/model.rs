@@ -7,6 +7,7 @@ use crate::universe::{Frequency, Group, Instrument};
 /// One instrument on the overview: its last value with source and as-of date, the changes
 /// its frequency allows (`null` where it has none) and a sparkline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverviewEntry {
     pub slug: String,
     pub name: String,
@@ -68,6 +69,7 @@ impl OverviewEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub generated_at: DateTime<Utc>,
     /// Some figures are generated demo data (each such entry has `"source": "demo"`).
@@ -160,6 +162,7 @@ pub fn sort_missing_last<T>(items: &mut [T], descending: bool, key: impl Fn(&T) 
 
 /// One instrument's latest signals: the `commodities/signals` table row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignalSummary {
     pub slug: String,
     pub name: String,
@@ -212,6 +215,7 @@ impl SignalSummary {
 
 /// The `commodities/signals` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignalsTable {
     pub generated_at: DateTime<Utc>,
     /// Some rows are computed from generated demo data (their `source` is `demo`).
@@ -252,6 +256,7 @@ mod tests {
 
 /// What the badge beside a figure says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Freshness {
     /// Generated demo data: never "stale" for being behind today, only for being behind
@@ -365,6 +370,7 @@ mod stale_tests {
 
 /// One mover: an instrument and the figure that ranks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Mover {
     pub slug: String,
     pub name: String,
@@ -381,6 +387,7 @@ pub struct Mover {
 /// day, 1 week, 1 month and 1 year (`changes::CHANGE_RULE`); a series takes part in the
 /// rankings its frequency has a change for (monthly: 1M and 1Y; annual: 1Y).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Trending {
     pub generated_at: DateTime<Utc>,
     pub demo: bool,
@@ -519,6 +526,7 @@ mod trending_tests {
 
 /// One point of a history answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HistoryPoint {
     pub date: NaiveDate,
     pub value: f64,
@@ -527,6 +535,7 @@ pub struct HistoryPoint {
 
 /// The `commodities/{slug}/history` answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct History {
     pub slug: String,
     pub name: String,
@@ -550,6 +559,7 @@ pub struct History {
 
 /// One source of an instrument as the detail answer lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SourceInfo {
     pub provider: String,
     pub label: String,
@@ -561,6 +571,7 @@ pub struct SourceInfo {
 
 /// The `commodities/{slug}` answer: the overview figures, every signal, and the sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Detail {
     #[serde(flatten)]
     pub entry: OverviewEntry,
@@ -573,6 +584,7 @@ pub struct Detail {
 
 /// A chart drawn on the server: inline SVG with its own `<title>` and `<desc>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChartSvg {
     pub title: String,
     pub svg: String,
@@ -581,6 +593,7 @@ pub struct ChartSvg {
 /// What the instrument page shows for one range: the detail answer, the charts drawn for
 /// the range, and the most recent observations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InstrumentPage {
     pub detail: Detail,
     pub range: super::range::Range,

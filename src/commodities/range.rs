@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::universe::Frequency;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Range {
     #[serde(rename = "1m")]
     M1,

@@ -4,37 +4,49 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::downsample::{choose, period_close, Interval};
 use super::model::{Detail, History, HistoryPoint, SignalsTable, SourceInfo, DEMO_NOTICE};
 use crate::error::AppError;
+use crate::server::routes::Listed;
 use crate::state::AppState;
 use crate::universe::DEMO_SOURCE;
 
 const DEFAULT_POINTS: usize = 2000;
 const MAX_POINTS: usize = 10_000;
 
-pub fn routes<S>() -> Router<S>
+pub fn routes<S>() -> Listed<S>
 where
     S: Clone + Send + Sync + 'static,
     AppState: FromRef<S>,
 {
-    Router::new()
-        .route("/api/commodities/signals.csv", get(signals_csv))
-        .route("/api/commodities/{slug}", get(detail_json))
-        .route("/api/commodities/{slug}/history", get(history_json))
-        .route("/api/commodities/{slug}/history.csv", get(history_csv))
+    Listed::new()
+        .get("/api/commodities/signals.csv", signals_csv)
+        .get("/api/commodities/{slug}", detail_json)
+        .get("/api/commodities/{slug}/history", history_json)
+        .get("/api/commodities/{slug}/history.csv", history_csv)
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The history endpoints' query string; its fields are the documented parameters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
+    /// The first date, `YYYY-MM-DD` (the start of the history when left out).
+    #[param(value_type = Option<chrono::NaiveDate>, example = "2020-04-16")]
     from: Option<String>,
+    /// The last date, `YYYY-MM-DD` (the newest observation when left out).
+    #[param(value_type = Option<chrono::NaiveDate>, example = "2020-04-22")]
     to: Option<String>,
+    /// What each point is: `raw` (every observation) or the last observation of each `week`,
+    /// `month` or `year`; `auto` (the JSON's default) takes the finest that fits `points`. The
+    /// CSV's default is `raw`.
+    #[param(example = "raw")]
     interval: Option<String>,
+    /// The budget for `auto`: 10 to 10,000 points (default 2,000).
+    #[param(value_type = Option<u32>, minimum = 10, maximum = 10000)]
     points: Option<String>,
 }
 
@@ -129,7 +141,18 @@ async fn read_history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<
     })
 }
 
-/// `GET /api/commodities/{slug}/history?from=&to=&interval=&points=`
+/// One instrument's stored history, thinned to period closes when long.
+///
+/// A coarser interval keeps the last observation of each period (its close), so every point
+/// is a value the upstream published; `auto` takes the finest interval whose result fits the
+/// budget. The answer says which interval and method it used.
+#[utoipa::path(get, path = "/api/commodities/{slug}/history", tag = "commodities",
+    params(("slug" = String, Path, description = "The instrument.", example = "wti"), HistoryQuery),
+    responses(
+        (status = 200, description = "The points.", body = History),
+        (status = 400, description = "An unparseable date, `from` after `to`, an unknown interval, one finer than the data, or a budget out of range; `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown instrument.", body = AppError),
+    ))]
 async fn history_json(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -145,10 +168,18 @@ async fn history_json(
     }
 }
 
-/// `GET /api/commodities/{slug}/history.csv?...`: the points as CSV (date, value, unit,
-/// source), for a spreadsheet. Unlike the JSON, which fits a chart's point budget, a CSV
-/// is every stored observation unless `interval` asks for period closes: a download is
-/// for analysis, where a silently thinned series misleads.
+/// The history as CSV: `date,value,unit,source`, every stored observation by default.
+///
+/// Unlike the JSON, which fits a chart's point budget, the CSV is every stored observation
+/// unless `interval` asks for period closes: a download is for analysis, where a silently
+/// thinned series misleads.
+#[utoipa::path(get, path = "/api/commodities/{slug}/history.csv", tag = "commodities",
+    params(("slug" = String, Path, description = "The instrument.", example = "wti"), HistoryQuery),
+    responses(
+        (status = 200, description = "The points as CSV.", content_type = "text/csv", body = String),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        (status = 404, description = "An unknown instrument.", body = AppError),
+    ))]
 async fn history_csv(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -173,8 +204,17 @@ async fn history_csv(
     )
 }
 
-/// `GET /api/commodities/{slug}`: the instrument's latest figures, all its signals and its
-/// sources with their licences.
+/// One instrument: its latest figures, every signal and its sources with their licences.
+///
+/// The overview figures (last value, as-of date, source, changes, stale and why), every
+/// signal of its latest date (`signals`, `null` until the signals job has run), the stance
+/// rule, and its ordered sources with their licences.
+#[utoipa::path(get, path = "/api/commodities/{slug}", tag = "commodities",
+    params(("slug" = String, Path, description = "The instrument (`/api/commodities/config` lists them).", example = "gold")),
+    responses(
+        (status = 200, description = "The instrument.", body = Detail),
+        (status = 404, description = "An unknown instrument.", body = AppError),
+    ))]
 async fn detail_json(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     match detail(&state, &slug).await {
         Ok(d) => Json(d).into_response(),
@@ -252,16 +292,31 @@ pub async fn signals_table(
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The CSV's query string: the same parameters as `/api/commodities/signals`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SignalsQuery {
+    /// One group's slug; every group when left out.
+    #[param(example = "energy")]
     group: Option<String>,
+    /// Only rows with this stance.
+    #[param(value_type = Option<super::signals::Stance>, inline)]
     stance: Option<String>,
+    /// The column to sort by (default `name`).
     sort: Option<String>,
+    /// `asc` (the default) or `desc`.
     dir: Option<String>,
 }
 
-/// `GET /api/commodities/signals.csv?group=&stance=&sort=&dir=`: the signals table as CSV,
-/// one row per instrument, "n/a" where an indicator does not exist at its frequency.
+/// The signals table as CSV, one row per instrument.
+///
+/// `n/a` where an indicator does not exist at the series' frequency.
+#[utoipa::path(get, path = "/api/commodities/signals.csv", tag = "commodities",
+    params(SignalsQuery),
+    responses(
+        (status = 200, description = "The table as CSV.", content_type = "text/csv", body = String),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+    ))]
 async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery>, QueryRejection>) -> Response {
     let q = match query(q) {
         Ok(q) => q,

@@ -225,6 +225,7 @@ fn roc_period(ind: Indicator) -> Option<Period> {
 
 /// SMA50 crossing SMA200.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Cross {
     /// SMA50 moved above SMA200.
@@ -242,8 +243,9 @@ impl Cross {
     }
 }
 
-/// The composite stance of a row; see [`STANCE_RULE`].
+/// The composite stance of a row ([`STANCE_RULE`] says how it is decided).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
     Bullish,

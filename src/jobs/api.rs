@@ -1,11 +1,18 @@
-//! Job server functions. Their URLs are part of the public API (docs/api.md lists them).
+//! Job server functions. Their URLs are part of the public API (/api/openapi.json lists them).
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use super::model::{FailurePage, Health, JobView, RunStarted};
 use crate::error::AppError;
 
-/// `GET /api/jobs`: every job with its schedule, next run and most recent runs.
+/// Every job with its schedule, next run and most recent runs.
+///
+/// A run's `status` is `running`, `succeeded`, `partial`, `failed`, `interrupted` or
+/// `abandoned`. Slots are the cron firing time, `manual:<time>` for "run now",
+/// `startup:<time>` for the start-up backfill and `after:<slot>` for the runs that follow
+/// a run that wrote rows. In demo mode the jobs that fetch say `paused`.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/jobs", tag = "jobs",
+    responses((status = 200, description = "The jobs.", body = Vec<JobView>))))]
 #[server(prefix = "/api", endpoint = "jobs", input = GetUrl, output = Json)]
 pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
     let state = crate::state::use_app_state()?;
@@ -16,8 +23,12 @@ pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
     Ok(jobs)
 }
 
-/// `GET /api/jobs/health`: per-feed health (last success, last error, consecutive
-/// failures), stale instruments with their reasons, and a running backfill's progress.
+/// Feed health, stale instruments with their reasons, and a running backfill's progress.
+///
+/// Per feed (a provider and a series code there): the last attempt, success and error,
+/// consecutive failures, and why the feed is not called at all when it is not.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/jobs/health", tag = "jobs",
+    responses((status = 200, description = "The health.", body = Health))))]
 #[server(prefix = "/api", endpoint = "jobs/health", input = GetUrl, output = Json)]
 pub async fn get_health() -> Result<Health, AppError> {
     let state = crate::state::use_app_state()?;
@@ -27,9 +38,15 @@ pub async fn get_health() -> Result<Health, AppError> {
     Ok(health)
 }
 
-/// `GET /api/jobs/failures[?page=N]`: failed and partial runs grouped by job and short
-/// reason, with counts and the newest full error, newest first, 20 groups a page. A page
-/// that is not a whole number from 1, or past the last page, is a 400.
+/// Failed and partial runs grouped by job and short reason, newest first, 20 groups a page.
+///
+/// Each group has its count and the newest run's whole error.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/jobs/failures", tag = "jobs",
+    params(("page" = Option<u32>, Query, minimum = 1, description = "The page, from 1 (default 1).", example = 1)),
+    responses(
+        (status = 200, description = "One page of groups.", body = FailurePage),
+        (status = 400, description = "A page that is not a whole number from 1, or is past the last page; `parameter` is `page`.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "jobs/failures", input = GetUrl, output = Json)]
 pub async fn get_failures(page: Option<String>) -> Result<FailurePage, AppError> {
     let state = crate::state::use_app_state()?;
@@ -37,7 +54,12 @@ pub async fn get_failures(page: Option<String>) -> Result<FailurePage, AppError>
         None => 1,
         Some(p) => match p.parse::<u64>() {
             Ok(n) if (1..=1_000_000).contains(&n) => n,
-            _ => return Err(AppError::bad_parameter("page", format!("'{p}' is not a page number (a whole number from 1)"))),
+            _ => {
+                return Err(AppError::bad_parameter(
+                    "page",
+                    format!("'{p}' is not a page number (a whole number from 1)"),
+                ))
+            }
         },
     };
     super::service::failures(&state.db, n)
@@ -45,9 +67,21 @@ pub async fn get_failures(page: Option<String>) -> Result<FailurePage, AppError>
         .ok_or_else(|| AppError::bad_parameter("page", format!("page {n} is past the last page of failures")))
 }
 
-/// `POST /api/jobs/run` (form fields `job` and `token`, or the token as
-/// `Authorization: Bearer ...`): starts a job now, in the background. 403 when no admin
-/// token is configured, 401 when the token is missing or wrong.
+/// Starts a job now, in the background (admin).
+///
+/// The admin token goes in the form field `token` or an `Authorization: Bearer` header.
+/// The run then shows in `/api/jobs`. A browser's form (asking for HTML) is sent back to
+/// the jobs page instead.
+#[cfg_attr(feature = "ssr", utoipa::path(post, path = "/api/jobs/run", tag = "jobs",
+    request_body(content = RunJobForm, content_type = "application/x-www-form-urlencoded",
+        example = json!({"job": "commodity_prices"})),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The job started.", body = RunStarted),
+        (status = 400, description = "A job that cannot be run now; `parameter` is `job`.", body = AppError),
+        (status = 401, description = "The token is missing or wrong.", body = AppError),
+        (status = 403, description = "No admin token is configured.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "jobs/run")]
 pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, AppError> {
     let state = crate::state::use_app_state()?;
@@ -57,7 +91,7 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     let Some(kind) = super::commodity::JobKind::by_name(&job) else {
         return Err(AppError::bad_parameter(
             "job",
-            format!("'{job}' cannot be run now; runnable jobs: commodity_prices, commodity_signals, ai_materials, space_tech, macro_series, chart_pack, backfill, vc_sync, funding_tracker, ipo_monitor, venture_backfill"),
+            format!("'{job}' cannot be run now; runnable jobs: {}", super::kind::JobKind::RUNNABLE.join(", ")),
         ));
     };
     let slot = format!("manual:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));
@@ -78,6 +112,17 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
         leptos_axum::redirect(&format!("/jobs?{q}"));
     }
     Ok(RunStarted { job, slot })
+}
+
+/// The form `POST /api/jobs/run` reads (its server function's arguments).
+#[cfg(feature = "ssr")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RunJobForm {
+    /// The job to run.
+    job: String,
+    /// The admin token, unless it is sent as `Authorization: Bearer`.
+    token: Option<String>,
 }
 
 #[cfg(feature = "ssr")]

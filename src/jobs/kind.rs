@@ -63,6 +63,21 @@ impl JobKind {
     }
 
     /// The jobs that can be started by name (schedule or "run now").
+    /// Every name [`JobKind::by_name`] knows: the jobs "run now" can start.
+    pub const RUNNABLE: [&'static str; 11] = [
+        "commodity_prices",
+        "commodity_signals",
+        "ai_materials",
+        "space_tech",
+        "macro_series",
+        "chart_pack",
+        "backfill",
+        "vc_sync",
+        "funding_tracker",
+        "ipo_monitor",
+        "venture_backfill",
+    ];
+
     pub fn by_name(name: &str) -> Option<JobKind> {
         match name {
             "commodity_prices" => Some(JobKind::CommodityPrices),

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobRunView {
     pub slot: String,
     pub started_at: DateTime<Utc>,
@@ -17,6 +18,7 @@ pub struct JobRunView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobView {
     pub name: String,
     pub description: String,
@@ -37,6 +39,7 @@ pub const DEMO_OFFLINE_NOTICE: &str =
 
 /// One feed: a provider and the code of one series there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FeedHealth {
     pub provider: String,
     pub provider_label: String,
@@ -56,6 +59,7 @@ pub struct FeedHealth {
 
 /// An instrument whose data cannot be taken as current, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaleSeries {
     pub slug: String,
     pub name: String,
@@ -63,6 +67,7 @@ pub struct StaleSeries {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Health {
     /// "Run now" is possible: an admin token is configured.
     pub admin_actions: bool,
@@ -76,6 +81,7 @@ pub struct Health {
 
 /// The answer to "run now".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RunStarted {
     pub job: String,
     pub slot: String,
@@ -83,6 +89,7 @@ pub struct RunStarted {
 
 /// Failed and partial runs with the same job and the same short reason, counted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FailureGroup {
     pub job: String,
     /// The short reason (the error's first line without its parenthesised detail).
@@ -95,6 +102,7 @@ pub struct FailureGroup {
 
 /// One page of failure groups, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FailurePage {
     pub groups: Vec<FailureGroup>,
     pub page: u64,

@@ -6,6 +6,7 @@ use crate::universe::Frequency;
 
 /// One macro series with its newest observation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MacroSeriesEntry {
     /// The FRED id in lower case (`walcl`, `dgs10`, ...).
     pub slug: String,
@@ -43,6 +44,7 @@ impl MacroSeriesEntry {
 
 /// `GET /api/macro/series`: every macro series of the universe, in universe order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MacroSeriesList {
     pub generated_at: DateTime<Utc>,
     /// Some last value is generated demo data.

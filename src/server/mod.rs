@@ -5,6 +5,7 @@ pub mod etag;
 pub mod fallback;
 pub mod listen;
 pub mod page_cache;
+pub mod routes;
 pub mod security;
 
 use std::sync::atomic::AtomicBool;
@@ -13,8 +14,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
-use axum::routing::get;
+use axum::http::{Method, StatusCode};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -140,14 +140,8 @@ pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let rs = RouterState { leptos: leptos.clone(), app: state.clone(), assets };
     let ctx_state = state.clone();
-    let router = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/pkg/{*file}", get(pkg_file))
-        .route("/readyz", get(readyz))
-        .merge(crate::commodities::rest::routes())
-        .merge(crate::charts::rest::routes())
-        .merge(crate::venture::rest::routes())
-        .merge(crate::venture::import_rest::routes())
+    let router = plain_routes()
+        .into_router()
         .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -156,6 +150,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(rs)
         .layer(axum::middleware::from_fn_with_state(Arc::new(page_cache::PageCache::default()), page_cache::serve));
     with_middleware(router, timeout)
+}
+
+/// Every route that is not a page or a server function, added through one list: the
+/// router serves exactly these, and [`plain_route_list`] reads the same list.
+fn plain_routes() -> routes::Listed<RouterState> {
+    routes::Listed::new()
+        .get("/healthz", healthz)
+        .get("/readyz", readyz)
+        .get("/pkg/{*file}", pkg_file)
+        .get("/api/openapi.json", crate::openapi::openapi_json)
+        .merge(crate::commodities::rest::routes())
+        .merge(crate::charts::rest::routes())
+        .merge(crate::venture::rest::routes())
+        .merge(crate::venture::import_rest::routes())
+}
+
+/// Method and path of every plain axum route the router serves. With the server functions
+/// (`leptos::server_fn::axum::server_fn_paths()`, which the router registers) this is
+/// every route; the OpenAPI test holds both against the document.
+pub fn plain_route_list() -> Vec<(Method, &'static str)> {
+    plain_routes().routes().to_vec()
 }
 
 /// The layers every response passes through, innermost first: page ETags, compression,
@@ -194,6 +209,19 @@ async fn pkg_file(State(rs): State<RouterState>, req: axum::extract::Request) ->
     })
 }
 
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "status",
+    responses((status = 200, description = "`ok`.", content_type = "text/plain", body = String)))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "status",
+    responses(
+        (status = 200, description = "`ready`.", content_type = "text/plain", body = String),
+        (status = 503, description = "`database unreachable`.", content_type = "text/plain", body = String),
+    ))]
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if crate::db::ping(&state.db).await {
         (StatusCode::OK, "ready")

@@ -9,6 +9,7 @@ mod load;
 pub use load::{load_universe, parse_universe, UniverseError, BUILTIN_UNIVERSE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
     Daily,
@@ -52,6 +53,7 @@ impl Frequency {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Provider {
     Lbma,
@@ -135,18 +137,21 @@ pub fn source_label(source: &str) -> &str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SourceRef {
     pub provider: Provider,
     pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Group {
     pub slug: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Instrument {
     pub slug: String,
     pub name: String,
@@ -165,6 +170,7 @@ pub struct Instrument {
 pub const MACRO_GROUP: &str = "macro";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Universe {
     pub groups: Vec<Group>,
     /// The commodity instruments: what the commodity pages, signals and jobs cover.

@@ -1,5 +1,5 @@
 //! Venture server functions: the pages call them, and so can anyone with curl. Their URLs
-//! are part of the public API (docs/api.md lists them). The endpoints whose URL carries an id
+//! are part of the public API (/api/openapi.json lists them). The endpoints whose URL carries an id
 //! (`/api/venture/companies/{id}`, ...) and the CSV downloads live in `rest.rs`, over the
 //! same parameter checks and services.
 use leptos::prelude::*;
@@ -8,15 +8,29 @@ use leptos::server_fn::codec::{GetUrl, Json};
 use super::model::*;
 use crate::error::AppError;
 
-/// `GET /api/venture/status`: row counts, filing errors, last sync, demo flag.
+/// Row counts, filing errors, the last sync, and whether the data is demo data.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/status", tag = "venture",
+    responses((status = 200, description = "The status.", body = VentureStatus))))]
 #[server(prefix = "/api", endpoint = "venture/status", input = GetUrl, output = Json)]
 pub async fn get_venture_status() -> Result<VentureStatus, AppError> {
     let state = crate::state::use_app_state()?;
     Ok(super::service::status(&state.db).await?)
 }
 
-/// `GET /api/venture/landscape[?from=&to=&sector=]`: funding by sector and quarter (or by
-/// stage and quarter within one sector), totals and the biggest rounds.
+/// Funding by sector and quarter (by stage within one sector), totals and the biggest rounds.
+///
+/// Whole quarters; the default is the 12 quarters up to the newest round. `computed_at`
+/// says when `funding_tracker` last ran; a quarter still running is `partial_quarter`.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/landscape", tag = "venture",
+    params(
+        ("from" = Option<chrono::NaiveDate>, Query, description = "The first quarter: a date in it, `YYYY-MM-DD`.", example = "2025-01-01"),
+        ("to" = Option<chrono::NaiveDate>, Query, description = "The last quarter: a date in it, `YYYY-MM-DD`."),
+        ("sector" = Option<String>, Query, description = "Drill into one sector: the rows become its stages."),
+    ),
+    responses(
+        (status = 200, description = "The landscape.", body = Landscape),
+        (status = 400, description = "A bad date or sector, or `from` after `to`; `parameter` names it.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/landscape", input = GetUrl, output = Json)]
 pub async fn get_landscape(
     from: Option<String>,
@@ -27,7 +41,17 @@ pub async fn get_landscape(
     super::rest::landscape(&state, &from, &to, &sector).await
 }
 
-/// `GET /api/venture/funding?sector=&stage=&state=&min_amount=&max_amount=&from=&to=&q=&notable=&sort=&dir=&page=&per_page=`
+/// Funding rounds, filtered, sorted and paged.
+///
+/// Every row carries its `provenance` (`source` `edgar`, `import` or `demo`, and the filing
+/// on sec.gov for EDGAR rows). `amount_offered` is `null` with `offering_indefinite` when
+/// the form says Indefinite.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/funding", tag = "venture",
+    params(super::query::FundingParams),
+    responses(
+        (status = 200, description = "One page of rounds.", body = Page<RoundRow>),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/funding", input = GetUrl, output = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn get_funding(
@@ -65,7 +89,17 @@ pub async fn get_funding(
     Ok(super::service::funding(&app.db, &filter).await?)
 }
 
-/// `GET /api/venture/companies[?q=&sector=&page=&per_page=]`: companies by name.
+/// Companies by name, with their rounds, dollars sold and the last round's date.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/companies", tag = "venture",
+    params(
+        ("q" = Option<String>, Query, description = "Part of the name (at most 100 characters)."),
+        ("sector" = Option<String>, Query, description = "Only this sector."),
+        crate::venture::rest::Paging,
+    ),
+    responses(
+        (status = 200, description = "One page of companies.", body = Page<CompanyRow>),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/companies", input = GetUrl, output = Json)]
 pub async fn get_companies(
     q: Option<String>,
@@ -77,14 +111,30 @@ pub async fn get_companies(
     super::rest::companies(&state, &q, &sector, &page, &per_page).await
 }
 
-/// `GET /api/venture/company?id=N`: the same answer as `/api/venture/companies/{id}`.
+/// One company by id: the same answer as `/api/venture/companies/{id}`.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/company", tag = "venture",
+    params(("id" = u32, Query, minimum = 1, description = "The company's id.", example = 1)),
+    responses(
+        (status = 200, description = "The company.", body = CompanyDetail),
+        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        (status = 404, description = "No company with that id.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/company", input = GetUrl, output = Json)]
 pub async fn get_company(id: String) -> Result<CompanyDetail, AppError> {
     let state = crate::state::use_app_state()?;
     super::rest::company(&state, &id).await
 }
 
-/// `GET /api/venture/investors[?q=&page=&per_page=]`: investors, most active first.
+/// Investors, most rounds first: rounds, rounds led and dollars in those rounds.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/investors", tag = "venture",
+    params(
+        ("q" = Option<String>, Query, description = "Part of the name (at most 100 characters)."),
+        crate::venture::rest::Paging,
+    ),
+    responses(
+        (status = 200, description = "One page of investors.", body = Page<InvestorRow>),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/investors", input = GetUrl, output = Json)]
 pub async fn get_investors(
     q: Option<String>,
@@ -95,14 +145,33 @@ pub async fn get_investors(
     super::rest::investors(&state, &q, &page, &per_page).await
 }
 
-/// `GET /api/venture/investor?id=N`: the same answer as `/api/venture/investors/{id}`.
+/// One investor by id: the same answer as `/api/venture/investors/{id}`.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/investor", tag = "venture",
+    params(("id" = u32, Query, minimum = 1, description = "The investor's id.", example = 1)),
+    responses(
+        (status = 200, description = "The investor, its rounds and the funds it manages.", body = InvestorDetail),
+        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        (status = 404, description = "No investor with that id.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/investor", input = GetUrl, output = Json)]
 pub async fn get_investor(id: String) -> Result<InvestorDetail, AppError> {
     let state = crate::state::use_app_state()?;
     super::rest::investor(&state, &id).await
 }
 
-/// `GET /api/venture/acquisitions[?status=&sector=&from=&to=&page=&per_page=]`
+/// Acquisitions: acquirer, target, dates, price, status, the filing form and accession.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/acquisitions", tag = "venture",
+    params(
+        ("status" = Option<String>, Query, description = "Only deals in this state."),
+        ("sector" = Option<String>, Query, description = "Only this sector (the target's)."),
+        ("from" = Option<chrono::NaiveDate>, Query, description = "Announced on or after, `YYYY-MM-DD`."),
+        ("to" = Option<chrono::NaiveDate>, Query, description = "Announced on or before, `YYYY-MM-DD`."),
+        crate::venture::rest::Paging,
+    ),
+    responses(
+        (status = 200, description = "One page of deals.", body = Page<AcquisitionRow>),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/acquisitions", input = GetUrl, output = Json)]
 pub async fn get_acquisitions(
     status: Option<String>,
@@ -116,7 +185,16 @@ pub async fn get_acquisitions(
     super::rest::acquisitions(&state, &status, &sector, &from, &to, &page, &per_page).await
 }
 
-/// `GET /api/venture/valuations[?company=ID&page=&per_page=]`
+/// Valuations: pre- and post-money by date and basis.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/valuations", tag = "venture",
+    params(
+        ("company" = Option<u32>, Query, minimum = 1, description = "Only this company's (its id)."),
+        crate::venture::rest::Paging,
+    ),
+    responses(
+        (status = 200, description = "One page of valuations.", body = Page<ValuationRow>),
+        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/valuations", input = GetUrl, output = Json)]
 pub async fn get_valuations(
     company: Option<String>,
@@ -127,28 +205,48 @@ pub async fn get_valuations(
     super::rest::valuations(&state, &company, &page, &per_page).await
 }
 
-/// `GET /api/venture/funds`: every fund with IRR, TVPI, DPI, RVPI, MOIC and KS-PME.
+/// Every fund with its returns: IRR, TVPI, DPI, RVPI, MOIC and KS-PME.
+///
+/// Where a figure cannot be computed it is `null` and a note says why (`irr_note`,
+/// `pme_note`); errors are never turned into numbers.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/funds", tag = "venture",
+    responses((status = 200, description = "The funds.", body = Page<FundRow>))))]
 #[server(prefix = "/api", endpoint = "venture/funds", input = GetUrl, output = Json)]
 pub async fn get_funds() -> Result<Page<FundRow>, AppError> {
     let state = crate::state::use_app_state()?;
     Ok(super::service::funds(&state.db, chrono::Utc::now()).await?)
 }
 
-/// `GET /api/venture/fund?id=N`: the same answer as `/api/venture/funds/{id}`.
+/// One fund by id: the same answer as `/api/venture/funds/{id}`.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/fund", tag = "venture",
+    params(("id" = u32, Query, minimum = 1, description = "The fund's id.", example = 1)),
+    responses(
+        (status = 200, description = "The fund, its flows, holdings and chart.", body = FundDetail),
+        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        (status = 404, description = "No fund with that id.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/fund", input = GetUrl, output = Json)]
 pub async fn get_fund(id: String) -> Result<FundDetail, AppError> {
     let state = crate::state::use_app_state()?;
     super::rest::fund(&state, &id).await
 }
 
-/// `GET /api/venture/ipo-pipeline[?status=filed|amended|priced|withdrawn]`
+/// The IPO pipeline, grouped by status, each entry with its dates, amendments and events.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/ipo-pipeline", tag = "venture",
+    params(("status" = Option<String>, Query, description = "Only this status.")),
+    responses(
+        (status = 200, description = "The pipeline.", body = IpoPipeline),
+        (status = 400, description = "An unknown status; `parameter` is `status`.", body = AppError),
+    )))]
 #[server(prefix = "/api", endpoint = "venture/ipo-pipeline", input = GetUrl, output = Json)]
 pub async fn get_ipo_pipeline(status: Option<String>) -> Result<IpoPipeline, AppError> {
     let state = crate::state::use_app_state()?;
     super::rest::ipo_pipeline(&state, &status).await
 }
 
-/// `GET /api/venture/sectors`: the sector taxonomy with rounds and dollars in each.
+/// The sector taxonomy, with the rounds and dollars in each.
+#[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/sectors", tag = "venture",
+    responses((status = 200, description = "The sectors.", body = SectorList))))]
 #[server(prefix = "/api", endpoint = "venture/sectors", input = GetUrl, output = Json)]
 pub async fn get_sectors() -> Result<SectorList, AppError> {
     let state = crate::state::use_app_state()?;

@@ -175,6 +175,7 @@ impl Record {
 /// One reason an import was refused, with where it is: a line of the file (1-based; the
 /// CSV header is line 1), and for JSON the path to the value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RowError {
     /// `None` for what concerns the whole file (empty, binary, not JSON at all).
     pub line: Option<usize>,

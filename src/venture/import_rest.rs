@@ -15,17 +15,17 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
+use axum::Json;
+use serde::{Deserialize, Serialize};
 
 use super::import::{RowError, MAX_IMPORT_BYTES};
 use super::import_run::{self, RunStatus, SpoolError, Spooled};
 use super::import_store::ImportReport;
 use crate::error::AppError;
+use crate::server::routes::Listed;
 use crate::state::AppState;
 
 /// How long a request waits for its import before answering 202 with the status URL: well
@@ -35,26 +35,89 @@ const MAX_WAIT_SECS: u64 = 25;
 /// The form's text fields (token, name, dry_run) are short; a longer one is refused.
 const MAX_FIELD_BYTES: usize = 4096;
 
-pub fn routes<S>() -> Router<S>
+pub fn routes<S>() -> Listed<S>
 where
     S: Clone + Send + Sync + 'static,
     AppState: FromRef<S>,
 {
-    Router::new()
+    Listed::new()
         // The body is streamed and counted by the handler, not buffered by an extractor.
-        .route("/api/venture/import", post(upload).layer(DefaultBodyLimit::disable()))
-        .route("/api/venture/import/form", post(form).layer(DefaultBodyLimit::disable()))
-        .route("/api/venture/import/runs/{run}", get(run_json))
-        .route("/venture/import/runs/{run}", get(run_page))
+        .post_streamed("/api/venture/import", upload)
+        .post_streamed("/api/venture/import/form", form)
+        .get("/api/venture/import/runs/{run}", run_json)
+        .get("/venture/import/runs/{run}", run_page)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UploadQuery {
+    /// The file's name, which says its format: `.csv` or `.json`.
+    #[param(example = "rounds.csv")]
     name: Option<String>,
+    /// `true`: validate and count, then roll back; nothing is written.
+    #[param(value_type = Option<bool>, example = true)]
     dry_run: Option<String>,
+    /// Seconds to wait for the import before answering 202 (0 to 25, default 20).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 25)]
     wait: Option<String>,
 }
 
+/// An import that went through (or would, in a dry run): the summary and where the run is.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ImportDone {
+    #[serde(flatten)]
+    report: ImportReport,
+    run: String,
+    status_url: String,
+    page_url: String,
+}
+
+/// An import still running when the answer left: where to follow it.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ImportAccepted {
+    /// `accepted`.
+    kind: &'static str,
+    message: String,
+    run: String,
+    status_url: String,
+    page_url: String,
+}
+
+/// A refused file: nothing was imported, and every bad row says why.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ImportRefused {
+    /// `bad_request`.
+    kind: &'static str,
+    message: String,
+    errors: Vec<RowError>,
+    run: String,
+}
+
+/// A body over the import limit.
+#[derive(Serialize, utoipa::ToSchema)]
+struct TooLarge {
+    /// `payload_too_large`.
+    kind: &'static str,
+    message: String,
+}
+
+/// Imports a CSV or JSON file of venture rows (admin).
+///
+/// The file is the raw body. The import runs as a job of its own: the answer waits up to
+/// `wait` seconds for it, then says where to follow it (202, also in `Location`). The
+/// formats are described in docs/venture.md.
+#[utoipa::path(post, path = "/api/venture/import", tag = "venture",
+    params(UploadQuery),
+    request_body(description = "The file itself.", content(("text/csv"), ("application/json"))),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Imported (or, in a dry run, validated and counted).", body = ImportDone),
+        (status = 202, description = "Still importing: follow `status_url`.", body = ImportAccepted),
+        (status = 400, description = "The file was refused: nothing was imported, and `errors` lists every bad row. (A bad parameter answers the usual error, naming it.)", body = ImportRefused),
+        (status = 401, description = "The token is missing or wrong.", body = AppError),
+        (status = 403, description = "No admin token is configured.", body = AppError),
+        (status = 413, description = "The file is larger than the import limit.", body = TooLarge),
+    ))]
 async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -122,35 +185,30 @@ async fn start_and_settle(
 /// A run as the JSON API answers it: the summary (200), the bad rows (400), a database
 /// failure (500), or still running (202 with where to follow it).
 fn json_outcome(s: RunStatus) -> Response {
-    let links = serde_json::json!({ "run": s.run, "status_url": s.status_url, "page_url": s.page_url });
     match (s.status.as_str(), s.report) {
         ("running", _) => (
             StatusCode::ACCEPTED,
             [(header::LOCATION, s.status_url.clone())],
-            Json(serde_json::json!({
-                "kind": "accepted",
-                "message": format!("{} is being imported; follow it at {}", s.file, s.status_url),
-                "run": s.run,
-                "status_url": s.status_url,
-                "page_url": s.page_url,
-            })),
+            Json(ImportAccepted {
+                kind: "accepted",
+                message: format!("{} is being imported; follow it at {}", s.file, s.status_url),
+                run: s.run,
+                status_url: s.status_url,
+                page_url: s.page_url,
+            }),
         )
             .into_response(),
         ("succeeded", Some(report)) => {
-            let mut v = serde_json::to_value(report).unwrap_or_default();
-            if let (Some(obj), Some(l)) = (v.as_object_mut(), links.as_object()) {
-                obj.extend(l.clone());
-            }
-            Json(v).into_response()
+            Json(ImportDone { report, run: s.run, status_url: s.status_url, page_url: s.page_url }).into_response()
         }
         ("failed", _) => (
             StatusCode::BAD_REQUEST,
-            Json(serde_json::json!({
-                "kind": "bad_request",
-                "message": s.message.unwrap_or_default(),
-                "errors": s.errors,
-                "run": s.run,
-            })),
+            Json(ImportRefused {
+                kind: "bad_request",
+                message: s.message.unwrap_or_default(),
+                errors: s.errors,
+                run: s.run,
+            }),
         )
             .into_response(),
         _ => AppError::internal(
@@ -161,6 +219,13 @@ fn json_outcome(s: RunStatus) -> Response {
     }
 }
 
+/// An import run: its state, progress and, once it ended, its outcome.
+#[utoipa::path(get, path = "/api/venture/import/runs/{run}", tag = "venture",
+    params(("run" = String, Path, description = "The run's token, from the import's answer (`run`, `status_url`).", example = "3f9c2a7e-5b1d-4c8e-9a60-2d7f1e4b8c05")),
+    responses(
+        (status = 200, description = "The run.", body = RunStatus),
+        (status = 404, description = "No such run.", body = AppError),
+    ))]
 async fn run_json(State(state): State<AppState>, Path(run): Path<String>) -> Response {
     match import_run::status(&state, &run).await {
         Ok(Some(s)) => Json(s).into_response(),
@@ -211,22 +276,47 @@ fn outcome_page(s: RunStatus) -> Response {
 }
 
 fn too_large() -> Response {
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        Json(serde_json::json!({
-            "kind": "payload_too_large",
-            "message": too_large_message(),
-        })),
-    )
+    (StatusCode::PAYLOAD_TOO_LARGE, Json(TooLarge { kind: "payload_too_large", message: too_large_message() }))
         .into_response()
+}
+
+/// The upload page's form, sent as multipart/form-data; the fields `POST
+/// /api/venture/import/form` reads.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ImportForm {
+    /// The admin token, unless it is sent as `Authorization: Bearer` (before the file).
+    token: Option<String>,
+    /// The file's name, when `file` has none.
+    name: Option<String>,
+    /// `true`: validate and count, then roll back.
+    dry_run: Option<String>,
+    /// The file.
+    #[schema(content_media_type = "application/octet-stream")]
+    file: Option<Vec<u8>>,
+    /// The file's text, pasted (instead of `file`).
+    content: Option<String>,
 }
 
 fn too_large_message() -> String {
     format!("The file is larger than {} MB, the import limit.", MAX_IMPORT_BYTES / 1_048_576)
 }
 
-/// The form, read field by field: the token must be settled before the file's bytes are
-/// read, so an anonymous upload costs a few hundred bytes, not ten megabytes.
+/// The upload page's form (admin): answers with a page, for browsers without JavaScript.
+///
+/// Read field by field: the token must come before the file, so an anonymous upload costs a
+/// few hundred bytes. A run still going when the answer leaves redirects to its page.
+#[utoipa::path(post, path = "/api/venture/import/form", tag = "venture",
+    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The import's summary, as a page.", content_type = "text/html", body = String),
+        (status = 303, description = "Still importing: the run's page (`/venture/import/runs/{run}`)."),
+        (status = 400, description = "A malformed form, a refused file or no file, as a page.", content_type = "text/html", body = String),
+        (status = 401, description = "The token is missing or wrong, as a page.", content_type = "text/html", body = String),
+        (status = 403, description = "No admin token is configured, as a page.", content_type = "text/html", body = String),
+        (status = 413, description = "The file is larger than the import limit, as a page.", content_type = "text/html", body = String),
+    ))]
 async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let refused =
         |status: StatusCode, message: &str| page(status, "Nothing was imported", &para("error", message), false);

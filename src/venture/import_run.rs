@@ -144,6 +144,7 @@ where
 
 /// What a status request answers: the run's state and, once it ended, its outcome.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RunStatus {
     /// The token of the run, as in its status URL.
     pub run: String,

@@ -29,6 +29,7 @@ const DEFAULT_STRATEGY: &str = "venture capital";
 
 /// What one table of an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TableCount {
     pub table: String,
     pub inserted: u64,
@@ -38,6 +39,7 @@ pub struct TableCount {
 
 /// The summary of an import that went through (or would, in a dry run).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub file: String,
     /// `csv` or `json`.

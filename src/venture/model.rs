@@ -30,6 +30,7 @@ pub const IPO_STATUSES: [&str; 4] = ["filed", "amended", "priced", "withdrawn"];
 
 /// Where a row came from and when: shown next to every figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Provenance {
     /// `edgar`, `import` or `demo`.
     pub source: String,
@@ -49,6 +50,7 @@ pub fn filing_url(cik: i64, accession: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SectorInfo {
     /// kebab-case id used in URLs (`ai-software`).
     pub slug: String,
@@ -58,6 +60,7 @@ pub struct SectorInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SectorList {
     pub sectors: Vec<SectorInfo>,
     /// How Form D industry groups and SIC codes map to them (docs/venture.md has the table).
@@ -67,12 +70,14 @@ pub struct SectorList {
 
 /// One cell of the sector × quarter heatmap.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Cell {
     pub rounds: i64,
     pub amount_sold: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LandscapeRow {
     /// A sector slug, or a stage when drilled into one sector.
     pub key: String,
@@ -83,6 +88,7 @@ pub struct LandscapeRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Landscape {
     /// `2026-Q3` labels, oldest first.
     pub quarters: Vec<String>,
@@ -108,6 +114,7 @@ pub struct Landscape {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoundRow {
     pub id: i32,
     pub company_id: i32,
@@ -135,6 +142,7 @@ pub struct RoundRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub rows: Vec<T>,
     /// Rows matching the filters, over all pages.
@@ -145,6 +153,7 @@ pub struct Page<T> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyRow {
     pub id: i32,
     pub name: String,
@@ -158,6 +167,7 @@ pub struct CompanyRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyInfo {
     pub id: i32,
     pub name: String,
@@ -176,6 +186,7 @@ pub struct CompanyInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FilingRow {
     pub form: String,
     pub filed_on: NaiveDate,
@@ -187,6 +198,7 @@ pub struct FilingRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CompanyDetail {
     pub company: CompanyInfo,
     /// Newest first.
@@ -199,6 +211,7 @@ pub struct CompanyDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InvestorRow {
     pub id: i32,
     pub name: String,
@@ -213,6 +226,7 @@ pub struct InvestorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InvestorDetail {
     pub investor: InvestorRow,
     pub website: Option<String>,
@@ -222,6 +236,7 @@ pub struct InvestorDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AcquisitionRow {
     pub id: i32,
     pub acquirer: Option<String>,
@@ -240,6 +255,7 @@ pub struct AcquisitionRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ValuationRow {
     pub id: i32,
     pub company_id: i32,
@@ -255,6 +271,7 @@ pub struct ValuationRow {
 
 /// A fund's returns as the pages show them. Errors are said, never turned into numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReturnsView {
     pub irr: Option<f64>,
     /// Why there is no IRR (no sign change, several roots, no flows).
@@ -274,6 +291,7 @@ pub struct ReturnsView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FundRow {
     pub id: i32,
     pub name: String,
@@ -294,6 +312,7 @@ pub struct FundRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CashFlowRow {
     pub date: NaiveDate,
     /// `call`, `distribution` or `nav`.
@@ -303,6 +322,7 @@ pub struct CashFlowRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HoldingRow {
     pub company_id: i32,
     pub company: String,
@@ -314,6 +334,7 @@ pub struct HoldingRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FundDetail {
     pub fund: FundRow,
     pub flows: Vec<CashFlowRow>,
@@ -323,6 +344,7 @@ pub struct FundDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IpoEventRow {
     pub form: String,
     pub filed_on: NaiveDate,
@@ -332,6 +354,7 @@ pub struct IpoEventRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IpoRow {
     pub id: i32,
     pub company: String,
@@ -351,6 +374,7 @@ pub struct IpoRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IpoStatusGroup {
     pub status: String,
     pub label: String,
@@ -358,6 +382,7 @@ pub struct IpoStatusGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IpoPipeline {
     pub groups: Vec<IpoStatusGroup>,
     pub total: u64,
@@ -369,6 +394,7 @@ pub struct IpoPipeline {
 /// What the venture overview knows about its own freshness: the empty states use it to
 /// say how to fill the pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VentureStatus {
     pub companies: u64,
     pub rounds: u64,

@@ -117,21 +117,44 @@ pub struct FundingFilter {
 
 pub const FUNDING_SORTS: [&str; 4] = ["date", "amount", "offered", "company"];
 
-/// The raw query string of the funding endpoints, as strings (every one optional).
+/// The raw query string of the funding endpoints, as strings (every one optional). The
+/// field docs are the parameters' documentation in the OpenAPI document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct FundingParams {
+    /// Only this sector.
+    #[cfg_attr(feature = "ssr", param(example = "ai-software"))]
     pub sector: Option<String>,
+    /// Only this stage (Form D states none: EDGAR rounds are `unstated`).
     pub stage: Option<String>,
+    /// Only companies in this US state or country, two letters like `CA`.
     pub state: Option<String>,
+    /// At least this amount sold, in USD.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<f64>, minimum = 0))]
     pub min_amount: Option<String>,
+    /// At most this amount sold, in USD.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<f64>, minimum = 0))]
     pub max_amount: Option<String>,
+    /// Announced on or after, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<chrono::NaiveDate>))]
     pub from: Option<String>,
+    /// Announced on or before, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<chrono::NaiveDate>))]
     pub to: Option<String>,
+    /// Part of the company name (at most 100 characters).
     pub q: Option<String>,
+    /// `true` (or `1`, `on`): only the rounds flagged notable.
     pub notable: Option<String>,
+    /// What to sort by (default `date`).
+    #[cfg_attr(feature = "ssr", param(example = "amount"))]
     pub sort: Option<String>,
+    /// `desc` (the default) or `asc`.
     pub dir: Option<String>,
+    /// The page, from 1 (default 1).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1))]
     pub page: Option<String>,
+    /// Rows a page: 1 to 500 (default 50).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<u32>, minimum = 1, maximum = 500, example = 5))]
     pub per_page: Option<String>,
 }
 

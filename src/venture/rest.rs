@@ -4,8 +4,7 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -13,21 +12,49 @@ use super::model::*;
 use super::query::{self, FundingParams, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use super::service;
 use crate::error::AppError;
+use crate::server::routes::Listed;
 use crate::state::AppState;
 
 /// The most rows one CSV download holds; the file says when it was cut.
 pub const CSV_MAX_ROWS: u64 = 100_000;
 
-pub fn routes<S>() -> Router<S>
+/// The tables `/api/venture/{table}.csv` answers.
+pub const CSV_TABLES: [&str; 9] = [
+    "funding",
+    "companies",
+    "investors",
+    "acquisitions",
+    "valuations",
+    "funds",
+    "ipo-pipeline",
+    "landscape",
+    "sectors",
+];
+
+pub fn routes<S>() -> Listed<S>
 where
     S: Clone + Send + Sync + 'static,
     AppState: FromRef<S>,
 {
-    Router::new()
-        .route("/api/venture/companies/{id}", get(company_json))
-        .route("/api/venture/investors/{id}", get(investor_json))
-        .route("/api/venture/funds/{id}", get(fund_json))
-        .route("/api/venture/{table}", get(csv_table))
+    Listed::new()
+        .get("/api/venture/companies/{id}", company_json)
+        .get("/api/venture/investors/{id}", investor_json)
+        .get("/api/venture/funds/{id}", fund_json)
+        .get("/api/venture/{table}", csv_table)
+}
+
+/// `page` and `per_page`, which every paged venture list takes (documentation only: each
+/// endpoint reads them as strings).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub(crate) struct Paging {
+    /// The page, from 1 (default 1).
+    #[param(minimum = 1)]
+    page: Option<u32>,
+    /// Rows a page: 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    per_page: Option<u32>,
 }
 
 fn pages(page: &Option<String>, per_page: &Option<String>) -> Result<(u64, u64), AppError> {
@@ -148,33 +175,80 @@ pub async fn ipo_pipeline(state: &AppState, status: &Option<String>) -> Result<I
     Ok(service::ipo_pipeline(&state.db, status.as_deref()).await?)
 }
 
+/// One company: its rounds, valuations, acquisitions, IPO entry and EDGAR filings.
+///
+/// A filing that could not be stored is listed with its error.
+#[utoipa::path(get, path = "/api/venture/companies/{id}", tag = "venture",
+    params(("id" = u32, Path, minimum = 1, description = "The company's id.", example = 1)),
+    responses(
+        (status = 200, description = "The company.", body = CompanyDetail),
+        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        (status = 404, description = "No company with that id.", body = AppError),
+    ))]
 async fn company_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     company(&state, &id).await.map(Json).into_response()
 }
 
+/// One investor: its rounds and the funds it manages.
+#[utoipa::path(get, path = "/api/venture/investors/{id}", tag = "venture",
+    params(("id" = u32, Path, minimum = 1, description = "The investor's id.", example = 1)),
+    responses(
+        (status = 200, description = "The investor.", body = InvestorDetail),
+        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        (status = 404, description = "No investor with that id.", body = AppError),
+    ))]
 async fn investor_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     investor(&state, &id).await.map(Json).into_response()
 }
 
+/// One fund: its returns, dated cash flows, holdings with MOIC, and a chart of them.
+///
+/// `chart_svg` draws cumulative paid-in, distributions and NAV.
+#[utoipa::path(get, path = "/api/venture/funds/{id}", tag = "venture",
+    params(("id" = u32, Path, minimum = 1, description = "The fund's id.", example = 1)),
+    responses(
+        (status = 200, description = "The fund.", body = FundDetail),
+        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        (status = 404, description = "No fund with that id.", body = AppError),
+    ))]
 async fn fund_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     fund(&state, &id).await.map(Json).into_response()
 }
 
 /// Every query parameter any table's CSV takes; each table reads the ones it knows.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CsvQuery {
+    /// funding, companies, acquisitions, landscape: only this sector.
     sector: Option<String>,
+    /// funding: only this stage.
     stage: Option<String>,
+    /// funding: only companies in this state, two letters like `CA`.
     state: Option<String>,
+    /// funding: at least this amount sold, in USD.
+    #[param(value_type = Option<f64>, minimum = 0)]
     min_amount: Option<String>,
+    /// funding: at most this amount sold, in USD.
+    #[param(value_type = Option<f64>, minimum = 0)]
     max_amount: Option<String>,
+    /// funding, acquisitions, landscape: from this date, `YYYY-MM-DD`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
+    /// funding, acquisitions, landscape: up to this date, `YYYY-MM-DD`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
+    /// funding, companies, investors: part of the name.
     q: Option<String>,
+    /// funding: `true` for the notable rounds only.
     notable: Option<String>,
+    /// funding: what to sort by.
     sort: Option<String>,
+    /// funding: `desc` or `asc`.
     dir: Option<String>,
+    /// acquisitions, ipo-pipeline: only this status.
     status: Option<String>,
+    /// valuations: only this company's (its id).
+    #[param(value_type = Option<u32>, minimum = 1)]
     company: Option<String>,
 }
 
@@ -207,15 +281,23 @@ where
     Ok(out)
 }
 
-/// `GET /api/venture/{table}.csv` for funding, companies, investors, acquisitions,
-/// valuations, funds, ipo-pipeline, landscape and sectors, with the JSON endpoint's filters.
+/// A venture table as CSV: every page (at most 100,000 rows), with the provenance columns.
+///
+/// Takes the JSON endpoint's filters; each table reads the ones it knows.
+#[utoipa::path(get, path = "/api/venture/{table}.csv", tag = "venture",
+    params(("table" = String, Path, description = "The table.", example = "funding"), CsvQuery),
+    responses(
+        (status = 200, description = "The rows as CSV.", content_type = "text/csv", body = String),
+        (status = 400, description = "A bad filter; `parameter` names it.", body = AppError),
+        (status = 404, description = "No such table.", body = AppError),
+    ))]
 async fn csv_table(
     State(state): State<AppState>,
     Path(table): Path<String>,
     q: Result<Query<CsvQuery>, QueryRejection>,
 ) -> Response {
     let Some(name) = table.strip_suffix(".csv") else {
-        return AppError::not_found(format!("no endpoint /api/venture/{table}; docs/api.md lists the venture API"))
+        return AppError::not_found(format!("no endpoint /api/venture/{table}; /api lists the venture API"))
             .into_response();
     };
     let q = match q {
@@ -543,7 +625,8 @@ async fn csv_rows(state: &AppState, name: &str, q: CsvQuery) -> Result<Table, Ap
         }
         other => {
             return Err(AppError::not_found(format!(
-                "no CSV table '{other}'; expected one of: funding, companies, investors, acquisitions, valuations, funds, ipo-pipeline, landscape, sectors"
+                "no CSV table '{other}'; expected one of: {}",
+                CSV_TABLES.join(", ")
             )))
         }
     })

@@ -13,6 +13,7 @@ mod history;
 mod ingest;
 mod macro_series;
 mod offline;
+mod openapi;
 mod replicas;
 mod security;
 mod signals;
