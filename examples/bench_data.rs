@@ -21,6 +21,10 @@ async fn main() -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "ssr")]
+#[path = "support/rng.rs"]
+mod rng;
+
+#[cfg(feature = "ssr")]
 mod bench {
     use std::time::Instant;
 
@@ -29,6 +33,8 @@ mod bench {
     use quarry::db::entities::observations;
     use quarry::universe::DEMO_SOURCE;
     use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement};
+
+    use super::rng::Rng;
 
     /// The first day of the 40-year history (FRED's WTI series starts on 1986-01-02).
     const FORTY_YEARS_FROM: (i32, u32, u32) = (1986, 1, 2);
@@ -52,7 +58,10 @@ mod bench {
         // Seeds the demo rows (from 2010) and computes every series' signals over the whole
         // history, the older rows included.
         quarry::server::refresh_demo(&state, true).await?;
-        println!("demo data with {LONG_SERIES} from 1986 ({long} rows before 2010): {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "demo data with {LONG_SERIES} from 1986 ({long} rows before 2010): {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
 
         if scale > 1 {
             let started = Instant::now();
@@ -63,22 +72,6 @@ mod bench {
         let rounds = scalar(db, "SELECT COUNT(*) FROM funding_rounds").await?;
         println!("observations: {total}; funding rounds: {rounds}");
         Ok(())
-    }
-
-    /// splitmix64: the same rows on every run and both backends.
-    struct Rng(u64);
-    impl Rng {
-        fn uniform(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (((z ^ (z >> 31)) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        }
-        fn normal(&mut self) -> f64 {
-            let (a, b) = (self.uniform(), self.uniform());
-            (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
-        }
     }
 
     /// Writes WTI's business days from 1986 up to where its demo history begins, as a

@@ -25,6 +25,10 @@ async fn main() -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "ssr")]
+#[path = "support/rng.rs"]
+mod rng;
+
+#[cfg(feature = "ssr")]
 mod bench {
     use std::fmt::Write as _;
     use std::time::{Duration, Instant};
@@ -77,37 +81,7 @@ mod bench {
     ];
     const SECTOR_WEIGHTS: [u32; 11] = [22, 10, 8, 12, 7, 6, 9, 8, 6, 8, 4];
 
-    /// splitmix64, so the data is the same on every run and both backends.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn uniform(&mut self) -> f64 {
-            ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        }
-        fn normal(&mut self) -> f64 {
-            let (a, b) = (self.uniform(), self.uniform());
-            (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
-        }
-        fn weighted(&mut self, w: impl Iterator<Item = u32> + Clone) -> usize {
-            let total: u32 = w.clone().sum();
-            let mut x = self.uniform() * f64::from(total);
-            let mut last = 0;
-            for (i, v) in w.enumerate() {
-                x -= f64::from(v);
-                last = i;
-                if x < 0.0 {
-                    return i;
-                }
-            }
-            last
-        }
-    }
+    use super::rng::Rng;
 
     pub async fn main() -> anyhow::Result<()> {
         let mut args = std::env::args().skip(1);
