@@ -42,8 +42,9 @@ impl<V> Entry<V> {
 /// client walking through dates must not grow the map without bound.
 pub struct Kept<K, V> {
     entries: Mutex<HashMap<K, Entry<V>>>,
-    /// Held while computing, so a burst of misses computes once.
-    computing: tokio::sync::Mutex<()>,
+    /// One turn per key, held while computing it: a burst of misses for one key computes
+    /// once, while a miss for another key (another instrument's page) need not wait.
+    computing: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 pub const MAX_ENTRIES: usize = 512;
@@ -55,7 +56,7 @@ pub type HistoryCache = Kept<String, History>;
 
 impl<K, V> Default for Kept<K, V> {
     fn default() -> Self {
-        Kept { entries: Mutex::new(HashMap::new()), computing: tokio::sync::Mutex::new(()) }
+        Kept { entries: Mutex::new(HashMap::new()), computing: Mutex::new(HashMap::new()) }
     }
 }
 
@@ -70,7 +71,15 @@ impl<K: std::hash::Hash + Eq + Clone, V> Kept<K, V> {
         if let Some(hit) = self.lookup(&key) {
             return Ok(hit);
         }
-        let _turn = self.computing.lock().await;
+        let turn = {
+            let mut turns = self.computing.lock().expect("kept turns");
+            if turns.len() >= MAX_ENTRIES {
+                // Only turns nobody holds or waits on.
+                turns.retain(|_, t| Arc::strong_count(t) > 1);
+            }
+            turns.entry(key.clone()).or_default().clone()
+        };
+        let _turn = turn.lock().await;
         // Another caller may have computed it while this one waited.
         if let Some(hit) = self.lookup(&key) {
             return Ok(hit);
@@ -141,6 +150,43 @@ mod tests {
             cache.get(i.to_string(), || async move { Ok::<_, ()>(i) }).await.unwrap();
         }
         assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+        assert!(cache.computing.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+
+    /// A slow computation for one key holds back only that key's callers.
+    #[tokio::test]
+    async fn a_miss_waits_only_for_its_own_key() {
+        let cache: Kept<&str, usize> = Kept::default();
+        let (release, wait) = tokio::sync::oneshot::channel::<()>();
+        let slow = cache.get("slow", || async move {
+            wait.await.ok();
+            Ok::<_, ()>(1)
+        });
+        let fast = async {
+            let v = cache.get("fast", || async { Ok::<_, ()>(2) }).await.unwrap();
+            release.send(()).unwrap();
+            v
+        };
+        // Under one lock for every key, "fast" would wait for "slow", which waits for
+        // "fast": the timeout would fire.
+        let both = tokio::time::timeout(Duration::from_secs(5), async { tokio::join!(slow, fast) }).await;
+        let (slow, fast) = both.expect("a miss for another key waited for the slow one");
+        assert_eq!((*slow.unwrap(), *fast), (1, 2));
+    }
+
+    /// Concurrent misses for one key compute it once.
+    #[tokio::test]
+    async fn concurrent_misses_for_one_key_compute_once() {
+        let cache: Kept<&str, usize> = Kept::default();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let compute = || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, ()>(7)
+        };
+        let (a, b, c) = tokio::join!(cache.get("k", compute), cache.get("k", compute), cache.get("k", compute));
+        assert_eq!((*a.unwrap(), *b.unwrap(), *c.unwrap()), (7, 7, 7));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let rs = RouterState { leptos: leptos.clone(), app: state.clone(), assets };
     let ctx_state = state.clone();
+    let pages = Arc::new(page_cache::PageCache::new(&state.universe));
     let router = plain_routes()
         .into_router()
         .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
@@ -148,7 +149,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(fallback::fallback)
         .with_state(rs)
-        .layer(axum::middleware::from_fn_with_state(Arc::new(page_cache::PageCache::default()), page_cache::serve));
+        .layer(axum::middleware::from_fn_with_state(pages, page_cache::serve));
     with_middleware(router, timeout)
 }
 

@@ -369,3 +369,56 @@ async fn the_landscape_is_kept_until_a_job_finishes() {
     })
     .await;
 }
+
+/// An instrument page is kept too, in its default range and in each range its buttons link
+/// to; any other query (a bad range, an extra parameter) is rendered each time and never
+/// kept, so no client can grow the cache by inventing URLs; and a write shows at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instrument_pages_are_kept_per_range_until_a_write() {
+    use quarry::ingest::store::upsert_series;
+    use quarry::sources::Point;
+
+    async fn page(app: &axum::Router, uri: &str) -> (StatusCode, Option<String>, String) {
+        let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        let how = res.headers().get("x-quarry-cache").map(|v| v.to_str().unwrap().to_string());
+        (status, how, String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap())
+    }
+    /// Other tests' writes drop kept pages too: ask until a kept copy comes back.
+    async fn kept(app: &axum::Router, uri: &str) -> String {
+        for _ in 0..100 {
+            let (status, how, body) = page(app, uri).await;
+            assert_eq!(status, StatusCode::OK, "{uri}");
+            if how.as_deref() == Some("hit") {
+                return body;
+            }
+        }
+        panic!("no kept copy of {uri} in 100 requests")
+    }
+
+    crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
+        let state = prepared_state(&url).await;
+        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let app = quarry::server::router(state.clone());
+        let default = kept(&app, "/commodities/wti").await;
+        let five_years = kept(&app, "/commodities/wti?range=5y").await;
+        assert!(default.contains("data-slug=\"wti\"") && five_years.contains("data-slug=\"wti\""));
+        assert_ne!(default, five_years, "each range is a page of its own");
+
+        for uri in ["/commodities/wti?range=7y", "/commodities/wti?range=5y&x=1", "/commodities/not-a-thing"] {
+            for _ in 0..2 {
+                let (status, how, _) = page(&app, uri).await;
+                assert!(how.is_none(), "{uri} was served through the cache ({how:?}, {status})");
+            }
+        }
+
+        let ids = quarry::commodities::service::series_ids(&state.db).await.unwrap();
+        let last = quarry::commodities::service::latest_dates(&state.db).await.unwrap()[&ids["wti"]];
+        let point = Point { date: last + chrono::Duration::days(1), value: 98_765.0 };
+        upsert_series(&state.db, ids["wti"], "demo", &[], &[point], chrono::Utc::now()).await.unwrap();
+        let (_, how, after) = page(&app, "/commodities/wti").await;
+        assert_eq!(how.as_deref(), Some("miss"), "the write dropped the kept page");
+        assert!(after.contains("98,765") && !default.contains("98,765"), "the new WTI close is on the page");
+    })
+    .await;
+}
