@@ -308,14 +308,15 @@ async fn the_overview_page_is_kept_with_a_fresh_nonce_each_time_until_a_write() 
     .await;
 }
 
-/// The venture landscape's default view is kept too, and a job that finishes (here the
-/// funding tracker, after a round was written) shows on the next request.
+/// The venture landscape's default view and the rounds table's first page are kept too, and
+/// a job that finishes (here the funding tracker, after a round was written) shows on the
+/// next request.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_landscape_is_kept_until_a_job_finishes() {
     use sea_orm::ConnectionTrait;
 
-    async fn page(app: &axum::Router) -> (Option<String>, String) {
-        let res = app.clone().oneshot(Request::get("/venture").body(Body::empty()).unwrap()).await.unwrap();
+    async fn page_at(app: &axum::Router, uri: &str) -> (Option<String>, String) {
+        let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let how = res.headers().get("x-quarry-cache").map(|v| v.to_str().unwrap().to_string());
         (how, String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap())
@@ -326,16 +327,18 @@ async fn the_landscape_is_kept_until_a_job_finishes() {
         quarry::server::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state.clone());
         // Other tests' writes drop kept pages too: ask until a kept copy comes back.
-        let mut hit = None;
-        for _ in 0..100 {
-            if let (Some(how), body) = page(&app).await {
-                if how == "hit" {
-                    hit = Some(body);
-                    break;
+        async fn kept(app: &axum::Router, uri: &str) -> String {
+            for _ in 0..100 {
+                if let (Some(how), body) = page_at(app, uri).await {
+                    if how == "hit" {
+                        return body;
+                    }
                 }
             }
+            panic!("no kept {uri} in 100 requests")
         }
-        let before = hit.expect("no kept landscape in 100 requests");
+        let before = kept(&app, "/venture").await;
+        let rounds_before = kept(&app, "/venture/funding").await;
         assert!(before.contains("class=\"biggest\""), "the landscape lists its biggest rounds");
 
         // A round far bigger than any demo round, written as an import would.
@@ -363,9 +366,13 @@ async fn the_landscape_is_kept_until_a_job_finishes() {
             .await
             .unwrap()
             .expect("the slot was free");
-        let (how, after) = page(&app).await;
+        let (how, after) = page_at(&app, "/venture").await;
         assert_eq!(how.as_deref(), Some("miss"), "the finished job dropped the kept page");
         assert!(after.contains("Keptless Robotics") && !before.contains("Keptless Robotics"));
+        // The rounds table's first page (newest first) too.
+        let (how, rounds_after) = page_at(&app, "/venture/funding").await;
+        assert_eq!(how.as_deref(), Some("miss"), "the finished job dropped the kept rounds table");
+        assert!(rounds_after.contains("Keptless Robotics") && !rounds_before.contains("Keptless Robotics"));
     })
     .await;
 }
