@@ -79,7 +79,7 @@ mod bench {
     /// within $10-$150, the range WTI actually traded in over those years).
     async fn extend_back(db: &DatabaseConnection, universe: &quarry::universe::Universe) -> anyhow::Result<usize> {
         let inst = universe.instruments.iter().find(|i| i.slug == LONG_SERIES).context("wti is not in the universe")?;
-        let ids = quarry::commodities::service::series_ids(db).await?;
+        let ids = quarry::series::series_ids(db).await?;
         let id = *ids.get(LONG_SERIES).context("wti has no series row")?;
         let demo = quarry::demo::generate_for(inst, Utc::now().date_naive());
         let &(first_day, first_value) = demo.first().context("no demo history for wti")?;

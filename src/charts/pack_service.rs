@@ -70,7 +70,7 @@ async fn series_data(db: &impl ConnectionTrait, slug: &str, from: NaiveDate) -> 
 }
 
 async fn signal_rows(db: &impl ConnectionTrait, slug: &str, from: NaiveDate) -> Result<SignalRows, DbErr> {
-    let Some(id) = crate::commodities::service::series_ids(db).await?.get(slug).copied() else {
+    let Some(id) = crate::series::series_ids(db).await?.get(slug).copied() else {
         return Ok(Vec::new());
     };
     use signals::Column as C;

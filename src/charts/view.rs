@@ -201,7 +201,7 @@ async fn load(db: &impl ConnectionTrait, opt: &SeriesOption, id: i32, range: Ran
         .one(db)
         .await?;
     let from = latest.and_then(|l| range.start(l));
-    let rows = crate::commodities::service::observations_between(db, id, from, None).await?;
+    let rows = crate::series::observations_between(db, id, from, None).await?;
     let mut sources: Vec<String> = rows.iter().map(|r| source_label(&r.2).to_string()).collect();
     sources.sort();
     sources.dedup();
@@ -241,7 +241,7 @@ impl ViewData {
 /// Reads and builds the chart of a view.
 pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, AppError> {
     let all = options(db).await?;
-    let ids = crate::commodities::service::series_ids(db).await?;
+    let ids = crate::series::series_ids(db).await?;
     let mut loaded = Vec::new();
     for slug in &view.series {
         let opt = all.iter().find(|o| &o.slug == slug).expect("parse checked the slug");

@@ -75,13 +75,13 @@ pub async fn compare(
     let (from_asked, to_asked) = crate::params::date_span(from, to)?;
     let basis = basis(&chosen.iter().map(|i| i.frequency).collect::<Vec<_>>());
 
-    let ids = super::service::series_ids(&state.db).await?;
+    let ids = crate::series::series_ids(&state.db).await?;
     let ids: Vec<Option<i32>> = chosen.iter().map(|i| ids.get(&i.slug).copied()).collect();
     let to = match to_asked {
         Some(t) => t,
         None => {
             // The newest period every instrument has reached: its end closes the window.
-            let latest = super::service::latest_dates(&state.db).await?;
+            let latest = crate::series::latest_dates(&state.db).await?;
             ids.iter()
                 .filter_map(|id| id.and_then(|id| latest.get(&id)))
                 .map(|d| period_end(*d, basis))
@@ -106,7 +106,7 @@ pub async fn compare(
     let mut based = Vec::with_capacity(chosen.len());
     for (inst, id) in chosen.iter().zip(&ids) {
         let obs = match id {
-            Some(id) => super::service::observations_between(&state.db, *id, Some(from), Some(to)).await?,
+            Some(id) => crate::series::observations_between(&state.db, *id, Some(from), Some(to)).await?,
             None => Vec::new(),
         };
         if obs.is_empty() {

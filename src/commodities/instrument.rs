@@ -68,7 +68,7 @@ async fn plain_rows(
     series_id: i32,
     from: Option<NaiveDate>,
 ) -> Result<Vec<ChartRow>, DbErr> {
-    Ok(super::service::observations_between(db, series_id, from, None)
+    Ok(crate::series::observations_between(db, series_id, from, None)
         .await?
         .into_iter()
         .map(|(date, close, _)| ChartRow {
@@ -87,7 +87,7 @@ async fn plain_rows(
 }
 
 async fn recent(db: &impl ConnectionTrait, series_id: i32) -> Result<Vec<HistoryPoint>, DbErr> {
-    let rows = super::service::newest_observations(db, series_id, RECENT).await?;
+    let rows = crate::series::newest_observations(db, series_id, RECENT).await?;
     Ok(rows.into_iter().map(|(date, value, source)| HistoryPoint { date, value, source }).collect())
 }
 
@@ -96,7 +96,7 @@ pub async fn page(state: &AppState, slug: &str, range: Option<Range>) -> Result<
     let detail = super::rest::detail(state, slug).await?;
     let inst = state.universe.instrument(slug).expect("detail checked the slug");
     let range = range.unwrap_or_else(|| Range::default_for(inst.frequency));
-    let ids = super::service::series_ids(&state.db).await?;
+    let ids = crate::series::series_ids(&state.db).await?;
     let Some((id, latest)) = ids.get(slug).copied().zip(detail.entry.as_of) else {
         return Ok(empty(detail, range, "No observations yet: the price jobs fill this series."));
     };

@@ -107,9 +107,9 @@ async fn read_history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<
             }
         },
     };
-    let ids = super::service::series_ids(&state.db).await?;
+    let ids = crate::series::series_ids(&state.db).await?;
     let rows = match ids.get(slug) {
-        Some(id) => super::service::observations_between(&state.db, *id, from, to).await?,
+        Some(id) => crate::series::observations_between(&state.db, *id, from, to).await?,
         None => Vec::new(),
     };
     let values: Vec<(NaiveDate, f64)> = rows.iter().map(|(d, v, _)| (*d, *v)).collect();

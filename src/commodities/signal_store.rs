@@ -235,7 +235,7 @@ pub async fn latest_in(
 ) -> Result<Vec<super::model::SignalSummary>, DbErr> {
     use super::model::SignalSummary;
     use super::signals::{applies, Indicator};
-    let ids = super::service::series_ids(db).await?;
+    let ids = crate::series::series_ids(db).await?;
     let mut out = Vec::new();
     for inst in universe.instruments.iter().filter(|i| scope.includes(i)) {
         let Some(&id) = ids.get(&inst.slug) else { continue };

@@ -64,12 +64,12 @@ pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> 
 /// rows never mix in one series; demo rows already present are kept when they hold the
 /// current model's value and rewritten when they do not. Returns rows written.
 pub async fn seed_demo(db: &DatabaseConnection, universe: &Universe) -> Result<u64, DbErr> {
-    let ids = crate::commodities::service::series_ids(db).await?;
+    let ids = crate::series::series_ids(db).await?;
     let today = Utc::now().date_naive();
     let mut written = 0;
     for inst in universe.all_series() {
         let Some(&series_id) = ids.get(&inst.slug) else { continue };
-        if crate::commodities::service::has_real_data(db, series_id).await? {
+        if crate::series::has_real_data(db, series_id).await? {
             continue;
         }
         written += write_demo_series(db, series_id, inst, today).await?;

@@ -11,7 +11,7 @@ use crate::universe::Instrument;
 /// The series jobs: prices of a set of instruments, the macro series, signals, backfill.
 pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome> {
     let state = &ctx.state;
-    let ids = crate::commodities::service::series_ids(&state.db).await?;
+    let ids = crate::series::series_ids(&state.db).await?;
     let selected = kind.select(&state.universe);
     if *kind == JobKind::CommoditySignals {
         return signals(ctx, &ids, &selected).await;

@@ -204,7 +204,7 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
     if let Err(e) = crate::demo::venture_store::give_way(&state.db).await {
         tracing::error!(error = %e, "cannot delete the venture demo rows now that real venture data exists");
     }
-    if let Ok(demo) = crate::commodities::service::has_demo_data(&state.db).await {
+    if let Ok(demo) = crate::series::has_demo_data(&state.db).await {
         state.set_demo_active(demo);
     }
     RunReport { status, outcome, error }

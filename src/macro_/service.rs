@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::model::{MacroSeriesEntry, MacroSeriesList};
 use crate::commodities::model::{judge, Freshness, DEMO_NOTICE};
-use crate::commodities::service::{latest_failures, observations_between};
+use crate::series::{latest_failures, observations_between};
 use crate::db::entities::series;
 use crate::universe::{source_label, Instrument, Universe};
 
@@ -43,7 +43,7 @@ pub async fn latest(db: &impl ConnectionTrait, slug: &str) -> Result<Option<(Nai
 }
 
 async fn latest_of(db: &impl ConnectionTrait, series_id: i32) -> Result<Option<(NaiveDate, f64, String)>, DbErr> {
-    Ok(crate::commodities::service::newest_observations(db, series_id, 1).await?.pop())
+    Ok(crate::series::newest_observations(db, series_id, 1).await?.pop())
 }
 
 /// Every macro series of the universe, in universe order, with its newest observation.
@@ -53,7 +53,7 @@ pub async fn list(
     now: DateTime<Utc>,
 ) -> Result<MacroSeriesList, DbErr> {
     let failures = latest_failures(db).await?;
-    let demo = crate::commodities::service::demo_latest(db).await?;
+    let demo = crate::series::demo_latest(db).await?;
     let demo_day = demo.values().max().copied();
     let today = now.date_naive();
     let mut entries = Vec::with_capacity(universe.macros.len());

@@ -62,7 +62,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .await
         .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
     crate::db::migrate(&db).await.context("database migration failed")?;
-    let n = crate::commodities::service::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
+    let n = crate::series::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
     tracing::info!(series = n, "universe synced");
     let sources =
         Sources::new(&config.sources, HttpPolicy::from_config(&config.sources)).context("cannot set up the sources")?;
@@ -85,7 +85,7 @@ pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
         tracing::info!(rows, elapsed_ms = started.elapsed().as_millis() as u64, "demo data seeded (source = demo)");
         // Signals too, so the signal pages and charts are populated from the first request
         // instead of after the job's first scheduled run.
-        let ids = crate::commodities::service::series_ids(&state.db).await?;
+        let ids = crate::series::series_ids(&state.db).await?;
         for inst in &state.universe.instruments {
             if let Some(&id) = ids.get(&inst.slug) {
                 crate::commodities::signal_store::refresh(&state.db, id, inst.frequency, chrono::Utc::now()).await?;
@@ -105,7 +105,7 @@ pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
     if venture.written() > 0 {
         tracing::info!(rows = venture.written(), "venture demo data refreshed (source = demo)");
     }
-    state.set_demo_active(crate::commodities::service::has_demo_data(&state.db).await?);
+    state.set_demo_active(crate::series::has_demo_data(&state.db).await?);
     Ok(())
 }
 

@@ -700,9 +700,9 @@ pub async fn valuations(
 
 /// The PME index's observations, oldest first (empty when Quarry holds none yet).
 async fn pme_index(db: &impl ConnectionTrait) -> Result<Vec<(NaiveDate, f64)>, DbErr> {
-    let ids = crate::commodities::service::series_ids(db).await?;
+    let ids = crate::series::series_ids(db).await?;
     let Some(&id) = ids.get(PME_INDEX_SLUG) else { return Ok(Vec::new()) };
-    Ok(crate::commodities::service::observations_between(db, id, None, None)
+    Ok(crate::series::observations_between(db, id, None, None)
         .await?
         .into_iter()
         .map(|(d, v, _)| (d, v))

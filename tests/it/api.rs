@@ -297,8 +297,8 @@ async fn the_overview_page_is_kept_with_a_fresh_nonce_each_time_until_a_write() 
         assert!(res.headers().get("x-quarry-cache").is_none());
 
         // A write shows at once.
-        let ids = quarry::commodities::service::series_ids(&state.db).await.unwrap();
-        let last = quarry::commodities::service::latest_dates(&state.db).await.unwrap()[&ids["wti"]];
+        let ids = quarry::series::series_ids(&state.db).await.unwrap();
+        let last = quarry::series::latest_dates(&state.db).await.unwrap()[&ids["wti"]];
         let point = Point { date: last + chrono::Duration::days(1), value: 98_765.0 };
         upsert_series(&state.db, ids["wti"], "demo", &[], &[point], chrono::Utc::now()).await.unwrap();
         let (how, _, after) = page(&app, "/").await;
@@ -419,8 +419,8 @@ async fn instrument_pages_are_kept_per_range_until_a_write() {
             }
         }
 
-        let ids = quarry::commodities::service::series_ids(&state.db).await.unwrap();
-        let last = quarry::commodities::service::latest_dates(&state.db).await.unwrap()[&ids["wti"]];
+        let ids = quarry::series::series_ids(&state.db).await.unwrap();
+        let last = quarry::series::latest_dates(&state.db).await.unwrap()[&ids["wti"]];
         let point = Point { date: last + chrono::Duration::days(1), value: 98_765.0 };
         upsert_series(&state.db, ids["wti"], "demo", &[], &[point], chrono::Utc::now()).await.unwrap();
         let (_, how, after) = page(&app, "/commodities/wti").await;

@@ -112,11 +112,11 @@ crate::on_both_backends! {
     fn overview_signals_detail_csv_and_pages_show_the_same_changes_for_every_instrument(url) {
         let state = prepared_state(&url).await;
         quarry::server::refresh_demo(&state, true).await.unwrap();
-        let ids = quarry::commodities::service::series_ids(&state.db).await.unwrap();
+        let ids = quarry::series::series_ids(&state.db).await.unwrap();
         let mut history = HashMap::new();
         for inst in &state.universe.instruments {
             let from = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
-            let rows = quarry::commodities::service::observations_since(&state.db, ids[&inst.slug], from)
+            let rows = quarry::series::observations_between(&state.db, ids[&inst.slug], Some(from), None)
                 .await
                 .unwrap();
             history.insert(inst.slug.clone(), rows.into_iter().map(|(d, v, _)| (d, v)).collect::<Vec<_>>());

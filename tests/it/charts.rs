@@ -32,7 +32,7 @@ fn days() -> Vec<NaiveDate> {
 }
 
 async fn seed(state: &quarry::state::AppState, slug: &str, f: impl Fn(usize) -> f64, source: &str) {
-    let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()[slug];
+    let id = quarry::series::series_ids(&state.db).await.unwrap()[slug];
     let rows: Vec<_> = days()
         .into_iter()
         .enumerate()

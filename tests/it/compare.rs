@@ -34,7 +34,7 @@ async fn insert(db: &sea_orm::DatabaseConnection, series_id: i32, points: &[(&st
 /// 4th. Common dates: 02, 03, 05, 08.
 async fn seeded_app(url: &str) -> axum::Router {
     let state = prepared_state(url).await;
-    let ids = quarry::commodities::service::series_ids(&state.db).await.unwrap();
+    let ids = quarry::series::series_ids(&state.db).await.unwrap();
     insert(
         &state.db,
         ids["gold"],

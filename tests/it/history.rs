@@ -27,7 +27,7 @@ async fn app_with_fifty_years(url: &str) -> (axum::Router, Vec<Point>) {
         .into_iter()
         .map(|(date, v)| Point { date, value: v.unwrap() })
         .collect();
-    let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()["wti"];
+    let id = quarry::series::series_ids(&state.db).await.unwrap()["wti"];
     upsert_series(&state.db, id, "fred", &[], &pts, Utc::now()).await.unwrap();
     (quarry::server::router(state), pts)
 }

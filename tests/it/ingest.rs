@@ -21,12 +21,12 @@ fn today() -> NaiveDate {
 
 async fn refresh(state: &AppState, slug: &str, mode: Mode) -> Result<ingest::Refreshed, ingest::IngestError> {
     let inst = state.universe.instrument(slug).unwrap().clone();
-    let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()[slug];
+    let id = quarry::series::series_ids(&state.db).await.unwrap()[slug];
     ingest::refresh_series(&state.db, &state.sources, &inst, id, mode, Utc::now()).await
 }
 
 async fn stored(state: &AppState, slug: &str) -> Vec<(NaiveDate, f64, String)> {
-    let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()[slug];
+    let id = quarry::series::series_ids(&state.db).await.unwrap()[slug];
     observations::Entity::find()
         .filter(observations::Column::SeriesId.eq(id))
         .order_by_asc(observations::Column::Date)
@@ -118,7 +118,7 @@ crate::on_both_backends! {
         let err = refresh(&state, "gold", Mode::Incremental).await.unwrap_err().to_string();
         assert!(err.contains("unreadable LBMA JSON"), "{err}");
         assert_eq!(stored(&state, "gold").await, before);
-        let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()["gold"];
+        let id = quarry::series::series_ids(&state.db).await.unwrap()["gold"];
         let h = series_health::Entity::find_by_id(id).one(&state.db).await.unwrap().unwrap();
         assert!(h.last_error.unwrap().contains("LBMA gold_pm"));
     }

@@ -28,7 +28,7 @@ fn wti() -> Vec<Point> {
 }
 
 async fn wti_id(state: &AppState) -> i32 {
-    quarry::commodities::service::series_ids(&state.db).await.unwrap()["wti"]
+    quarry::series::series_ids(&state.db).await.unwrap()["wti"]
 }
 
 async fn load(state: &AppState, points: &[Point]) {
@@ -39,7 +39,7 @@ async fn load(state: &AppState, points: &[Point]) {
 async fn expected(state: &AppState) -> Vec<signals::SignalRow> {
     let id = wti_id(state).await;
     let obs: Vec<(NaiveDate, f64)> =
-        quarry::commodities::service::observations_since(&state.db, id, NaiveDate::from_ymd_opt(1900, 1, 1).unwrap())
+        quarry::series::observations_between(&state.db, id, Some(NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()), None)
             .await
             .unwrap()
             .into_iter()
@@ -129,14 +129,14 @@ crate::on_both_backends! {
         assert_eq!(first.status, "succeeded");
         // Demo data fills the 21 instruments and the 12 macro series; signals are for the
         // instruments only.
-        let observations = quarry::commodities::service::latest_dates(&state.db).await.unwrap().len();
+        let observations = quarry::series::latest_dates(&state.db).await.unwrap().len();
         assert_eq!(observations, 33);
         assert!(first.outcome.rows_written > 21 * 10, "{}", first.outcome.rows_written);
         let second = run_slot(&state, JobKind::CommoditySignals, "t2").await.unwrap().unwrap();
         assert_eq!(second.outcome.rows_written, 0);
         // A new day for one series extends that series only.
         let id = wti_id(&state).await;
-        let last = quarry::commodities::service::latest_dates(&state.db).await.unwrap()[&id];
+        let last = quarry::series::latest_dates(&state.db).await.unwrap()[&id];
         upsert_series(&state.db, id, "demo", &[], &[Point { date: last + Duration::days(3), value: 70.0 }], Utc::now())
             .await
             .unwrap();
@@ -198,7 +198,7 @@ mod endpoint {
             let state = upstream_state(&url, &server.uri()).await;
             for slug in ["wti", "gold"] {
                 let inst = state.universe.instrument(slug).unwrap().clone();
-                let id = quarry::commodities::service::series_ids(&state.db).await.unwrap()[slug];
+                let id = quarry::series::series_ids(&state.db).await.unwrap()[slug];
                 quarry::ingest::refresh_series(&state.db, &state.sources, &inst, id, quarry::ingest::Mode::Backfill(None), Utc::now())
                     .await
                     .unwrap();
