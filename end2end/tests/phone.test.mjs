@@ -83,6 +83,28 @@ for (const mode of MODES) {
   });
 }
 
+for (const mode of MODES) {
+  test(`the IPO pipeline on a phone scrolls inside its tables with the company in view (${mode.name})`, async () => {
+    const { page, context, errors } = await open(browser, "/venture/ipo", { js: mode.js, width: PHONE.width });
+    await page.setViewportSize(PHONE);
+    const frames = page.locator(".table-wrap:has(table.ipo)");
+    assert.ok((await frames.count()) >= 1, "an IPO table is shown");
+    const scroll = await frames.evaluateAll((ws) =>
+      ws.map((w) => ({ wider: w.scrollWidth > w.clientWidth + 1, scrolls: ["auto", "scroll"].includes(getComputedStyle(w).overflowX) })),
+    );
+    assert.ok(scroll.every((f) => !f.wider || f.scrolls), JSON.stringify(scroll));
+    // Scrolled to the Offering column and beyond, the row still names its company.
+    const wrap = frames.first();
+    await wrap.evaluate((w) => { w.scrollLeft = w.scrollWidth; });
+    const box = await wrap.locator("tbody tr th").first().boundingBox();
+    assert.ok(box && box.x >= 0 && box.x < PHONE.width / 2, `the company scrolled away: ${JSON.stringify(box)}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test("chart text on a phone reads at 10 px or more, the chart scrolling inside its figure", async () => {
   const fund = (await (await fetch(BASE + "/api/venture/funds")).json()).rows[0];
   for (const path of ["/commodities/gold", "/charts?series=gold", "/commodities/compare?instruments=gold,copper", `/venture/funds/${fund.id}`]) {

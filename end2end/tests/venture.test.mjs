@@ -235,6 +235,24 @@ for (const mode of MODES) {
     await context.close();
   });
 
+  test(`a company's IPO section shows the offering terms and their filing, or none (${mode.name})`, async () => {
+    const { body: pipeline } = await api("/api/venture/ipo-pipeline");
+    const all = pipeline.groups.flatMap((g) => g.rows);
+    for (const r of [all.find((x) => x.terms_source && x.price_low != null), all.find((x) => !x.terms_source)]) {
+      const { page, context, errors } = await open(browser, `/venture/companies/${r.company_id}`, mode);
+      const offering = page.locator("p.ipo-offering");
+      if (r.terms_source) {
+        const text = await offering.innerText();
+        assert.ok(text.startsWith("Offering: "), text);
+        assert.ok(text.includes(`$${r.price_high.toFixed(2)}`) && text.includes(`${r.terms_source.form}, ${r.terms_source.filed_on}`), text);
+      } else {
+        assert.equal(await offering.count(), 0, `${r.company} states no terms`);
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+
   test(`an unknown company is a 404 and a bad id a 400, with the API's message (${mode.name})`, async () => {
     for (const [id, code] of [["99999999", 404], ["abc", 400]]) {
       const bad = await api(`/api/venture/companies/${id}`);
@@ -305,6 +323,21 @@ for (const mode of MODES) {
       assert.deepEqual((await attrs(page, `section.ipo-group[data-status="${g.status}"] tbody tr`, "data-id")).map(Number), g.rows.map((r) => r.id));
     }
     assert.ok(pipeline.groups.every((g) => g.rows.length > 0), "the demo fills every status");
+    // The offering terms: shown with the filing they come from where the API has them,
+    // an empty cell (not "$0" or a dash) where it has none.
+    const all = pipeline.groups.flatMap((g) => g.rows);
+    assert.ok(all.some((r) => r.terms_source) && all.some((r) => !r.terms_source), "the demo has rows with and without terms");
+    for (const r of all) {
+      const cell = (await page.locator(`tr[data-id="${r.id}"] td[data-col="offering"]`).innerText()).trim();
+      if (!r.terms_source) {
+        assert.equal(cell, "", `${r.company} states no terms`);
+        continue;
+      }
+      assert.ok(cell.includes(`${r.terms_source.form}, ${r.terms_source.filed_on}`), cell);
+      if (r.price_high != null) assert.ok(cell.includes(`$${r.price_high.toFixed(2)}`), cell);
+      if (r.price_low != null && r.price_low < r.price_high) assert.ok(cell.includes(`$${r.price_low.toFixed(2)}–`), cell);
+      assert.doesNotMatch(cell, /\$0\b|—/);
+    }
     // An entry's filings open from their summary.
     const entry = pipeline.groups.find((g) => g.status === "amended").rows[0];
     const row = page.locator(`tr[data-id="${entry.id}"]`);

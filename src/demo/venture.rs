@@ -238,7 +238,7 @@ pub fn generate(seed: u64, today: NaiveDate, fetched_at: DateTime<Utc>) -> DemoD
     };
     gen_rounds(&mut rng, &mut data, today, fetched_at);
     gen_acquisitions(&mut rng, &mut used, &mut data, today, fetched_at);
-    gen_ipos(&mut rng, &mut data, today, fetched_at);
+    gen_ipos(&mut rng, seed, &mut data, today, fetched_at);
     gen_funds(&mut rng, seed, &mut data, today, fetched_at);
     data
 }
@@ -560,7 +560,9 @@ fn gen_acquisitions(
     data.acquisitions = out;
 }
 
-fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<Utc>) {
+fn gen_ipos(rng: &mut Rng, seed: u64, data: &mut DemoData, today: NaiveDate, at: DateTime<Utc>) {
+    // The terms come from a generator of their own, so drawing them moves nothing else.
+    let mut terms_rng = Rng(seed ^ 0x4950_4f5f_5445_524d);
     let summary = company_summary(data);
     let targets: HashSet<usize> = data.acquisitions.iter().map(|a| a.target).collect();
     // The most advanced companies that were not acquired, ties in a drawn order.
@@ -628,6 +630,7 @@ fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<U
             }
             let last = events.last().expect("one event at least").clone();
             let c = &data.companies[company];
+            let terms = demo_terms(&mut terms_rng, ipo_valuation(data, company), &events, out.len());
             out.push(DemoIpo {
                 company,
                 ipo: ipo_filings::Model {
@@ -645,6 +648,13 @@ fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<U
                     withdrawn_on: (status == "withdrawn").then_some(last.filed_on),
                     amendments: amendments as i32,
                     accession: events[0].accession.clone(),
+                    price_low: terms.as_ref().and_then(|t| t.0),
+                    price_high: terms.as_ref().and_then(|t| t.1),
+                    shares_offered: terms.as_ref().and_then(|t| t.2),
+                    offering_amount: terms.as_ref().and_then(|t| t.3),
+                    terms_form: terms.as_ref().map(|t| t.4.form.clone()),
+                    terms_accession: terms.as_ref().map(|t| t.4.accession.clone()),
+                    terms_filed_on: terms.as_ref().map(|t| t.4.filed_on),
                     source: DEMO.into(),
                     source_id: DEMO.into(),
                     fetched_at: at,
@@ -654,6 +664,52 @@ fn gen_ipos(rng: &mut Rng, data: &mut DemoData, today: NaiveDate, at: DateTime<U
         }
     }
     data.ipos = out;
+}
+
+/// What a company going public is worth before its offering: its latest disclosed
+/// post-money valuation, else five times what it has raised.
+fn ipo_valuation(data: &DemoData, company: usize) -> f64 {
+    let latest = data
+        .rounds
+        .iter()
+        .filter(|r| r.company == company)
+        .filter_map(|r| r.valuation.as_ref())
+        .max_by_key(|v| v.valued_on)
+        .map(|v| v.post_money);
+    latest.unwrap_or_else(|| 5.0 * company_summary(data)[company].2).max(50e6)
+}
+
+/// (price low, price high, shares, amount, the event they come from) as an IPO's filings
+/// would state them: the public company worth 1.2 to 2.5 times `valuation`, 15 to 25% of
+/// it sold at a price in the teens or twenties. A registration not yet amended states no
+/// range: every other one shows only its fee table's maximum, the rest nothing. A range
+/// comes from the last amendment, the price from the 424B4 (at or a dollar above the top
+/// of the range); a withdrawn registration keeps what its last amendment said.
+#[allow(clippy::type_complexity)]
+fn demo_terms(
+    rng: &mut Rng,
+    valuation: f64,
+    events: &[ipo_events::Model],
+    n: usize,
+) -> Option<(Option<f64>, Option<f64>, Option<i64>, Option<f64>, ipo_events::Model)> {
+    let size = valuation * between(rng, 1.2, 2.5) * between(rng, 0.15, 0.25);
+    let mid = int(rng, 12, 28) as f64;
+    let bump = int(rng, 0, 1) as f64;
+    let shares = ((size / mid / 1e5).round() * 1e5).max(1e5);
+    let (low, high) = (mid - 1.0, mid + 1.0);
+    let amended = events.iter().rev().find(|e| e.status == "amended");
+    match (events.iter().find(|e| e.form == "424B4"), amended) {
+        (Some(b4), _) => {
+            let price = high + bump;
+            Some((Some(price), Some(price), Some(shares as i64), Some(shares * price), b4.clone()))
+        }
+        (None, Some(a)) => Some((Some(low), Some(high), Some(shares as i64), Some(shares * high), a.clone())),
+        (None, None) if n % 2 == 1 && events[0].status == "filed" && events.len() == 1 => {
+            let fee_table = (shares * high * 1.15 / 1e6).round() * 1e6;
+            Some((None, None, None, Some(fee_table), events[0].clone()))
+        }
+        _ => None,
+    }
 }
 
 /// One fund's quarterly life: (quarter index, call (negative), distribution, NAV after).
@@ -978,6 +1034,35 @@ mod tests {
             assert_eq!(i.ipo.withdrawn_on.is_some(), i.ipo.status == "withdrawn");
         }
         let summary = company_summary(&x);
+        // Offering terms: from one of the entry's own filings, the 424B4's price set once
+        // priced, a range before, and a size that is a slice of what the company is worth.
+        for (_, x) in samples() {
+            let mut blank = 0;
+            for i in &x.ipos {
+                let ipo = &i.ipo;
+                let Some(form) = ipo.terms_form.as_deref() else {
+                    assert_eq!((ipo.price_low, ipo.shares_offered, ipo.offering_amount), (None, None, None));
+                    assert!(ipo.status != "priced" && ipo.status != "amended", "{ipo:?}");
+                    blank += 1;
+                    continue;
+                };
+                let e = i.events.iter().find(|e| Some(&e.accession) == ipo.terms_accession.as_ref()).unwrap();
+                assert_eq!((e.form.as_str(), Some(e.filed_on)), (form, ipo.terms_filed_on));
+                match (ipo.status.as_str(), ipo.price_low, ipo.price_high) {
+                    ("priced", Some(l), Some(h)) => assert!(l == h && form == "424B4", "{ipo:?}"),
+                    (_, Some(l), Some(h)) => assert!(l < h && form.ends_with("/A"), "{ipo:?}"),
+                    (status, None, None) => assert!(status == "filed" && form == ipo.form, "{ipo:?}"),
+                    _ => panic!("half a range: {ipo:?}"),
+                }
+                let amount = ipo.offering_amount.unwrap();
+                if let (Some(p), Some(n)) = (ipo.price_high, ipo.shares_offered) {
+                    assert!((amount - p * n as f64).abs() < 1.0, "{ipo:?}");
+                }
+                let worth = ipo_valuation(&x, i.company);
+                assert!(amount > 0.1 * worth && amount < 0.9 * worth, "{} of {worth}: {ipo:?}", amount);
+            }
+            assert!(blank > 0 && blank < x.ipos.len(), "some filed entries state no terms yet, not all");
+        }
         for a in &x.acquisitions {
             let acq = &a.acquisition;
             assert!(acq.announced_on <= today);

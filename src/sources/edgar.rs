@@ -13,6 +13,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use super::edgar_index::{self, IndexError, ParsedIndex};
+use super::edgar_prospectus::{self, NotAProspectus, Terms};
 use super::edgar_submissions::{self, Submissions, SubmissionsError};
 use super::form_d::{self, FormD, FormDError};
 use super::http::looks_like_html;
@@ -38,6 +39,8 @@ pub enum EdgarError {
     Index(IndexError),
     #[error("submissions JSON {0}")]
     Submissions(SubmissionsError),
+    #[error("{0}")]
+    Prospectus(NotAProspectus),
 }
 
 impl EdgarError {
@@ -85,6 +88,10 @@ pub fn is_rate_page(text: &str) -> bool {
         || text.contains("Request Rate Threshold Exceeded")
         || text.contains("Your request rate has exceeded")
 }
+
+/// How much of a registration statement or prospectus is read: the cover pages and the
+/// fee table are in the first few hundred kilobytes; the whole file can run to megabytes.
+pub const PROSPECTUS_HEAD_BYTES: usize = 1536 * 1024;
 
 /// `QTR1` .. `QTR4`: the folder of a date's daily index.
 pub fn quarter(date: NaiveDate) -> u32 {
@@ -196,6 +203,44 @@ impl Edgar {
             EdgarError::Fetch(SourceError::Status { status: 404, url: url.clone(), retry_after: None })
         })?;
         form_d::parse(&text).map_err(EdgarError::FormD)
+    }
+
+    /// A filing's document, as the submissions JSON names it (`primaryDocument`).
+    pub fn document_url(&self, cik: u64, accession: &str, document: &str) -> String {
+        format!("{}/Archives/edgar/data/{cik}/{}/{document}", self.base, accession.replace('-', ""))
+    }
+
+    /// The offering terms on the cover of a registration statement or prospectus: the
+    /// first `PROSPECTUS_HEAD_BYTES` of its primary document, read under the same rules as
+    /// every EDGAR call. The document is HTML, so only EDGAR's rate page is refused as
+    /// such; a page that is no prospectus (an error or maintenance page) is
+    /// `EdgarError::Prospectus`, a missing one a 404.
+    pub async fn prospectus_terms(&self, cik: u64, accession: &str, document: &str) -> Result<Terms, EdgarError> {
+        let url = self.document_url(cik, accession, document);
+        let ua = check_user_agent(&self.user_agent).map_err(EdgarError::NotConfigured)?;
+        if let Some(until) = self.paused_until() {
+            return Err(EdgarError::RateLimited { until });
+        }
+        self.limiter.until_ready().await;
+        let headers = [("user-agent", ua)];
+        let body = match self.http.get_head(Provider::Edgar, &url, Expect::Html, &headers, PROSPECTUS_HEAD_BYTES).await {
+            Ok(b) => b,
+            Err(SourceError::Status { status: 403, .. }) => {
+                return Err(EdgarError::RateLimited { until: self.pause() })
+            }
+            Err(e) => return Err(EdgarError::Fetch(e)),
+        };
+        let text = String::from_utf8_lossy(&body);
+        // The rate page is short; a prospectus that mentions a "rate threshold" further
+        // down is not one.
+        let mut end = text.len().min(8192);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if is_rate_page(&text[..end]) {
+            return Err(EdgarError::RateLimited { until: self.pause() });
+        }
+        edgar_prospectus::parse(&text).map_err(EdgarError::Prospectus)
     }
 
     pub fn submissions_url(&self, cik: u64) -> String {
@@ -361,6 +406,44 @@ mod tests {
             assert_eq!(e.submissions(1900001).await.unwrap().name, "Example");
             assert_eq!(server.received_requests().await.unwrap().len(), 2);
         }
+    }
+
+    #[tokio::test]
+    async fn a_prospectus_is_read_from_its_first_part_only() {
+        let server = MockServer::start().await;
+        let cover = "<p>PRELIMINARY PROSPECTUS</p><p>We are offering 5,000,000 shares. The initial public offering \
+                     price will be between $9.00 and $11.00 per share.</p>";
+        let filler = "<p>Risk factors and other matters.</p>".repeat(2 * PROSPECTUS_HEAD_BYTES / 38);
+        for (doc, body) in
+            [("top.htm", format!("<html><body>{cover}{filler}</body></html>")), ("tail.htm", format!("<html><body>{filler}{cover}</body></html>"))]
+        {
+            Mock::given(method("GET"))
+                .and(path(format!("/Archives/edgar/data/1900123/000119312526300040/{doc}")))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/html"))
+                .mount(&server)
+                .await;
+        }
+        let e = edgar(&server, UA, 600);
+        let t = e.prospectus_terms(1900123, "0001193125-26-300040", "top.htm").await.unwrap();
+        assert_eq!((t.range, t.shares), (Some((9.0, 11.0)), Some(5_000_000)), "a long document is cut, not refused");
+        let err = e.prospectus_terms(1900123, "0001193125-26-300040", "tail.htm").await.unwrap_err();
+        assert!(matches!(err, EdgarError::Prospectus(_)), "what lies past the cap is never read: {err}");
+        let missing = e.prospectus_terms(1900123, "0001193125-26-300040", "gone.htm").await.unwrap_err();
+        assert!(missing.is_about_the_filing(), "{missing}");
+        assert_eq!(e.document_url(1900123, "0001193125-26-300040", "top.htm"), format!("{}/Archives/edgar/data/1900123/000119312526300040/top.htm", server.uri()));
+    }
+
+    #[tokio::test]
+    async fn the_rate_page_in_place_of_a_prospectus_pauses_edgar_calls() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(RATE_PAGE, "text/html"))
+            .mount(&server)
+            .await;
+        let e = edgar(&server, UA, 600);
+        let err = e.prospectus_terms(1900123, "0001193125-26-300040", "d.htm").await.unwrap_err();
+        assert!(matches!(err, EdgarError::RateLimited { .. }) && err.stops_the_run(), "{err}");
+        assert!(e.paused_until().is_some());
     }
 
     #[test]

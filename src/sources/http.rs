@@ -105,13 +105,38 @@ impl Http {
         expect: Expect,
         headers: &[(&'static str, &str)],
     ) -> Result<Vec<u8>, SourceError> {
+        self.get_upto(provider, url, expect, headers, None).await
+    }
+
+    /// The first `max_bytes` of the body (all of it when shorter): for documents whose
+    /// useful part is at the top, so a long one is cut off rather than refused. The rest
+    /// is never downloaded.
+    pub async fn get_head(
+        &self,
+        provider: Provider,
+        url: &str,
+        expect: Expect,
+        headers: &[(&'static str, &str)],
+        max_bytes: usize,
+    ) -> Result<Vec<u8>, SourceError> {
+        self.get_upto(provider, url, expect, headers, Some(max_bytes)).await
+    }
+
+    async fn get_upto(
+        &self,
+        provider: Provider,
+        url: &str,
+        expect: Expect,
+        headers: &[(&'static str, &str)],
+        head: Option<usize>,
+    ) -> Result<Vec<u8>, SourceError> {
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.policy.base_delay)
             .with_max_delay(self.policy.max_delay)
             .with_max_times(self.policy.max_retries)
             .with_jitter();
         let max_wait = self.policy.max_retry_after;
-        (|| self.attempt(provider, url, expect, headers))
+        (|| self.attempt(provider, url, expect, headers, head))
             .retry(backoff)
             .sleep(tokio::time::sleep)
             .when(SourceError::is_transient)
@@ -132,6 +157,7 @@ impl Http {
         url: &str,
         expect: Expect,
         headers: &[(&'static str, &str)],
+        head: Option<usize>,
     ) -> Result<Vec<u8>, SourceError> {
         self.limiter(provider, url).until_ready().await;
         let mut req = self.client.get(url);
@@ -144,8 +170,8 @@ impl Http {
             let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
             return Err(SourceError::Status { status: status.as_u16(), url: redact(url), retry_after });
         }
-        let limit = self.policy.max_body_bytes;
-        if resp.content_length().is_some_and(|n| n as usize > limit) {
+        let limit = head.map_or(self.policy.max_body_bytes, |h| h.min(self.policy.max_body_bytes));
+        if head.is_none() && resp.content_length().is_some_and(|n| n as usize > limit) {
             return Err(SourceError::TooLarge { limit, url: redact(url) });
         }
         let content_type =
@@ -153,6 +179,11 @@ impl Http {
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e, url))? {
             if body.len() + chunk.len() > limit {
+                if head.is_some() {
+                    // Dropping the response closes the connection: the rest is not read.
+                    body.extend_from_slice(&chunk[..limit - body.len()]);
+                    break;
+                }
                 return Err(SourceError::TooLarge { limit, url: redact(url) });
             }
             body.extend_from_slice(&chunk);

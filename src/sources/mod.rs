@@ -3,6 +3,7 @@
 //! turns them into typed rows. Adapters know nothing of the database, the pages or the jobs.
 pub mod edgar;
 pub mod edgar_index;
+pub mod edgar_prospectus;
 pub mod edgar_submissions;
 pub mod eia;
 pub mod form_d;

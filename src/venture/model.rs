@@ -369,8 +369,71 @@ pub struct IpoRow {
     pub withdrawn_on: Option<NaiveDate>,
     pub amendments: i32,
     pub accession: String,
+    /// The offering's price range in USD a share, or its set price (low = high) once a
+    /// 424B4 priced it; null when no filing read states it.
+    pub price_low: Option<f64>,
+    pub price_high: Option<f64>,
+    /// Shares (or American Depositary Shares) offered, without the underwriters' option.
+    pub shares_offered: Option<i64>,
+    /// USD: the stated total at the set price (else shares x price); for a range, the fee
+    /// table's maximum aggregate offering price, else shares x the top of the range.
+    pub offering_amount: Option<f64>,
+    /// The filing the terms come from; null when there are none.
+    pub terms_source: Option<IpoTermsSource>,
     pub events: Vec<IpoEventRow>,
     pub provenance: Provenance,
+}
+
+/// The registration statement or prospectus whose cover states an entry's terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IpoTermsSource {
+    pub form: String,
+    pub filed_on: NaiveDate,
+    pub accession: String,
+    /// The filing on sec.gov (none for demo rows).
+    pub url: Option<String>,
+}
+
+impl IpoRow {
+    /// The terms in a few words: "$212.5M at $17.00" once priced, "$15.00–$17.00 · 12.5M
+    /// shares" for a range, "up to $100M" for a fee table alone; empty when unknown (never
+    /// "$0").
+    pub fn offering_label(&self) -> String {
+        let price = |p: f64| format!("${p:.2}");
+        let shares = self.shares_offered.map(|n| format!("{} shares", count(n as f64)));
+        let amount = self.offering_amount.map(super::pages::usd);
+        let parts: Vec<String> = match (self.price_low, self.price_high) {
+            (Some(l), Some(h)) if l == h => match amount {
+                Some(a) => vec![format!("{a} at {}", price(h))],
+                None => std::iter::once(format!("{} a share", price(h))).chain(shares).collect(),
+            },
+            (Some(l), Some(h)) => {
+                let range = format!("{}–{}", price(l), price(h));
+                match shares {
+                    Some(s) => vec![range, s],
+                    None => std::iter::once(range).chain(amount.map(|a| format!("up to {a}"))).collect(),
+                }
+            }
+            _ => match (shares, amount) {
+                (Some(s), _) => vec![s],
+                (None, Some(a)) => vec![format!("up to {a}")],
+                (None, None) => vec![],
+            },
+        };
+        parts.join(" · ")
+    }
+
+    /// "S-1/A, 2026-11-18": where the terms come from, for the page.
+    pub fn terms_label(&self) -> Option<String> {
+        self.terms_source.as_ref().map(|t| format!("{}, {}", t.form, t.filed_on))
+    }
+}
+
+/// A count in the short form the tables use: 950, 12.5K, 12.5M, 1.2B.
+fn count(n: f64) -> String {
+    let usd = super::pages::usd(n);
+    usd.trim_start_matches('$').to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

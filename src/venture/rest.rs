@@ -552,8 +552,12 @@ async fn csv_rows(state: &AppState, name: &str, q: CsvQuery) -> Result<Table, Ap
             let p = ipo_pipeline(state, &q.status).await?;
             const H: &[&str] = &[
                 "id", "company", "cik", "sector", "form", "status", "filed_on", "last_event_on", "priced_on",
-                "withdrawn_on", "amendments", "accession", "source", "source_id", "fetched_at", "demo", "filing_url",
+                "withdrawn_on", "amendments", "accession", "offering", "price_low_usd", "price_high_usd",
+                "shares_offered", "offering_amount_usd", "terms_form", "terms_filed_on", "terms_accession", "source",
+                "source_id", "fetched_at", "demo", "filing_url",
             ];
+            // Unknown terms are blank cells, never 0.
+            let price = |p: Option<f64>| p.map(|x| format!("{x:.2}")).unwrap_or_default();
             let rows = p
                 .groups
                 .iter()
@@ -572,6 +576,14 @@ async fn csv_rows(state: &AppState, name: &str, q: CsvQuery) -> Result<Table, Ap
                         opt(i.withdrawn_on),
                         i.amendments.to_string(),
                         i.accession.clone(),
+                        i.offering_label(),
+                        price(i.price_low),
+                        price(i.price_high),
+                        opt(i.shares_offered),
+                        money(i.offering_amount),
+                        opt(i.terms_source.as_ref().map(|t| t.form.clone())),
+                        opt(i.terms_source.as_ref().map(|t| t.filed_on)),
+                        opt(i.terms_source.as_ref().map(|t| t.accession.clone())),
                     ];
                     v.extend(prov(&i.provenance));
                     v

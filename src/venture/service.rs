@@ -881,6 +881,19 @@ async fn ipo_rows(db: &impl ConnectionTrait, list: Vec<ipo_filings::Model>) -> R
             priced_on: i.priced_on,
             withdrawn_on: i.withdrawn_on,
             amendments: i.amendments,
+            price_low: i.price_low,
+            price_high: i.price_high,
+            shares_offered: i.shares_offered,
+            offering_amount: i.offering_amount,
+            terms_source: match (i.terms_form, i.terms_accession, i.terms_filed_on) {
+                (Some(form), Some(accession), Some(filed_on)) => Some(IpoTermsSource {
+                    url: i.cik.filter(|_| !accession.starts_with("DEMO")).map(|c| filing_url(c, &accession)),
+                    form,
+                    filed_on,
+                    accession,
+                }),
+                _ => None,
+            },
             accession: i.accession,
         })
         .collect())

@@ -38,6 +38,7 @@ use crate::db::entities::{acquisitions, companies, edgar_filings, funding_rounds
 use crate::jobs::runner::{JobOutcome, Progress};
 use crate::sources::edgar::{Edgar, EdgarError};
 use crate::sources::edgar_index::{IndexEntry, ParsedIndex};
+use crate::sources::edgar_prospectus::{offering, Offering};
 use crate::sources::edgar_submissions::Submissions;
 use crate::sources::form_d::{Amount, FirstSale, FormD};
 
@@ -790,10 +791,100 @@ pub fn moved_ipo(old: &ipo_filings::Model, status: &str, form: &str, on: NaiveDa
         "amended" => m.amendments += 1,
         "priced" => m.priced_on = Some(on),
         "withdrawn" => m.withdrawn_on = Some(on),
-        "filed" if form == "S-1" || form == "F-1" => m.withdrawn_on = None,
+        "filed" if form == "S-1" || form == "F-1" => {
+            m.withdrawn_on = None;
+            // A new registration is a new offering: the withdrawn one's terms do not carry over.
+            m = with_terms(m, None, None);
+        }
         _ => {}
     }
     m
+}
+
+/// Forms whose primary document may state the offering's terms.
+pub fn states_terms(form: &str) -> bool {
+    matches!(form, "S-1" | "F-1" | "S-1/A" | "F-1/A" | "424B4")
+}
+
+/// The filing a pipeline entry's terms come from: (form, accession, filed on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermsSource<'a> {
+    pub form: &'a str,
+    pub accession: &'a str,
+    pub filed: NaiveDate,
+}
+
+/// Whether a filing's terms replace those the entry shows: the newer filing wins (by
+/// date, then registration < amendment < 424B4 on the same day), so an amendment's range
+/// replaces the S-1's fee-table figure and a 424B4's price replaces the range, and a
+/// backfill meeting an older filing late does not undo a newer one.
+pub fn terms_replace(row: &ipo_filings::Model, incoming: TermsSource<'_>) -> bool {
+    match (row.terms_filed_on, row.terms_form.as_deref()) {
+        (Some(on), Some(form)) => (incoming.filed, ipo_rank(incoming.form)) >= (on, ipo_rank(form)),
+        _ => true,
+    }
+}
+
+/// The entry with one document's terms in place of whatever it showed (all of them, so
+/// every figure shown comes from the one filing named); `None` clears them.
+pub fn with_terms(mut m: ipo_filings::Model, o: Option<&Offering>, from: Option<TermsSource<'_>>) -> ipo_filings::Model {
+    m.price_low = o.and_then(|o| o.price_low);
+    m.price_high = o.and_then(|o| o.price_high);
+    m.shares_offered = o.and_then(|o| o.shares).and_then(|n| i64::try_from(n).ok());
+    m.offering_amount = o.and_then(|o| o.amount);
+    m.terms_form = from.map(|f| f.form.to_string());
+    m.terms_accession = from.map(|f| f.accession.to_string());
+    m.terms_filed_on = from.map(|f| f.filed);
+    m
+}
+
+/// What reading a filing's primary document gave.
+#[derive(Debug, Clone, PartialEq)]
+enum TermsRead {
+    /// Read; `None` when it states no term.
+    Read(Option<Offering>),
+    /// Not read, and why; `paused` when EDGAR's rate page was the reason.
+    Unknown { why: String, paused: bool },
+}
+
+/// The submissions JSON of a CIK, once per pass: it names each filing's primary document.
+async fn submissions_cached<'c>(
+    edgar: &Edgar,
+    cik: u64,
+    cache: &'c mut HashMap<u64, Result<Submissions, (String, bool)>>,
+) -> &'c Result<Submissions, (String, bool)> {
+    if !cache.contains_key(&cik) {
+        let got = edgar.submissions(cik).await.map_err(|e| {
+            let paused = e.stops_the_run();
+            (format!("submissions JSON of CIK {cik}: {e}"), paused)
+        });
+        cache.insert(cik, got);
+    }
+    &cache[&cik]
+}
+
+/// The offering terms a filing's primary document states: found through the filer's
+/// submissions JSON, then the first part of the document read and parsed.
+async fn read_terms(
+    edgar: &Edgar,
+    l: &Listed<'_>,
+    cik: u64,
+    cache: &mut HashMap<u64, Result<Submissions, (String, bool)>>,
+) -> TermsRead {
+    let document = match submissions_cached(edgar, cik, cache).await {
+        Err((why, paused)) => return TermsRead::Unknown { why: why.clone(), paused: *paused },
+        Ok(subs) => subs.filings.iter().find(|f| f.accession == l.accession).map(|f| f.primary_document.clone()),
+    };
+    let Some(document) = document.filter(|d| !d.trim().is_empty()) else {
+        return TermsRead::Unknown {
+            why: format!("the submissions JSON of CIK {cik} names no primary document for {}", l.accession),
+            paused: false,
+        };
+    };
+    match edgar.prospectus_terms(cik, l.accession, &document).await {
+        Ok(t) => TermsRead::Read(offering(&t, l.form == "424B4")),
+        Err(e) => TermsRead::Unknown { why: format!("{document}: {e}"), paused: e.stops_the_run() },
+    }
 }
 
 async fn ipo_pass(
@@ -807,6 +898,7 @@ async fn ipo_pass(
     filings.sort_by_key(|l| (ipo_rank(l.form), l.accession));
     let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
     let seen = known(db, &accessions).await?;
+    let mut subs_cache = HashMap::new();
     for l in filings.iter().filter(|l| !seen.contains(l.accession)) {
         out.items += 1;
         let party = filer(l);
@@ -815,6 +907,15 @@ async fn ipo_pass(
         let step = ipo_step(current.as_ref().map(|c| c.status.as_str()), l.form);
         let details = match step {
             IpoStep::Open { .. } => Some(party_details(db, edgar, party, out).await?),
+            _ => None,
+        };
+        if let Some(Err(Some(subs))) = &details {
+            subs_cache.insert(party.cik, Ok(subs.clone()));
+        }
+        // The terms are read before the transaction: no network call holds it open.
+        let terms = match step {
+            IpoStep::Skip(_) => None,
+            _ if states_terms(l.form) => Some(read_terms(edgar, l, party.cik, &mut subs_cache).await),
             _ => None,
         };
         let txn = crate::db::begin_write(db).await?;
@@ -843,6 +944,13 @@ async fn ipo_pass(
                     withdrawn_on: None,
                     amendments,
                     accession: l.accession.to_string(),
+                    price_low: None,
+                    price_high: None,
+                    shares_offered: None,
+                    offering_amount: None,
+                    terms_form: None,
+                    terms_accession: None,
+                    terms_filed_on: None,
                     source: SOURCE.into(),
                     source_id: l.accession.to_string(),
                     fetched_at: now,
@@ -851,6 +959,12 @@ async fn ipo_pass(
             }
             (IpoStep::Move { status }, Some(old), _) => (moved_ipo(&old, status, l.form, l.filed), status),
             _ => unreachable!("a move has a current entry and an opening has its details"),
+        };
+        let from = TermsSource { form: l.form, accession: l.accession, filed: l.filed };
+        let (row, unknown) = match &terms {
+            Some(TermsRead::Read(Some(o))) if terms_replace(&row, from) => (with_terms(row, Some(o), Some(from)), None),
+            Some(TermsRead::Unknown { why, paused }) => (row, Some((why.clone(), *paused))),
+            _ => (row, None),
         };
         let (ipo_id, change) = store::upsert_ipo(&txn, row).await?;
         written += wrote(change);
@@ -863,9 +977,18 @@ async fn ipo_pass(
             status: status.to_string(),
         };
         written += wrote(store::record_ipo_event(&txn, event).await?);
-        written += record(&txn, l, party.cik, "stored", None, now).await?;
+        // The move is stored all the same; the filing's record says why its terms are unknown.
+        let note = unknown.as_ref().map(|(why, _)| format!("offering terms unknown: {why}"));
+        written += record(&txn, l, party.cik, "stored", note.clone(), now).await?;
         txn.commit().await?;
         out.rows_written += written;
+        if let (Some(note), Some((_, paused))) = (note, unknown) {
+            if paused {
+                out.failures.push(format!("{}: {note}; the rest is left for the next run", l.accession));
+                return Err(Halt::Paused);
+            }
+            out.failures.push(format!("{}: {note}", l.accession));
+        }
     }
     Ok(())
 }
@@ -1199,6 +1322,13 @@ mod tests {
             withdrawn_on: None,
             amendments: 2,
             accession: "a".into(),
+            price_low: Some(15.0),
+            price_high: Some(17.0),
+            shares_offered: Some(1_000_000),
+            offering_amount: Some(1.7e7),
+            terms_form: Some("S-1/A".into()),
+            terms_accession: Some("a".into()),
+            terms_filed_on: Some(date("2026-11-01")),
             source: "edgar".into(),
             source_id: "a".into(),
             fetched_at: Utc::now(),
@@ -1207,6 +1337,27 @@ mod tests {
         assert_eq!((m.amendments, m.last_event_on, m.filed_on), (3, date("2026-11-18"), date("2026-10-01")));
         let p = moved_ipo(&old, "priced", "424B4", date("2026-11-20"));
         assert_eq!((p.status.as_str(), p.priced_on, p.amendments), ("priced", Some(date("2026-11-20")), 2));
+        assert_eq!((p.price_high, p.terms_form.as_deref()), (Some(17.0), Some("S-1/A")), "terms stay until a document replaces them");
+
+        // The newest document's terms replace the row's, all of them.
+        let b4 = TermsSource { form: "424B4", accession: "c", filed: date("2026-11-20") };
+        assert!(terms_replace(&p, b4));
+        let final_price = Offering { price_low: Some(17.5), price_high: Some(17.5), shares: None, amount: None };
+        let t = with_terms(p.clone(), Some(&final_price), Some(b4));
+        assert_eq!((t.price_low, t.price_high, t.shares_offered, t.offering_amount), (Some(17.5), Some(17.5), None, None));
+        assert_eq!((t.terms_form.as_deref(), t.terms_accession.as_deref(), t.terms_filed_on), (Some("424B4"), Some("c"), Some(date("2026-11-20"))));
+        // An older filing met late, or a registration on the same day as its amendment, does not.
+        assert!(!terms_replace(&t, TermsSource { form: "S-1/A", accession: "b", filed: date("2026-11-19") }));
+        assert!(!terms_replace(&t, TermsSource { form: "S-1/A", accession: "b", filed: date("2026-11-20") }));
+        let none = ipo_filings::Model { terms_form: None, terms_filed_on: None, ..old.clone() };
+        assert!(terms_replace(&none, TermsSource { form: "S-1", accession: "a", filed: date("2026-01-01") }));
+
+        // Registered again after a withdrawal: a new offering, without the old terms.
+        let w = moved_ipo(&old, "withdrawn", "RW", date("2026-11-20"));
+        assert_eq!(w.price_low, Some(15.0));
+        let again = moved_ipo(&w, "filed", "S-1", date("2026-12-01"));
+        assert_eq!((again.price_low, again.offering_amount, again.terms_form), (None, None, None));
+        assert!(states_terms("S-1/A") && states_terms("424B4") && !states_terms("RW"));
     }
 
     #[test]

@@ -240,6 +240,14 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
                 withdrawn_on: None,
                 amendments: events.iter().filter(|e| e.0.ends_with("/A")).count() as i32,
                 accession: format!("000{cik}-26-000009"),
+                // The priced entry states its 424B4's terms; the other has none yet.
+                price_low: (status == "priced").then_some(21.0),
+                price_high: (status == "priced").then_some(21.0),
+                shares_offered: (status == "priced").then_some(8_000_000),
+                offering_amount: (status == "priced").then_some(168e6),
+                terms_form: (status == "priced").then(|| "424B4".to_string()),
+                terms_accession: (status == "priced").then(|| format!("000{cik}-26-000002")),
+                terms_filed_on: (status == "priced").then(|| d(last)),
                 source: "edgar".into(),
                 source_id: format!("000{cik}-26-000009"),
                 fetched_at: Utc::now(),
@@ -450,6 +458,15 @@ crate::on_both_backends! {
         let priced = &v["groups"][2]["rows"][0];
         let forms: Vec<&str> = priced["events"].as_array().unwrap().iter().map(|e| e["form"].as_str().unwrap()).collect();
         assert_eq!(forms, ["S-1", "S-1/A", "424B4"]);
+        assert_eq!((priced["price_low"].as_f64(), priced["price_high"].as_f64()), (Some(21.0), Some(21.0)));
+        assert_eq!((priced["shares_offered"].as_i64(), priced["offering_amount"].as_f64()), (Some(8_000_000), Some(168e6)));
+        let src = &priced["terms_source"];
+        assert_eq!((src["form"].as_str(), src["filed_on"].as_str()), (Some("424B4"), Some("2026-05-05")));
+        assert_eq!(src["url"].as_str(), Some("https://www.sec.gov/Archives/edgar/data/2001/000200126000002/0002001-26-000002-index.htm"));
+        let filed = &v["groups"][0]["rows"][0];
+        for k in ["price_low", "price_high", "shares_offered", "offering_amount", "terms_source"] {
+            assert!(filed[k].is_null(), "{k}: {filed}");
+        }
         let v = json(&app, "/api/venture/ipo-pipeline?status=filed").await;
         assert_eq!(v["total"], 1);
     }
@@ -481,6 +498,21 @@ crate::on_both_backends! {
         let irr_col = body.lines().next().unwrap().split(',').position(|h| h == "irr").unwrap();
         let irr: f64 = body.lines().nth(1).unwrap().split(',').nth(irr_col).unwrap().parse().unwrap();
         assert!((irr - 0.373363).abs() < 1e-6, "{body}");
+        // The IPO terms: figures, the label the page shows, and blanks (never 0) when unknown.
+        let (_, _, body) = get(&app, "/api/venture/ipo-pipeline.csv").await;
+        let mut lines = body.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = |row: &str, name: &str| row.split(',').nth(head.iter().position(|h| *h == name).unwrap()).unwrap().to_string();
+        let rows: Vec<&str> = lines.collect();
+        let priced = rows.iter().find(|r| r.contains("Orbit Labs")).unwrap();
+        let filed = rows.iter().find(|r| r.contains("Quiet Compute")).unwrap();
+        assert_eq!(
+            ["offering", "price_low_usd", "price_high_usd", "shares_offered", "offering_amount_usd", "terms_form", "terms_filed_on"].map(|c| col(priced, c)),
+            ["$168M at $21.00", "21.00", "21.00", "8000000", "168000000", "424B4", "2026-05-05"].map(String::from)
+        );
+        for c in ["offering", "price_low_usd", "price_high_usd", "shares_offered", "offering_amount_usd", "terms_form", "terms_accession"] {
+            assert_eq!(col(filed, c), "", "{c}: {filed}");
+        }
         let (status, _, _) = get(&app, "/api/venture/nope.csv").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         bad(&app, "/api/venture/funding.csv?sector=crypto", "sector").await;

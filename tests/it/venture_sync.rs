@@ -13,7 +13,8 @@ use quarry::db::entities::{
 use quarry::jobs::commodity::JobKind;
 use quarry::jobs::runner::run_slot;
 use quarry::sources::edgar_index::{self, IndexEntry};
-use quarry::sources::form_d;
+use quarry::sources::edgar_prospectus::{self, Offering};
+use quarry::sources::{edgar_submissions, form_d};
 use quarry::state::AppState;
 use quarry::venture::sync::{self, Quiet};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -90,16 +91,68 @@ async fn edgar(days: &[&str]) -> MockServer {
             .mount(&server)
             .await;
     }
-    for cik in ["0001900123", "0001940010"] {
-        Mock::given(method("GET"))
-            .and(path(format!("/submissions/CIK{cik}.json")))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_raw(fixture(&format!("CIK{cik}.json")), "application/json"),
-            )
-            .mount(&server)
-            .await;
+    for name in fixture_names() {
+        if name.starts_with("CIK") && name.ends_with(".json") {
+            Mock::given(method("GET"))
+                .and(path(format!("/submissions/{name}")))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(fixture(&name), "application/json"))
+                .mount(&server)
+                .await;
+        }
+        // Registration statements and prospectuses, under any filing's folder (the
+        // submissions JSON names them).
+        if name.ends_with(".htm") {
+            Mock::given(method("GET"))
+                .and(path_regex(format!(r"^/Archives/edgar/data/\d+/\d{{18}}/{}$", regex_escape(&name))))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(fixture(&name), "text/html"))
+                .mount(&server)
+                .await;
+        }
     }
     server
+}
+
+fn fixture_names() -> Vec<String> {
+    std::fs::read_dir(FIXTURES).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect()
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars().flat_map(|c| if c.is_ascii_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect()
+}
+
+/// What reading each IPO filing's document should give, worked out from the fixtures with
+/// the parser: accession -> its terms (`Ok(None)`: states none) or `Err` (unreadable:
+/// no submissions JSON, no document, or no prospectus). 424B4s of companies without a
+/// registration in `days` are skipped by the pipeline and not read.
+fn expected_terms(days: &[&str]) -> BTreeMap<String, Result<Option<Offering>, String>> {
+    let all = entries(days);
+    let registrants: BTreeSet<u64> =
+        all.iter().filter(|e| ["S-1", "F-1", "S-1/A", "F-1/A"].contains(&e.form.as_str())).map(|e| e.cik).collect();
+    let mut out = BTreeMap::new();
+    for l in sync::listed(&all, &sync::IPO_FORMS) {
+        let cik = sync::filer(&l).cik;
+        if !sync::states_terms(l.form) || (l.form == "424B4" && !registrants.contains(&cik)) {
+            continue;
+        }
+        let json = std::fs::read_to_string(format!("{FIXTURES}/CIK{cik:010}.json"));
+        let doc = json
+            .ok()
+            .and_then(|j| edgar_submissions::parse(&j).ok())
+            .and_then(|s| s.filings.into_iter().find(|f| f.accession == l.accession))
+            .and_then(|f| std::fs::read_to_string(format!("{FIXTURES}/{}", f.primary_document)).ok());
+        let got = match doc {
+            None => Err("no document".to_string()),
+            Some(html) => edgar_prospectus::parse(&html)
+                .map(|t| edgar_prospectus::offering(&t, l.form == "424B4"))
+                .map_err(|e| e.to_string()),
+        };
+        out.insert(l.accession.to_string(), got);
+    }
+    out
+}
+
+fn terms_failures(days: &[&str]) -> usize {
+    expected_terms(days).values().filter(|t| t.is_err()).count()
 }
 
 async fn requests(server: &MockServer) -> usize {
@@ -335,6 +388,43 @@ crate::on_both_backends! {
             .map(|e| format!("{} {} {}", e.filed_on, e.form, e.status))
             .collect();
         assert_eq!(history, ["2026-11-17 S-1 filed", "2026-11-18 S-1/A amended", "2026-11-18 424B4 priced"]);
+
+        // Offering terms: each entry shows what its newest filing that states any says.
+        let want_terms = expected_terms(&[DAY_A, DAY_B]);
+        for ipo in &ipos {
+            let events = ipo_events::Entity::find().filter(ipo_events::Column::IpoId.eq(ipo.id)).all(&state.db).await.unwrap();
+            let newest = events
+                .iter()
+                .filter(|e| matches!(want_terms.get(&e.accession), Some(Ok(Some(_)))))
+                .max_by_key(|e| (e.filed_on, sync::ipo_rank(&e.form)));
+            let shown = (ipo.price_low, ipo.price_high, ipo.shares_offered, ipo.offering_amount);
+            match newest {
+                None => assert_eq!((shown, ipo.terms_accession.as_deref()), ((None, None, None, None), None), "{ipo:?}"),
+                Some(e) => {
+                    let o = want_terms[&e.accession].clone().unwrap().unwrap();
+                    assert_eq!(shown, (o.price_low, o.price_high, o.shares.map(|n| n as i64), o.amount), "{ipo:?}");
+                    assert_eq!((ipo.terms_form.as_deref(), ipo.terms_accession.as_deref(), ipo.terms_filed_on), (Some(e.form.as_str()), Some(e.accession.as_str()), Some(e.filed_on)));
+                }
+            }
+        }
+        // What the fixtures say, in figures: the 424B4's price replaced the S-1/A's range.
+        assert_eq!((lumen.price_low, lumen.price_high, lumen.shares_offered, lumen.offering_amount), (Some(17.0), Some(17.0), Some(12_500_000), Some(212_500_000.0)));
+        assert_eq!((lumen.terms_form.as_deref(), lumen.terms_filed_on), (Some("424B4"), Some(date(DAY_B))));
+        let tidewater = by_cik(1960001);
+        assert_eq!((tidewater.price_low, tidewater.price_high, tidewater.shares_offered), (Some(11.0), Some(13.0), Some(10_000_000)));
+        assert_eq!((kelp.price_low, kelp.offering_amount, kelp.terms_form.clone()), (None, None, None), "an S-1 with placeholders states nothing");
+        assert_eq!(filing(&state, "0001920002-26-000003").await.unwrap().error, None, "and that is no failure");
+        // A document that is no prospectus: the status moved, the terms are unknown and why
+        // is on the filing's record and in the run's failures.
+        let meridian = by_cik(1960002);
+        assert_eq!((meridian.status.as_str(), meridian.price_low, meridian.offering_amount), ("filed", None, None));
+        let rec = filing(&state, "0001960002-26-000001").await.unwrap();
+        assert_eq!(rec.status, "stored");
+        let why = rec.error.unwrap_or_default();
+        assert!(why.starts_with("offering terms unknown: dmeridian-s1.htm: the document is not a registration statement"), "{why}");
+        assert!(first.failures.iter().any(|f| f == &format!("0001960002-26-000001: {why}")), "{:?}", first.failures);
+        // Those, and the index's broken line.
+        assert_eq!(first.failures.len(), terms_failures(&[DAY_A, DAY_B]) + index(DAY_B).errors.len(), "{:?}", first.failures);
         // A 424B4 of a company outside the pipeline (a follow-on) prices nothing.
         let follow_on = filing(&state, "0000070001-26-000009").await.unwrap();
         assert_eq!(follow_on.status, "skipped");
@@ -364,6 +454,70 @@ crate::on_both_backends! {
         assert_eq!(snapshot(&state).await, before);
     }
 
+    fn the_newest_document_states_the_terms_the_s1s_fee_table_then_the_range_then_the_price(url) {
+        let server = edgar(&[DAY_A, DAY_B]).await;
+        // The first read of the second day's index holds the S-1/A but not yet the 424B4.
+        let without_424b4: String = index_text(DAY_B).lines().filter(|l| !l.starts_with("424B4")).map(|l| format!("{l}\n")).collect();
+        Mock::given(method("GET"))
+            .and(path("/Archives/edgar/daily-index/2026/QTR4/form.20261118.idx"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(without_424b4, "text/plain"))
+            .with_priority(1)
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        let state = upstream_state(&url, &server.uri()).await;
+        let lumen = || async {
+            ipo_filings::Entity::find().filter(ipo_filings::Column::Cik.eq(1900123)).one(&state.db).await.unwrap().unwrap()
+        };
+        let want = expected_terms(&[DAY_A, DAY_B]);
+        let terms = |acc: &str| want[acc].clone().unwrap().unwrap();
+
+        sync::ipo_monitor(&state.db, &state.sources.edgar, &[date(DAY_A)], &Quiet).await.unwrap();
+        let s1 = terms("0001193125-26-300001");
+        let l = lumen().await;
+        assert_eq!((s1.price_low, s1.shares), (None, None), "the S-1 names no range, only its fee table");
+        assert_eq!((l.status.as_str(), l.price_low, l.offering_amount), ("filed", None, s1.amount));
+        assert_eq!(l.terms_form.as_deref(), Some("S-1"));
+
+        sync::ipo_monitor(&state.db, &state.sources.edgar, &[date(DAY_B)], &Quiet).await.unwrap();
+        let a = terms("0001193125-26-300040");
+        let l = lumen().await;
+        assert!(a.price_low < a.price_high);
+        assert_eq!((l.status.as_str(), l.price_low, l.price_high, l.offering_amount), ("amended", a.price_low, a.price_high, a.amount));
+        assert_eq!((l.terms_form.as_deref(), l.terms_accession.as_deref()), (Some("S-1/A"), Some("0001193125-26-300040")));
+
+        sync::ipo_monitor(&state.db, &state.sources.edgar, &[date(DAY_B)], &Quiet).await.unwrap();
+        let b4 = terms("0001193125-26-300050");
+        let l = lumen().await;
+        assert_eq!(b4.price_low, b4.price_high);
+        assert_eq!((l.status.as_str(), l.price_low, l.price_high, l.offering_amount), ("priced", b4.price_low, b4.price_high, b4.amount));
+        assert_eq!((l.shares_offered, l.terms_form.as_deref()), (b4.shares.map(|n| n as i64), Some("424B4")));
+    }
+
+    fn edgar_rate_page_for_a_prospectus_keeps_the_move_and_pauses_the_run(url) {
+        let server = edgar(&[DAY_A, DAY_B]).await;
+        Mock::given(method("GET"))
+            .and(path_regex(r"^/Archives/edgar/data/\d+/000119312526300050/d900123d424b4\.htm$"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(fixture("rate-exceeded.html"), "text/html"))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        let state = upstream_state(&url, &server.uri()).await;
+        let out = sync::ipo_monitor(&state.db, &state.sources.edgar, &[date(DAY_A), date(DAY_B)], &Quiet).await.unwrap();
+        let paused: Vec<&String> = out.failures.iter().filter(|f| f.contains("EDGAR rate threshold exceeded")).collect();
+        assert_eq!(paused.len(), 1, "{:?}", out.failures);
+        assert!(paused[0].starts_with("0001193125-26-300050: offering terms unknown: d900123d424b4.htm: EDGAR rate threshold exceeded"), "{paused:?}");
+        assert!(paused[0].ends_with("the rest is left for the next run"), "{paused:?}");
+        // Priced all the same; the range stays, named as the S-1/A's.
+        let l = ipo_filings::Entity::find().filter(ipo_filings::Column::Cik.eq(1900123)).one(&state.db).await.unwrap().unwrap();
+        assert_eq!((l.status.as_str(), l.priced_on), ("priced", Some(date(DAY_B))));
+        let a = expected_terms(&[DAY_A, DAY_B])["0001193125-26-300040"].clone().unwrap().unwrap();
+        assert_eq!((l.price_low, l.price_high, l.terms_form.as_deref()), (a.price_low, a.price_high, Some("S-1/A")));
+        assert_eq!(filing(&state, "0001193125-26-300050").await.unwrap().status, "stored");
+        // The filings after it in the run's order (an RW, the day's acquisitions) wait for the next run.
+        assert!(filing(&state, "0001920002-26-000004").await.is_none());
+    }
+
     fn the_backfill_job_walks_every_day_of_its_range_and_skips_missing_days_quietly(url) {
         let server = edgar(&[DAY_A, DAY_B]).await;
         let state = upstream_state(&url, &server.uri()).await;
@@ -371,8 +525,11 @@ crate::on_both_backends! {
         let report = run_slot(&state, kind.clone(), "test-1").await.unwrap().unwrap();
         let (_, _, _, errors) = expected_form_d(&[DAY_A, DAY_B]);
         let broken = index(DAY_B).errors.len();
-        // The bad documents and the broken line; the days without a file are no failure.
-        assert_eq!(report.outcome.failures.len(), errors.len() + broken, "{:?}", report.outcome.failures);
+        // The bad documents, the broken line and the IPO documents that could not be read;
+        // the days without a file are no failure.
+        let unread = terms_failures(&[DAY_A, DAY_B]);
+        assert!(unread > 0, "the fixtures hold an unreadable registration statement");
+        assert_eq!(report.outcome.failures.len(), errors.len() + broken + unread, "{:?}", report.outcome.failures);
         assert!(report.outcome.failures.iter().all(|f| !f.contains("20261121") && !f.contains("2026-11-21")));
         assert_eq!(report.status, "partial");
         assert!(report.outcome.rows_written > 0);

@@ -20,6 +20,15 @@ pub struct Model {
     pub withdrawn_on: Option<Date>,
     pub amendments: i32,
     pub accession: String,
+    /// Offering terms (USD a share, low = high once priced; shares; USD in all) from the
+    /// newest filing whose document states any, named by the three `terms_*` columns.
+    pub price_low: Option<f64>,
+    pub price_high: Option<f64>,
+    pub shares_offered: Option<i64>,
+    pub offering_amount: Option<f64>,
+    pub terms_form: Option<String>,
+    pub terms_accession: Option<String>,
+    pub terms_filed_on: Option<Date>,
     pub source: String,
     pub source_id: String,
     pub fetched_at: DateTimeUtc,

@@ -368,6 +368,9 @@ fn Ipo(ipo: Option<IpoRow>) -> impl IntoView {
             {i.withdrawn_on.map(|d| format!(" · withdrawn {d}"))}
             {demo_mark(&i.provenance)}
         </p>
+        {(!i.offering_label().is_empty()).then(|| view! {
+            <p class="ipo-offering">"Offering: " <crate::venture::pages::ipo::Offering r=i.clone()/></p>
+        })}
         <ol class="events">
             {i.events.into_iter().map(|e| view! {
                 <li>

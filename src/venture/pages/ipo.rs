@@ -1,6 +1,7 @@
 //! The IPO pipeline: one section per status (filed, amended, priced, withdrawn), each
 //! registration with its dates, amendments and the filings that moved it, as EDGAR's
-//! S-1/F-1, S-1/A, 424B4 and RW forms record them.
+//! S-1/F-1, S-1/A, 424B4 and RW forms record them, and the offering's terms (price range
+//! or price, shares, size) when the newest registration statement or prospectus states them.
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -135,6 +136,7 @@ fn Group(g: IpoStatusGroup) -> impl IntoView {
                                     <th scope="col">"Filed"</th>
                                     <th scope="col">"Last event"</th>
                                     <th scope="col">"Priced / withdrawn"</th>
+                                    <th scope="col">"Offering"</th>
                                     <th scope="col" class="num">"Amendments"</th>
                                     <th scope="col">"Filings"</th>
                                 </tr>
@@ -169,6 +171,7 @@ fn Entry(r: IpoRow) -> impl IntoView {
             <td class="date">{r.filed_on.to_string()}</td>
             <td class="date">{r.last_event_on.to_string()}</td>
             <td class="date">{outcome}</td>
+            <td data-col="offering"><Offering r=r.clone()/></td>
             <td class="num" data-col="amendments">{r.amendments}</td>
             <td>
                 <details class="events">
@@ -189,4 +192,26 @@ fn Entry(r: IpoRow) -> impl IntoView {
             </td>
         </tr>
     }
+}
+
+/// The offering's terms and the filing they come from ("S-1/A, 2026-11-18", linked to it
+/// on sec.gov); nothing at all when no filing read states them.
+#[component]
+pub fn Offering(r: IpoRow) -> impl IntoView {
+    let label = r.offering_label();
+    if label.is_empty() {
+        return ().into_any();
+    }
+    let source = r.terms_source.clone().map(|t| {
+        let text = format!("{}, {}", t.form, t.filed_on);
+        match t.url {
+            Some(u) => view! { <a href=u rel="external">{text}</a> }.into_any(),
+            None => view! { {text} }.into_any(),
+        }
+    });
+    view! {
+        <span class="offering">{label}</span>
+        {source.map(|s| view! { <span class="terms-source">{s}</span> })}
+    }
+    .into_any()
 }
