@@ -50,14 +50,14 @@ mod bench {
             bail!("SCALE must be at least 1");
         }
         let config = quarry::config::Config::load().context("configuration")?;
-        let state = quarry::server::prepare(config).await?;
+        let state = quarry::startup::prepare(config).await?;
         let db = &state.db;
 
         let started = Instant::now();
         let long = extend_back(db, &state.universe).await?;
         // Seeds the demo rows (from 2010) and computes every series' signals over the whole
         // history, the older rows included.
-        quarry::server::refresh_demo(&state, true).await?;
+        quarry::startup::refresh_demo(&state, true).await?;
         println!(
             "demo data with {LONG_SERIES} from 1986 ({long} rows before 2010): {:.1} s",
             started.elapsed().as_secs_f64()

@@ -31,11 +31,17 @@ pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod openapi;
 #[cfg(feature = "ssr")]
+pub mod probes;
+#[cfg(feature = "ssr")]
+pub mod routing;
+#[cfg(feature = "ssr")]
 pub mod series;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sources;
+#[cfg(feature = "ssr")]
+pub mod startup;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use quarry::cli::{Cli, Command};
+use quarry::cli::Cli;
 use quarry::config::Config;
 
 #[global_allocator]
@@ -10,7 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = match Config::load() {
+    let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("quarry: {e}");
@@ -19,8 +19,8 @@ async fn main() -> ExitCode {
     };
     // The backfill command draws a progress bar on stderr; per-series log lines would break
     // it, so it logs warnings only unless a level was asked for explicitly.
-    let quiet = matches!(cli.command(), Command::Backfill { .. } | Command::VcBackfill { .. })
-        && std::env::var_os("QUARRY_LOG").is_none();
+    let command = cli.command();
+    let quiet = command.draws_progress_bar() && std::env::var_os("QUARRY_LOG").is_none();
     init_tracing(if quiet { "warn" } else { &config.log }, &config.log_format);
     // One TLS crypto provider for every HTTPS client (reqwest, sqlx): ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -28,25 +28,7 @@ async fn main() -> ExitCode {
         tracing::info!(file = %file.display(), "configuration loaded");
     }
 
-    let result = match cli.command() {
-        Command::Serve { demo } => {
-            // `--demo` and QUARRY_DEMO mean the same: the jobs read `config.demo` to know
-            // that this machine is offline.
-            config.demo |= demo;
-            let demo = config.demo;
-            if demo {
-                println!("{}", quarry::demo::banner(config.site_addr));
-            }
-            quarry::server::serve(config, demo).await
-        }
-        Command::Migrate => quarry::server::prepare(config).await.map(|_| {
-            println!("database migrated and universe synced");
-        }),
-        Command::Backfill { series, from } => quarry::jobs::backfill::run_cli(config, series, from).await,
-        Command::ChartPack { out } => quarry::charts::pack_service::run_cli(config, out).await,
-        Command::VcBackfill { from, to } => quarry::jobs::venture::run_cli(config, from, to).await,
-        Command::Import { file, dry_run } => quarry::venture::import_store::run_cli(config, file, dry_run).await,
-    };
+    let result = quarry::cli::run(command, config).await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

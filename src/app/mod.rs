@@ -2,6 +2,8 @@
 pub mod api;
 pub mod docs;
 mod layout;
+#[cfg(feature = "ssr")]
+pub mod policy;
 
 pub use api::{get_status, SiteStatus};
 
@@ -55,7 +57,7 @@ pub fn page_title(text: &str) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
-    crate::server::security::set_page_policy();
+    policy::set_page_policy();
     // Async rendering puts every page's data in the HTML itself, so pages read the same
     // with JavaScript off; hydration then takes over without refetching.
     let ssr = SsrMode::Async;

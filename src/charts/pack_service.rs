@@ -256,32 +256,3 @@ pub async fn file(
     let row = q.order_by_desc(chart_packs::Column::PackDate).one(db).await?;
     Ok(row.map(|r| (r.pack_date, data_dir.join(r.path))))
 }
-
-/// `quarry chart-pack [--out FILE]`: renders and keeps today's pack, copies it to `out`,
-/// and prints what it made.
-pub async fn run_cli(config: crate::config::Config, out: Option<PathBuf>) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let data_dir = config.data_dir.clone();
-    let state = crate::server::prepare(config).await?;
-    let now = Utc::now();
-    let (info, pdf) = generate(&state.db, &state.universe, &data_dir, now.date_naive(), now).await?;
-    if let Some(out) = &out {
-        tokio::fs::write(out, &pdf).await.with_context(|| format!("cannot write {}", out.display()))?;
-    }
-    println!(
-        "chart pack {}: {} pages, {} bytes, rendered in {} ms, data as of {}{}{} -> {}",
-        info.date,
-        info.pages,
-        info.bytes,
-        info.render_ms,
-        info.data_as_of.map(|d| d.to_string()).unwrap_or_else(|| "none".into()),
-        if info.missing_pages.is_empty() {
-            String::new()
-        } else {
-            format!(", pages without data: {:?}", info.missing_pages)
-        },
-        if info.demo { ", includes DEMO data" } else { "" },
-        out.unwrap_or_else(|| data_dir.join(file_name(info.date))).display(),
-    );
-    Ok(())
-}

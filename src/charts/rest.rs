@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::view::ViewQuery;
 use crate::error::AppError;
-use crate::server::routes::Listed;
+use crate::routing::Listed;
 use crate::state::AppState;
 
 pub fn routes<S>() -> Listed<S>

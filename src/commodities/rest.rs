@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::downsample::{choose, period_close, Interval};
 use super::model::{Detail, History, HistoryPoint, SignalsTable, SourceInfo, DEMO_NOTICE};
 use crate::error::AppError;
-use crate::server::routes::Listed;
+use crate::routing::Listed;
 use crate::state::AppState;
 use crate::universe::DEMO_SOURCE;
 

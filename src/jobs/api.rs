@@ -91,7 +91,7 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     let Some(kind) = super::commodity::JobKind::by_name(&job) else {
         return Err(AppError::bad_parameter(
             "job",
-            format!("'{job}' cannot be run now; runnable jobs: {}", super::kind::JobKind::RUNNABLE.join(", ")),
+            format!("'{job}' cannot be run now; runnable jobs: {}", super::kind::Job::NAMES.join(", ")),
         ));
     };
     let slot = format!("manual:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));

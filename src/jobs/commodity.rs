@@ -4,7 +4,8 @@
 use chrono::{NaiveDate, Utc};
 
 pub use super::kind::{JobKind, AI_MATERIALS, SPACE_TECH};
-use super::runner::{JobContext, JobOutcome, Progress};
+use super::model::{JobOutcome, Progress};
+use super::runner::JobContext;
 use crate::ingest::{self, Mode};
 use crate::universe::Instrument;
 

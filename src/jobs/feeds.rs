@@ -69,19 +69,7 @@ mod tests {
     use super::*;
 
     fn feed(provider: &str, code: &str) -> FeedHealth {
-        FeedHealth {
-            provider: provider.into(),
-            provider_label: provider.to_uppercase(),
-            code: code.into(),
-            instruments: vec![],
-            last_attempt_at: None,
-            last_success_at: None,
-            last_error_at: None,
-            last_error: None,
-            consecutive_failures: 0,
-            last_rows: 0,
-            unavailable: None,
-        }
+        FeedHealth::new(provider.into(), provider.to_uppercase(), code.into())
     }
 
     fn at(h: u32) -> DateTime<Utc> {

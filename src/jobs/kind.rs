@@ -1,8 +1,15 @@
 //! Every job Quarry runs, by name, and which domain's body runs it: the series jobs in
 //! `commodity.rs`, the venture jobs in `venture.rs`, the chart pack in `charts`.
+//!
+//! [`Job`] (in the model, so pages can name a job too) is the one list of job names: the
+//! scheduler, the Jobs page, "run now", the OpenAPI document and docs/jobs.md (held to it
+//! by a test) all read it; here it gains its schedule and the run it starts.
 use chrono::{NaiveDate, Utc};
 
-use super::runner::{JobContext, JobOutcome};
+pub use super::model::Job;
+use super::model::JobOutcome;
+use super::runner::JobContext;
+use crate::config::JobsConfig;
 use crate::universe::{Instrument, Universe};
 
 /// Groups that have jobs of their own; `commodity_prices` refreshes every other group.
@@ -45,58 +52,69 @@ pub enum JobKind {
     },
 }
 
-impl JobKind {
-    pub fn name(&self) -> &'static str {
+impl Job {
+    /// The configured six-field cron string (empty: disabled), or `None` for the jobs that
+    /// are never scheduled (the backfills run at start-up and on demand only).
+    pub fn schedule(self, c: &JobsConfig) -> Option<&str> {
         match self {
-            JobKind::CommodityPrices => "commodity_prices",
-            JobKind::AiMaterials => "ai_materials",
-            JobKind::SpaceTech => "space_tech",
-            JobKind::CommoditySignals => "commodity_signals",
-            JobKind::MacroSeries => "macro_series",
-            JobKind::ChartPack => "chart_pack",
-            JobKind::Backfill { .. } => "backfill",
-            JobKind::VcSync => "vc_sync",
-            JobKind::FundingTracker => "funding_tracker",
-            JobKind::IpoMonitor => "ipo_monitor",
-            JobKind::VentureBackfill { .. } => "venture_backfill",
+            Job::CommodityPrices => Some(&c.commodity_prices),
+            Job::CommoditySignals => Some(&c.commodity_signals),
+            Job::AiMaterials => Some(&c.ai_materials),
+            Job::SpaceTech => Some(&c.space_tech),
+            Job::MacroSeries => Some(&c.macro_series),
+            Job::VcSync => Some(&c.vc_sync),
+            Job::FundingTracker => Some(&c.funding_tracker),
+            Job::IpoMonitor => Some(&c.ipo_monitor),
+            Job::ChartPack => Some(&c.chart_pack),
+            Job::Backfill | Job::VentureBackfill => None,
         }
     }
 
-    /// The jobs that can be started by name (schedule or "run now").
-    /// Every name [`JobKind::by_name`] knows: the jobs "run now" can start.
-    pub const RUNNABLE: [&'static str; 11] = [
-        "commodity_prices",
-        "commodity_signals",
-        "ai_materials",
-        "space_tech",
-        "macro_series",
-        "chart_pack",
-        "backfill",
-        "vc_sync",
-        "funding_tracker",
-        "ipo_monitor",
-        "venture_backfill",
-    ];
+    /// The run a start by name makes (a schedule tick or "run now").
+    pub fn kind(self) -> JobKind {
+        match self {
+            Job::CommodityPrices => JobKind::CommodityPrices,
+            Job::CommoditySignals => JobKind::CommoditySignals,
+            Job::AiMaterials => JobKind::AiMaterials,
+            Job::SpaceTech => JobKind::SpaceTech,
+            Job::MacroSeries => JobKind::MacroSeries,
+            Job::VcSync => JobKind::VcSync,
+            Job::FundingTracker => JobKind::FundingTracker,
+            Job::IpoMonitor => JobKind::IpoMonitor,
+            Job::ChartPack => JobKind::ChartPack,
+            Job::Backfill => JobKind::Backfill { series: None, from: None },
+            // Started by name ("run now"): the last 30 days. `quarry vc-backfill` takes any range.
+            Job::VentureBackfill => {
+                let to = Utc::now().date_naive();
+                JobKind::VentureBackfill { from: to - chrono::Duration::days(29), to }
+            }
+        }
+    }
+}
+
+impl JobKind {
+    pub fn job(&self) -> Job {
+        match self {
+            JobKind::CommodityPrices => Job::CommodityPrices,
+            JobKind::AiMaterials => Job::AiMaterials,
+            JobKind::SpaceTech => Job::SpaceTech,
+            JobKind::CommoditySignals => Job::CommoditySignals,
+            JobKind::MacroSeries => Job::MacroSeries,
+            JobKind::ChartPack => Job::ChartPack,
+            JobKind::Backfill { .. } => Job::Backfill,
+            JobKind::VcSync => Job::VcSync,
+            JobKind::FundingTracker => Job::FundingTracker,
+            JobKind::IpoMonitor => Job::IpoMonitor,
+            JobKind::VentureBackfill { .. } => Job::VentureBackfill,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.job().name()
+    }
 
     pub fn by_name(name: &str) -> Option<JobKind> {
-        match name {
-            "commodity_prices" => Some(JobKind::CommodityPrices),
-            "ai_materials" => Some(JobKind::AiMaterials),
-            "space_tech" => Some(JobKind::SpaceTech),
-            "commodity_signals" => Some(JobKind::CommoditySignals),
-            "macro_series" => Some(JobKind::MacroSeries),
-            "chart_pack" => Some(JobKind::ChartPack),
-            "backfill" => Some(JobKind::Backfill { series: None, from: None }),
-            "vc_sync" => Some(JobKind::VcSync),
-            "funding_tracker" => Some(JobKind::FundingTracker),
-            "ipo_monitor" => Some(JobKind::IpoMonitor),
-            // Started by name ("run now"): the last 30 days. `quarry vc-backfill` takes any range.
-            "venture_backfill" => {
-                let to = Utc::now().date_naive();
-                Some(JobKind::VentureBackfill { from: to - chrono::Duration::days(29), to })
-            }
-            _ => None,
-        }
+        Job::by_name(name).map(Job::kind)
     }
 
     /// Whether a run calls an upstream over the network. In demo mode (an offline machine)
@@ -167,5 +185,40 @@ pub async fn run(ctx: &JobContext, kind: &JobKind) -> anyhow::Result<JobOutcome>
             Ok(JobOutcome { items: info.pages as usize, rows_written: 1, ..Default::default() })
         }
         _ => super::commodity::run(ctx, kind).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_job_has_one_name_that_leads_back_to_it() {
+        let mut seen = std::collections::HashSet::new();
+        for job in Job::ALL {
+            assert!(seen.insert(job.name()), "{} twice", job.name());
+            assert_eq!(Job::by_name(job.name()), Some(job));
+            assert_eq!(job.kind().job(), job, "{}", job.name());
+            assert_eq!(JobKind::by_name(job.name()).map(|k| k.name()), Some(job.name()));
+        }
+        assert_eq!(Job::NAMES.to_vec(), Job::ALL.map(Job::name).to_vec());
+        assert_eq!(Job::by_name("no_such_job"), None);
+    }
+
+    /// docs/jobs.md's table lists exactly the jobs of [`Job`] (and the import runs, which
+    /// share the record but are started by an upload, not by name).
+    #[test]
+    fn the_jobs_table_in_the_docs_lists_every_job_and_no_other() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/jobs.md")).unwrap();
+        let table = doc.split("## The jobs").nth(1).expect("a section \"The jobs\"");
+        let documented: std::collections::BTreeSet<&str> = table
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .collect();
+        let mut expected: std::collections::BTreeSet<&str> = Job::NAMES.into_iter().collect();
+        expected.insert(crate::venture::import_run::JOB);
+        assert_eq!(documented, expected);
     }
 }

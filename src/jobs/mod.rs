@@ -6,8 +6,6 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod backfill;
-#[cfg(feature = "ssr")]
 pub mod commodity;
 #[cfg(feature = "ssr")]
 pub mod kind;

@@ -33,6 +33,94 @@ pub struct JobView {
     pub recent_runs: Vec<JobRunView>,
 }
 
+/// Every job Quarry runs, by name, in the order the Jobs page lists them: the one list of
+/// job names (its schedule and the run it starts are in `jobs::kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    CommodityPrices,
+    CommoditySignals,
+    AiMaterials,
+    SpaceTech,
+    MacroSeries,
+    VcSync,
+    FundingTracker,
+    IpoMonitor,
+    ChartPack,
+    Backfill,
+    VentureBackfill,
+}
+
+impl Job {
+    pub const ALL: [Job; 11] = [
+        Job::CommodityPrices,
+        Job::CommoditySignals,
+        Job::AiMaterials,
+        Job::SpaceTech,
+        Job::MacroSeries,
+        Job::VcSync,
+        Job::FundingTracker,
+        Job::IpoMonitor,
+        Job::ChartPack,
+        Job::Backfill,
+        Job::VentureBackfill,
+    ];
+
+    /// Every name, in [`Job::ALL`]'s order: the jobs "run now" can start.
+    pub const NAMES: [&'static str; 11] = {
+        let mut names = [""; 11];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Job::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
+    /// The name in the `job_runs` record, the API, the configuration and the docs.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Job::CommodityPrices => "commodity_prices",
+            Job::CommoditySignals => "commodity_signals",
+            Job::AiMaterials => "ai_materials",
+            Job::SpaceTech => "space_tech",
+            Job::MacroSeries => "macro_series",
+            Job::VcSync => "vc_sync",
+            Job::FundingTracker => "funding_tracker",
+            Job::IpoMonitor => "ipo_monitor",
+            Job::ChartPack => "chart_pack",
+            Job::Backfill => "backfill",
+            Job::VentureBackfill => "venture_backfill",
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Job> {
+        Job::ALL.into_iter().find(|j| j.name() == name)
+    }
+
+    /// What the job does, as the Jobs page says it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Job::CommodityPrices => {
+                "Metals and energy: latest observations (the whole history for a series that has none)"
+            }
+            Job::CommoditySignals => "Recompute signals for series whose prices changed",
+            Job::AiMaterials => "Refresh the AI-materials instruments",
+            Job::SpaceTech => "Refresh the space-tech instruments",
+            Job::MacroSeries => {
+                "Macro series from FRED for the chart pack (liquidity, rates, CPI, dollar, S&P 500, VIX): latest observations"
+            }
+            Job::VcSync => "EDGAR daily index: new Form D filings to companies, funds and rounds",
+            Job::FundingTracker => "Funding aggregates by sector, stage and month; notable rounds",
+            Job::IpoMonitor => "S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW)",
+            Job::ChartPack => "Render the macro chart pack PDF and keep it",
+            Job::Backfill => "Full history of series that have none: at start-up and on demand (`quarry backfill`)",
+            Job::VentureBackfill => {
+                "EDGAR filings of a range of days (the last 30 when run from here; any range with `quarry vc-backfill`)"
+            }
+        }
+    }
+}
+
 /// The one notice demo mode gives about the network instead of an error per run.
 pub const DEMO_OFFLINE_NOTICE: &str =
     "demo mode: live fetching is off; set QUARRY_DEMO=0 with network access to fetch real data";
@@ -55,6 +143,25 @@ pub struct FeedHealth {
     pub last_rows: i64,
     /// Why the feed is not called at all (a missing key, a disabled fallback).
     pub unavailable: Option<String>,
+}
+
+impl FeedHealth {
+    /// A feed with no recorded fetch yet; the record fills in the rest.
+    pub fn new(provider: String, provider_label: String, code: String) -> Self {
+        FeedHealth {
+            provider,
+            provider_label,
+            code,
+            instruments: Vec::new(),
+            last_attempt_at: None,
+            last_success_at: None,
+            last_error_at: None,
+            last_error: None,
+            consecutive_failures: 0,
+            last_rows: 0,
+            unavailable: None,
+        }
+    }
 }
 
 /// An instrument whose data cannot be taken as current, and why.
@@ -109,4 +216,35 @@ pub struct FailurePage {
     pub pages: u64,
     /// Failed or partial runs in all groups.
     pub total_runs: u64,
+}
+
+/// Progress of a running job, for the job_runs record and a terminal progress bar.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    /// What is being worked on now (a series slug).
+    pub current: String,
+    pub rows: u64,
+}
+
+/// What a job hands back to the wrapper.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobOutcome {
+    pub items: usize,
+    pub rows_written: u64,
+    /// One line per failed item: "slug: reason". The job went on with the others.
+    pub failures: Vec<String>,
+}
+
+impl JobOutcome {
+    pub fn status(&self) -> &'static str {
+        if self.failures.is_empty() {
+            "succeeded"
+        } else if self.failures.len() >= self.items {
+            "failed"
+        } else {
+            "partial"
+        }
+    }
 }

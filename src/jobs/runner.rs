@@ -9,41 +9,12 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use tracing::Instrument;
 
 use super::kind::{self as jobs_kind, JobKind};
+// Re-exported so code written against `jobs::runner` keeps compiling; they live in the model.
+pub use super::model::{JobOutcome, Progress};
 use crate::db::entities::job_runs;
 use crate::state::AppState;
 
-/// Progress of a running job, for the job_runs record and a terminal progress bar.
-#[derive(Debug, Clone)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-    /// What is being worked on now (a series slug).
-    pub current: String,
-    pub rows: u64,
-}
-
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
-
-/// What a job hands back to the wrapper.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct JobOutcome {
-    pub items: usize,
-    pub rows_written: u64,
-    /// One line per failed item: "slug: reason". The job went on with the others.
-    pub failures: Vec<String>,
-}
-
-impl JobOutcome {
-    pub fn status(&self) -> &'static str {
-        if self.failures.is_empty() {
-            "succeeded"
-        } else if self.failures.len() >= self.items {
-            "failed"
-        } else {
-            "partial"
-        }
-    }
-}
 
 /// How a run ended, as recorded in its job_runs row.
 #[derive(Debug, Clone, PartialEq)]

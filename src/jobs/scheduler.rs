@@ -1,63 +1,13 @@
-//! The in-process scheduler. Jobs register here with their cron string from Leptos.toml;
-//! a job without an implementation yet is listed (so the page tells the truth) but not run.
+//! The in-process scheduler: every job of [`Job::ALL`] that has a cron string in
+//! Leptos.toml is added with it.
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 use croner::Cron;
-use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
+use tokio_cron_scheduler::{Job as CronJob, JobScheduler, JobSchedulerError};
 
-use super::commodity::JobKind;
-use crate::config::JobsConfig;
+use super::kind::Job;
 use crate::state::AppState;
-
-/// Every job Quarry knows: name, what it does, its configured schedule (empty: not
-/// scheduled; the backfill runs at start-up and on demand only).
-pub fn catalogue(c: &JobsConfig) -> [(&'static str, &'static str, &str); 11] {
-    [
-        (
-            "commodity_prices",
-            "Metals and energy: latest observations (the whole history for a series that has none)",
-            &c.commodity_prices,
-        ),
-        ("commodity_signals", "Recompute signals for series whose prices changed", &c.commodity_signals),
-        ("ai_materials", "Refresh the AI-materials instruments", &c.ai_materials),
-        ("space_tech", "Refresh the space-tech instruments", &c.space_tech),
-        (
-            "macro_series",
-            "Macro series from FRED for the chart pack (liquidity, rates, CPI, dollar, S&P 500, VIX): latest observations",
-            &c.macro_series,
-        ),
-        ("vc_sync", "EDGAR daily index: new Form D filings to companies, funds and rounds", &c.vc_sync),
-        ("funding_tracker", "Funding aggregates by sector, stage and month; notable rounds", &c.funding_tracker),
-        ("ipo_monitor", "S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW)", &c.ipo_monitor),
-        ("chart_pack", "Render the macro chart pack PDF and keep it", &c.chart_pack),
-        ("backfill", "Full history of series that have none: at start-up and on demand (`quarry backfill`)", ""),
-        (
-            "venture_backfill",
-            "EDGAR filings of a range of days (the last 30 when run from here; any range with `quarry vc-backfill`)",
-            "",
-        ),
-    ]
-}
-
-/// Jobs whose implementation this build contains.
-const REGISTERED: [&str; 11] = [
-    "commodity_prices",
-    "commodity_signals",
-    "ai_materials",
-    "space_tech",
-    "macro_series",
-    "chart_pack",
-    "backfill",
-    "vc_sync",
-    "funding_tracker",
-    "ipo_monitor",
-    "venture_backfill",
-];
-
-pub fn is_registered(name: &str) -> bool {
-    REGISTERED.contains(&name)
-}
 
 /// The next time a six-field cron string fires after `now`, if it parses.
 pub fn next_run(cron: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -75,28 +25,28 @@ pub fn slot_for(cron: &str, now: DateTime<Utc>) -> Option<String> {
     Some(at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
-/// Creates and starts the scheduler with every registered job that has a schedule.
+/// Creates and starts the scheduler with every job that has a schedule.
 pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> {
     let sched = JobScheduler::new().await?;
     if state.config.demo {
         tracing::info!("{}", super::model::DEMO_OFFLINE_NOTICE);
         super::runner::spawn_demo_pack(state);
     }
-    for (name, _, cron) in catalogue(&state.config.jobs) {
-        let Some(kind) = JobKind::by_name(name).filter(|_| is_registered(name)) else { continue };
+    for job in Job::ALL {
+        let name = job.name();
         // Said once above, instead of a resolver error every slot.
-        if state.config.demo && kind.needs_network() {
+        if state.config.demo && job.kind().needs_network() {
             continue;
         }
+        // The backfills are never scheduled (start-up and on demand only).
+        let Some(cron) = job.schedule(&state.config.jobs) else { continue };
         if cron.trim().is_empty() {
-            if name != "backfill" && name != "venture_backfill" {
-                tracing::info!(job = name, "job not scheduled (empty schedule); it can still be run now");
-            }
+            tracing::info!(job = name, "job not scheduled (empty schedule); it can still be run now");
             continue;
         }
         let schedule = cron.to_string();
-        let (st, cron) = (state.clone(), schedule.clone());
-        let job = Job::new_async(schedule.as_str(), move |_id, _sched| {
+        let (st, kind, cron) = (state.clone(), job.kind(), schedule.clone());
+        let task = CronJob::new_async(schedule.as_str(), move |_id, _sched| {
             let (st, kind, cron) = (st.clone(), kind.clone(), cron.clone());
             Box::pin(async move {
                 let Some(slot) = slot_for(&cron, Utc::now()) else { return };
@@ -105,7 +55,7 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
                 }
             })
         })?;
-        sched.add(job).await?;
+        sched.add(task).await?;
         tracing::info!(job = name, %schedule, "job scheduled");
     }
     sched.start().await?;
@@ -129,14 +79,15 @@ mod tests {
     }
 
     #[test]
-    fn every_registered_job_is_in_the_catalogue_and_startable_by_name() {
+    fn every_scheduled_job_has_a_schedule_that_parses_and_the_backfills_have_none() {
         let config = crate::config::Config::builtin().unwrap();
-        let names: Vec<&str> = catalogue(&config.jobs).iter().map(|(n, _, _)| *n).collect();
-        for name in REGISTERED {
-            assert!(names.contains(&name), "{name}");
-            assert_eq!(JobKind::by_name(name).map(|k| k.name()), Some(name));
+        for job in Job::ALL {
+            match job.schedule(&config.jobs) {
+                Some(cron) => assert!(next_run(cron, at("2026-11-28T07:00:00Z")).is_some(), "{}: {cron}", job.name()),
+                None => assert!(matches!(job, Job::Backfill | Job::VentureBackfill), "{}", job.name()),
+            }
         }
-        let (_, _, cron) = catalogue(&config.jobs).into_iter().find(|(n, _, _)| *n == "macro_series").unwrap();
+        let cron = Job::MacroSeries.schedule(&config.jobs).unwrap();
         assert_eq!(next_run(cron, at("2026-11-28T07:00:00Z")), Some(at("2026-11-28T22:30:00Z")));
     }
 

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::model::{FailureGroup, FailurePage, FeedHealth, Health, JobRunView, JobView, StaleSeries};
-use super::scheduler::{catalogue, is_registered, next_run};
+use super::kind::Job;
+use super::scheduler::next_run;
 use crate::config::JobsConfig;
 use crate::db::entities::job_runs;
 use crate::sources::Sources;
@@ -33,20 +34,21 @@ pub async fn list_jobs(
     now: DateTime<Utc>,
 ) -> Result<Vec<JobView>, DbErr> {
     let mut out = Vec::new();
-    for (name, description, schedule) in catalogue(config) {
+    for job in Job::ALL {
         let runs = job_runs::Entity::find()
-            .filter(job_runs::Column::Job.eq(name))
+            .filter(job_runs::Column::Job.eq(job.name()))
             .order_by_desc(job_runs::Column::StartedAt)
             .limit(RECENT_RUNS)
             .all(db)
             .await?;
-        let registered = is_registered(name);
+        let schedule = job.schedule(config).unwrap_or_default();
         out.push(JobView {
-            name: name.to_string(),
-            description: description.to_string(),
+            name: job.name().to_string(),
+            description: job.description().to_string(),
             schedule: schedule.to_string(),
-            registered,
-            next_run: if registered { next_run(schedule, now) } else { None },
+            // Every job of the list has its body in this build.
+            registered: true,
+            next_run: next_run(schedule, now),
             paused: None,
             recent_runs: runs.into_iter().map(run_view).collect(),
         });
@@ -77,17 +79,8 @@ pub async fn health(
     for inst in universe.all_series() {
         for s in &inst.sources {
             let entry = feeds.entry((s.provider, s.code.clone())).or_insert_with(|| FeedHealth {
-                provider: s.provider.as_str().to_string(),
-                provider_label: s.provider.label().to_string(),
-                code: s.code.clone(),
-                instruments: Vec::new(),
-                last_attempt_at: None,
-                last_success_at: None,
-                last_error_at: None,
-                last_error: None,
-                consecutive_failures: 0,
-                last_rows: 0,
                 unavailable: sources.unavailable(s.provider).map(str::to_string),
+                ..FeedHealth::new(s.provider.as_str().to_string(), s.provider.label().to_string(), s.code.clone())
             });
             entry.instruments.push(inst.slug.clone());
         }
@@ -107,7 +100,7 @@ pub async fn health(
     stale.extend(crate::macro_::service::stale_series(db, universe, now).await?);
     let stale = stale.into_iter().map(|(slug, name, reason)| StaleSeries { slug, name, reason }).collect();
     let backfill = job_runs::Entity::find()
-        .filter(job_runs::Column::Job.eq("backfill"))
+        .filter(job_runs::Column::Job.eq(Job::Backfill.name()))
         .filter(job_runs::Column::Status.eq("running"))
         .order_by_desc(job_runs::Column::StartedAt)
         .one(db)

@@ -72,8 +72,8 @@ pub const TAGS: [&str; 6] = ["commodities", "macro", "charts", "venture", "jobs"
         crate::jobs::api::run_job,
         crate::app::api::get_status,
         openapi_json,
-        crate::server::healthz,
-        crate::server::readyz,
+        crate::probes::healthz,
+        crate::probes::readyz,
     ),
     tags(
         (name = "commodities", description = "Commodity instruments: the overview, signals, movers, comparisons and histories."),
@@ -136,7 +136,7 @@ fn finish(doc: &mut Value) {
         "description": "The admin token (`QUARRY_ADMIN_TOKEN`). 403 when none is configured, 401 when it is missing or wrong."
     });
     if let Some(job) = doc.pointer_mut("/components/schemas/RunJobForm/properties/job") {
-        job["enum"] = json!(crate::jobs::kind::JobKind::RUNNABLE);
+        job["enum"] = json!(crate::jobs::kind::Job::NAMES);
     }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for (path, item) in paths.iter_mut() {

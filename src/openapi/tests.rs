@@ -167,11 +167,11 @@ fn every_operation_has_a_tag_a_summary_and_responses_and_examples_for_what_it_ne
 #[test]
 fn allowed_values_in_the_document_are_the_ones_the_checks_accept() {
     use crate::venture::query;
-    for job in crate::jobs::kind::JobKind::RUNNABLE {
+    for job in crate::jobs::kind::Job::NAMES {
         assert!(crate::jobs::kind::JobKind::by_name(job).is_some(), "{job}");
     }
     let job = document().pointer("/components/schemas/RunJobForm/properties/job/enum").unwrap();
-    assert_eq!(job.as_array().unwrap().len(), crate::jobs::kind::JobKind::RUNNABLE.len());
+    assert_eq!(job.as_array().unwrap().len(), crate::jobs::kind::Job::NAMES.len());
     for i in crate::commodities::downsample::Interval::NAMES {
         assert!(crate::commodities::downsample::Interval::parse(i).is_ok(), "{i}");
     }

@@ -33,7 +33,7 @@ pub async fn pages(req: Request, next: Next) -> Response {
             h.insert(header::ETAG, v);
         }
         let policy =
-            if held.is_empty() { super::security::default_policy() } else { super::security::page_policy(&held) };
+            if held.is_empty() { crate::app::policy::default_policy() } else { crate::app::policy::page_policy(&held) };
         if let Ok(v) = HeaderValue::from_str(&policy) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
         }

@@ -1,14 +1,12 @@
-//! Start-up and the HTTP server: migrations, universe, demo data, scheduler, routes,
-//! middleware and graceful shutdown.
+//! The HTTP server: demo data, scheduler, routes, middleware and graceful shutdown. The
+//! state it serves is built by `crate::startup`.
 pub mod assets;
 pub mod etag;
 pub mod fallback;
 pub mod listen;
 pub mod page_cache;
-pub mod routes;
 pub mod security;
 
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,9 +24,10 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::{shell, App};
 use crate::config::Config;
-use crate::sources::{HttpPolicy, Sources};
+use crate::routing::Listed;
 use crate::state::AppState;
-use crate::universe::load_universe;
+// Bootstrap moved to `crate::startup`; these names stay for code written against them.
+pub use crate::startup::{prepare, refresh_demo};
 
 /// Everything the router's handlers can extract.
 #[derive(Clone)]
@@ -48,65 +47,6 @@ impl FromRef<RouterState> for AppState {
     fn from_ref(s: &RouterState) -> Self {
         s.app.clone()
     }
-}
-
-/// Loads the universe, connects, migrates and syncs: everything `serve` and `migrate` share.
-///
-/// # Errors
-/// A broken universe file, an unreachable database or a failed migration.
-pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
-    let universe = load_universe(config.universe_file.as_deref())?;
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
-    let db = crate::db::connect(&config.database_url)
-        .await
-        .with_context(|| format!("cannot open database {}", redact_url(&config.database_url)))?;
-    crate::db::migrate(&db).await.context("database migration failed")?;
-    let n = crate::series::sync_universe(&db, &universe).await.context("cannot sync the universe")?;
-    tracing::info!(series = n, "universe synced");
-    let sources =
-        Sources::new(&config.sources, HttpPolicy::from_config(&config.sources)).context("cannot set up the sources")?;
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        universe: Arc::new(universe),
-        sources: Arc::new(sources),
-        demo: Arc::new(AtomicBool::new(false)),
-        overview: Arc::default(),
-        histories: Arc::default(),
-    })
-}
-
-/// Seeds demo data when asked, and records whether any is present.
-pub async fn refresh_demo(state: &AppState, seed: bool) -> anyhow::Result<()> {
-    if seed {
-        let started = std::time::Instant::now();
-        let rows = crate::demo::seed_demo(&state.db, &state.universe).await.context("demo seeding failed")?;
-        tracing::info!(rows, elapsed_ms = started.elapsed().as_millis() as u64, "demo data seeded (source = demo)");
-        // Signals too, so the signal pages and charts are populated from the first request
-        // instead of after the job's first scheduled run.
-        let ids = crate::series::series_ids(&state.db).await?;
-        for inst in &state.universe.instruments {
-            if let Some(&id) = ids.get(&inst.slug) {
-                crate::commodities::signal_store::refresh(&state.db, id, inst.frequency, chrono::Utc::now()).await?;
-            }
-        }
-    }
-    // The venture models' demo gives way to real venture data, and is seeded only where
-    // there is none.
-    let venture = crate::demo::venture_store::refresh(
-        &state.db,
-        seed,
-        chrono::Utc::now().date_naive(),
-        state.config.venture.notable_round_usd,
-    )
-    .await
-    .context("venture demo seeding failed")?;
-    if venture.written() > 0 {
-        tracing::info!(rows = venture.written(), "venture demo data refreshed (source = demo)");
-    }
-    state.set_demo_active(crate::series::has_demo_data(&state.db).await?);
-    Ok(())
 }
 
 /// leptos's settings; `pkg_dir` is where the pages find the bundle (`pkg/<version>`).
@@ -155,10 +95,10 @@ pub fn router(state: AppState) -> Router {
 
 /// Every route that is not a page or a server function, added through one list: the
 /// router serves exactly these, and [`plain_route_list`] reads the same list.
-fn plain_routes() -> routes::Listed<RouterState> {
-    routes::Listed::new()
-        .get("/healthz", healthz)
-        .get("/readyz", readyz)
+fn plain_routes() -> Listed<RouterState> {
+    Listed::new()
+        .get("/healthz", crate::probes::healthz)
+        .get("/readyz", crate::probes::readyz)
         .get("/pkg/{*file}", pkg_file)
         .get("/api/openapi.json", crate::openapi::openapi_json)
         .merge(crate::commodities::rest::routes())
@@ -210,33 +150,11 @@ async fn pkg_file(State(rs): State<RouterState>, req: axum::extract::Request) ->
     })
 }
 
-/// The process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "status",
-    responses((status = 200, description = "`ok`.", content_type = "text/plain", body = String)))]
-async fn healthz() -> &'static str {
-    "ok"
-}
-
-/// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "status",
-    responses(
-        (status = 200, description = "`ready`.", content_type = "text/plain", body = String),
-        (status = 503, description = "`database unreachable`.", content_type = "text/plain", body = String),
-    ))]
-async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if crate::db::ping(&state.db).await {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
-    }
-}
-
-/// `quarry serve`: prepare, seed demo data if asked, start the jobs, serve until SIGTERM
-/// or Ctrl-C, then stop the scheduler.
-pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
-    let addr = config.site_addr;
-    let state = prepare(config).await?;
-    refresh_demo(&state, demo).await?;
+/// `quarry serve` with the prepared state: seed demo data if the configuration says demo,
+/// start the jobs, serve until SIGTERM or Ctrl-C, then stop the scheduler.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let addr = state.config.site_addr;
+    refresh_demo(&state, state.config.demo).await?;
     let abandoned = crate::jobs::runner::close_abandoned_runs(&state.db).await?;
     if abandoned > 0 {
         tracing::warn!(runs = abandoned, "closed job runs left running by a process that stopped");
@@ -291,31 +209,5 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
-    }
-}
-
-/// A database URL fit for a log line: the password, if any, replaced.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_are_redacted_from_database_urls() {
-        assert_eq!(redact_url("postgres://q:secret@db:5432/quarry"), "postgres://q:***@db:5432/quarry");
-        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
-        assert_eq!(redact_url("sqlite://data/quarry.db?mode=rwc"), "sqlite://data/quarry.db?mode=rwc");
     }
 }

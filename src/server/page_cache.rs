@@ -127,7 +127,7 @@ fn with_fresh_nonce(page: &KeptPage, how: &'static str) -> Response {
     let mut res = Response::new(Body::from(Bytes::from(page.body.replace(PLACEHOLDER, &nonce))));
     *res.headers_mut() = page.headers.clone();
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&super::security::page_policy(&nonce)) {
+    if let Ok(v) = HeaderValue::from_str(&crate::app::policy::page_policy(&nonce)) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(CACHE_HEADER, HeaderValue::from_static(how));

@@ -25,7 +25,7 @@ use super::import::{RowError, MAX_IMPORT_BYTES};
 use super::import_run::{self, RunStatus, SpoolError, Spooled};
 use super::import_store::ImportReport;
 use crate::error::AppError;
-use crate::server::routes::Listed;
+use crate::routing::Listed;
 use crate::state::AppState;
 
 /// How long a request waits for its import before answering 202 with the status URL: well

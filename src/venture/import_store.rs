@@ -1100,38 +1100,3 @@ async fn write(
 
     Ok(TABLES.iter().map(|t| (*t, tally[t])).collect())
 }
-
-/// `quarry import FILE [--dry-run]`: prints the summary per table, or every error (then
-/// fails, having written nothing).
-pub async fn run_cli(config: crate::config::Config, path: std::path::PathBuf, dry_run: bool) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let notable = config.venture.notable_round_usd;
-    let state = crate::server::prepare(config).await?;
-    let now = Utc::now();
-    let started = std::time::Instant::now();
-    match import(&state.db, &path.display().to_string(), &bytes, dry_run, now).await {
-        Ok(mut report) => {
-            let seconds = started.elapsed().as_secs_f64();
-            refresh_tracker(&state.db, &mut report, notable, now).await;
-            for l in report.lines() {
-                println!("{l}");
-            }
-            // Parse, resolve and write, without start-up and the aggregates' refresh.
-            println!(
-                "{} rows ({} bytes) in {seconds:.2} s: {:.0} rows/s",
-                report.rows,
-                bytes.len(),
-                report.rows as f64 / seconds.max(1e-9)
-            );
-            Ok(())
-        }
-        Err(ImportError::Invalid { file, errors }) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            anyhow::bail!("{}", ImportError::Invalid { file, errors })
-        }
-        Err(e) => Err(e.into()),
-    }
-}

@@ -12,7 +12,7 @@ use super::model::*;
 use super::query::{self, FundingParams, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use super::service;
 use crate::error::AppError;
-use crate::server::routes::Listed;
+use crate::routing::Listed;
 use crate::state::AppState;
 
 /// The most rows one CSV download holds; the file says when it was cut.

@@ -35,7 +35,7 @@ use sea_orm::{
 use super::sector::{self, Sector};
 use super::store::{self, Change};
 use crate::db::entities::{acquisitions, companies, edgar_filings, funding_rounds, funds, ipo_events, ipo_filings};
-use crate::jobs::runner::{JobOutcome, Progress};
+use crate::jobs::model::{JobOutcome, Progress};
 use crate::sources::edgar::{Edgar, EdgarError};
 use crate::sources::edgar_index::{IndexEntry, ParsedIndex};
 use crate::sources::edgar_prospectus::{offering, Offering};

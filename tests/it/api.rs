@@ -17,7 +17,7 @@ async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
 
 async fn demo_app(url: &str) -> axum::Router {
     let state = prepared_state(url).await;
-    quarry::server::refresh_demo(&state, true).await.unwrap();
+    quarry::startup::refresh_demo(&state, true).await.unwrap();
     quarry::server::router(state)
 }
 
@@ -140,7 +140,7 @@ mod jobs {
         // Nothing listens on port 9: a job started here fails fast instead of going online.
         crate::upstream::point_sources_at(&mut c, "http://127.0.0.1:9");
         c.admin_token = serde_json::from_str(&format!("\"{admin_token}\"")).unwrap();
-        quarry::server::router(quarry::server::prepare(c).await.unwrap())
+        quarry::server::router(quarry::startup::prepare(c).await.unwrap())
     }
 
     crate::on_both_backends! {
@@ -207,7 +207,7 @@ mod jobs {
 async fn building_routers_while_pages_render_never_stalls_a_page() {
     crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state.clone());
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let builder = {
@@ -265,7 +265,7 @@ async fn the_overview_page_is_kept_with_a_fresh_nonce_each_time_until_a_write() 
 
     crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state.clone());
         // Other tests of this process write observations too, and any local write drops
         // every kept page: so ask until a kept copy comes back, checking every answer.
@@ -324,7 +324,7 @@ async fn the_landscape_is_kept_until_a_job_finishes() {
 
     crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state.clone());
         // Other tests' writes drop kept pages too: ask until a kept copy comes back.
         async fn kept(app: &axum::Router, uri: &str) -> String {

@@ -38,8 +38,8 @@ crate::on_both_backends! {
         let site = site();
         let mut config = crate::support::test_config(&url);
         config.site_root = site.path().to_path_buf();
-        let state = quarry::server::prepare(config).await.unwrap();
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let state = quarry::startup::prepare(config).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state);
 
         let (status, headers, body) = get(&app, "/", &[]).await;

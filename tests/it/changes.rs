@@ -111,7 +111,7 @@ impl Seen {
 crate::on_both_backends! {
     fn overview_signals_detail_csv_and_pages_show_the_same_changes_for_every_instrument(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let ids = quarry::series::series_ids(&state.db).await.unwrap();
         let mut history = HashMap::new();
         for inst in &state.universe.instruments {

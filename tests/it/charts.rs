@@ -213,7 +213,7 @@ fn layout_problems(name: &str, svg: &str) -> Vec<String> {
 async fn every_page_of_the_demo_pack_keeps_text_off_its_data_and_leaves_no_plot_empty() {
     crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let data =
             quarry::charts::pack_service::load(&state.db, &state.universe, Utc::now().date_naive()).await.unwrap();
         let pages = quarry::charts::pack::pages(&data);

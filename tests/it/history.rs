@@ -114,7 +114,7 @@ crate::on_both_backends! {
 
     fn the_detail_answer_has_the_figures_every_signal_and_the_sources(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         quarry::jobs::runner::run_slot(&state, quarry::jobs::commodity::JobKind::CommoditySignals, "detail").await.unwrap();
         let app = quarry::server::router(state);
         let (status, _, body) = get(&app, "/api/commodities/gold").await;

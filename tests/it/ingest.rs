@@ -153,7 +153,7 @@ crate::on_both_backends! {
     fn real_data_replaces_a_series_demo_rows_and_leaves_the_others(url) {
         let server = MockServer::start().await;
         let state = upstream_state(&url, &server.uri()).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let p = upstream::daily(today() - chrono::Duration::days(1), 20, 1900.0);
         upstream::mount_source(&server, Provider::Lbma, "gold_pm", &p).await;
         let r = refresh(&state, "gold", Mode::Incremental).await.unwrap();
@@ -225,7 +225,7 @@ crate::on_both_backends! {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         c.sources.lbma_base_url = format!("http://127.0.0.1:{port}");
         c.sources.max_retries = 1;
-        let state = quarry::server::prepare(c).await.unwrap();
+        let state = quarry::startup::prepare(c).await.unwrap();
         upstream::mount_universe(&server, &state.universe, today()).await;
         let report = run_slot(&state, JobKind::CommodityPrices, "test:refused").await.unwrap().unwrap();
         assert_eq!(report.status, "partial");

@@ -189,7 +189,7 @@ crate::on_both_backends! {
 
     fn demo_seeding_fills_the_12_macro_series_with_source_demo_at_their_frequencies(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         assert!(state.demo_active());
         for m in &state.universe.macros {
             let obs = service::observations(&state.db, &m.slug, None, None).await.unwrap();
@@ -221,7 +221,7 @@ crate::on_both_backends! {
         let server = MockServer::start().await;
         let mut c = crate::support::test_config(&url);
         upstream::point_sources_at(&mut c, &server.uri());
-        let real = quarry::server::prepare(c).await.unwrap();
+        let real = quarry::startup::prepare(c).await.unwrap();
         let p = upstream::daily(today() - Duration::days(1), 30, 4.1);
         upstream::mount_source(&server, Provider::Fred, "DGS10", &p).await;
         let inst = real.universe.macro_series("dgs10").unwrap().clone();
@@ -234,7 +234,7 @@ crate::on_both_backends! {
 
     fn the_macro_series_endpoint_lists_the_12_with_unit_frequency_last_value_and_source(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state);
         let (status, v) = get_json(&app, "/api/macro/series").await;
         assert_eq!(status, StatusCode::OK, "{v}");

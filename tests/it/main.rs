@@ -3,6 +3,7 @@
 #![cfg(feature = "ssr")]
 
 mod api;
+mod architecture;
 mod assets;
 mod changes;
 mod charts;

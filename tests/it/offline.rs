@@ -48,8 +48,8 @@ crate::on_both_backends! {
         c.demo = true;
         // Nothing resolves here: were a job to fetch, it would fail at the resolver.
         crate::upstream::point_sources_at(&mut c, "http://quarry-upstream.invalid");
-        let state = quarry::server::prepare(c).await.unwrap();
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let state = quarry::startup::prepare(c).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         for kind in [JobKind::Backfill { series: None, from: None }, JobKind::CommodityPrices, JobKind::MacroSeries, JobKind::VcSync] {
             let name = kind.name();
             assert!(run_slot(&state, kind, "test:demo").await.unwrap().is_none(), "{name} ran in demo mode");
@@ -89,8 +89,8 @@ crate::on_both_backends! {
         let mut c = test_config(&url);
         crate::upstream::point_sources_at(&mut c, &format!("http://127.0.0.1:{port}"));
         c.sources.max_retries = 0;
-        let state = quarry::server::prepare(c).await.unwrap();
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        let state = quarry::startup::prepare(c).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let report = run_slot(&state, JobKind::CommodityPrices, "test:refused").await.unwrap().unwrap();
         assert_eq!(report.status, "failed", "{report:?}");
 
@@ -140,7 +140,7 @@ crate::on_both_backends! {
         // `.invalid` never resolves (RFC 6761): the resolver's own words end up in the error.
         crate::upstream::point_sources_at(&mut c, "http://quarry-upstream.invalid");
         c.sources.max_retries = 0;
-        let state = quarry::server::prepare(c).await.unwrap();
+        let state = quarry::startup::prepare(c).await.unwrap();
         let report = run_slot(&state, JobKind::CommodityPrices, "test:dns").await.unwrap().unwrap();
         assert_eq!(report.status, "failed");
         let app = quarry::server::router(state.clone());
@@ -168,7 +168,7 @@ crate::on_both_backends! {
     fn thousands_of_failed_runs_are_grouped_by_job_and_reason_newest_first_and_paged(url) {
         let mut c = test_config(&url);
         c.admin_token = quarry::config::Secret::new("s3cret");
-        let state = quarry::server::prepare(c).await.unwrap();
+        let state = quarry::startup::prepare(c).await.unwrap();
         let t0 = Utc::now() - Duration::days(10);
         let mut rows = Vec::new();
         let mut push = |job: &str, error: String| {

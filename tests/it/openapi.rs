@@ -87,8 +87,8 @@ async fn full_app(url: &str, data_dir: &std::path::Path) -> axum::Router {
     let mut c = test_config(url);
     c.data_dir = data_dir.to_path_buf();
     c.admin_token = serde_json::from_str("\"s3cret\"").unwrap();
-    let state = quarry::server::prepare(c).await.unwrap();
-    quarry::server::refresh_demo(&state, true).await.unwrap();
+    let state = quarry::startup::prepare(c).await.unwrap();
+    quarry::startup::refresh_demo(&state, true).await.unwrap();
     quarry::charts::pack_service::generate(&state.db, &state.universe, data_dir, Utc::now().date_naive(), Utc::now())
         .await
         .unwrap();
@@ -140,7 +140,7 @@ crate::on_both_backends! {
     }
 
     fn the_api_page_shows_every_documented_endpoint_venture_included(url) {
-        let state = quarry::server::prepare(test_config(&url)).await.unwrap();
+        let state = quarry::startup::prepare(test_config(&url)).await.unwrap();
         let app = quarry::server::router(state);
         let (status, _, body) = send(&app, Request::get("/api").body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
@@ -166,7 +166,7 @@ crate::on_both_backends! {
     }
 
     fn the_document_is_served_cacheable_and_is_valid_openapi(url) {
-        let state = quarry::server::prepare(test_config(&url)).await.unwrap();
+        let state = quarry::startup::prepare(test_config(&url)).await.unwrap();
         let app = quarry::server::router(state);
         let (status, headers, body) = send(&app, Request::get("/api/openapi.json").body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);

@@ -305,7 +305,7 @@ fn page_paths(ids: (i32, i32, i32)) -> Vec<String> {
 crate::on_both_backends! {
     fn no_page_runs_a_hostile_string_from_the_database_or_the_url(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let ids = fill_hostile(&state).await;
         let app = quarry::server::router(state);
         let payload = encode(&all_payloads());
@@ -347,7 +347,7 @@ crate::on_both_backends! {
 
     fn chart_downloads_of_hostile_names_are_inert_svg(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         fill_hostile(&state).await;
         let app = quarry::server::router(state);
         let payload = encode(&all_payloads());
@@ -368,7 +368,7 @@ crate::on_both_backends! {
 
     fn every_response_carries_the_security_headers_and_pages_a_nonce_for_each_inline_script(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state);
         for uri in ["/", "/venture", "/no-such-page", "/api/commodities/overview", "/api/nope", "/healthz", "/favicon.svg"] {
             let a = get(&app, uri).await;
@@ -395,7 +395,7 @@ crate::on_both_backends! {
 
     fn far_dates_are_a_400_naming_the_parameter_not_a_panic(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state);
         let far = ["%2B262142-12-31", "-262143-01-01", "%2B10000-01-01", "1799-12-31"];
         let endpoints = [
@@ -432,7 +432,7 @@ crate::on_both_backends! {
 
     fn trailing_slashes_redirect_unknown_api_paths_are_json_and_unknown_pages_a_404_page(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state);
         for (from, to) in [
             ("/venture/", "/venture"),

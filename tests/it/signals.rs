@@ -114,7 +114,7 @@ crate::on_both_backends! {
 
     fn demo_start_up_computes_signals_so_the_job_finds_nothing_left_to_do(url) {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let table = signal_store::latest(&state.db, &state.universe, None, None).await.unwrap();
         assert_eq!(table.len(), 21, "every instrument has signals right after seeding");
         let run = run_slot(&state, JobKind::CommoditySignals, "t1").await.unwrap().unwrap();
@@ -246,7 +246,7 @@ mod endpoint {
 
         fn the_signals_table_filters_by_stance_and_sorts_missing_values_last(url) {
             let state = prepared_state(&url).await;
-            quarry::server::refresh_demo(&state, true).await.unwrap();
+            quarry::startup::refresh_demo(&state, true).await.unwrap();
             run_slot(&state, JobKind::CommoditySignals, "demo").await.unwrap().unwrap();
             let app = quarry::server::router(state);
             let (_, all) = get(&app, "/api/commodities/signals?sort=rsi14&dir=desc").await;

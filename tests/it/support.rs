@@ -63,7 +63,7 @@ pub fn test_config(url: &str) -> Config {
 
 /// Connects, migrates and syncs the built-in universe, as `quarry serve` does at start-up.
 pub async fn prepared_state(url: &str) -> AppState {
-    quarry::server::prepare(test_config(url)).await.expect("prepare")
+    quarry::startup::prepare(test_config(url)).await.expect("prepare")
 }
 
 /// Declares one test per backend: `mod sqlite { fn name }` and `mod postgres { fn name }`,
@@ -98,7 +98,7 @@ macro_rules! on_both_backends {
 pub async fn upstream_state(url: &str, upstream_uri: &str) -> AppState {
     let mut c = test_config(url);
     crate::upstream::point_sources_at(&mut c, upstream_uri);
-    quarry::server::prepare(c).await.expect("prepare")
+    quarry::startup::prepare(c).await.expect("prepare")
 }
 
 /// Whether poppler-utils (pdftoppm, pdftotext, pdfinfo) is installed; under `CI=true` its

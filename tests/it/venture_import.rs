@@ -424,7 +424,7 @@ async fn app_with(url: &str, token: &str, notable_usd: f64) -> axum::Router {
     let mut c = test_config(url);
     c.admin_token = serde_json::from_str(&format!("\"{token}\"")).unwrap();
     c.venture.notable_round_usd = notable_usd;
-    quarry::server::router(quarry::server::prepare(c).await.unwrap())
+    quarry::server::router(quarry::startup::prepare(c).await.unwrap())
 }
 
 async fn upload(app: &axum::Router, uri: &str, body: Vec<u8>, bearer: Option<&str>) -> (StatusCode, Value) {

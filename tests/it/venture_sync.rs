@@ -602,7 +602,7 @@ crate::on_both_backends! {
         let mut c = test_config(&url);
         upstream::point_sources_at(&mut c, &server.uri());
         c.sources.edgar_user_agent = String::new();
-        let state = quarry::server::prepare(c).await.unwrap();
+        let state = quarry::startup::prepare(c).await.unwrap();
         for kind in [JobKind::VcSync, JobKind::IpoMonitor, JobKind::VentureBackfill { from: date(DAY_B), to: date(DAY_B) }] {
             let report = run_slot(&state, kind.clone(), "no-ua").await.unwrap().unwrap();
             assert_eq!(report.status, "failed", "{kind:?}");

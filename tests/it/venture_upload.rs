@@ -29,7 +29,7 @@ fn fixture(name: &str) -> Vec<u8> {
 async fn app(url: &str, token: &str) -> axum::Router {
     let mut c = test_config(url);
     c.admin_token = serde_json::from_str(&format!("\"{token}\"")).unwrap();
-    quarry::server::router(quarry::server::prepare(c).await.unwrap())
+    quarry::server::router(quarry::startup::prepare(c).await.unwrap())
 }
 
 /// A body of `chunks` pieces of `size` bytes (after an optional `head`) that counts how
@@ -161,7 +161,7 @@ crate::on_both_backends! {
         upstream::mount_universe(&server, &state.universe, Utc::now().date_naive()).await;
         let mut c = (*state.config).clone();
         c.admin_token = serde_json::from_str("\"s3cret\"").unwrap();
-        let app = quarry::server::router(quarry::server::prepare(c).await.unwrap());
+        let app = quarry::server::router(quarry::startup::prepare(c).await.unwrap());
 
         // 10,000 companies with four rounds each: 50,000 rows.
         let mut csv = String::from("record,name,sector,company,announced_on,stage,amount_usd\n");

@@ -1,7 +1,8 @@
 //! The plain axum routes (every route that is not a server function) are added through
 //! [`Listed`], which keeps each route's method and path beside the router it builds. The
 //! router serves what the list says, so a test can hold the list against the OpenAPI
-//! document and find a route nobody documented (`tests/it/openapi.rs`).
+//! document and find a route nobody documented (`tests/it/openapi.rs`). Each domain lists
+//! its own routes with it; the server merges the lists.
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;

@@ -1,5 +1,15 @@
-//! The `quarry` command line.
+//! The `quarry` command line. [`run`] checks what can be checked without a database, builds
+//! the state once (`crate::startup::prepare`) and hands it to the subcommand: `serve` (the
+//! server), `migrate`, and the foreground commands in this folder (`backfill.rs`,
+//! `pack.rs`, `import.rs`).
+mod backfill;
+mod import;
+mod pack;
+
 use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::startup::prepare;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -81,6 +91,48 @@ impl Cli {
             Some(Command::VcBackfill { from, to }) => Command::VcBackfill { from: *from, to: *to },
             Some(Command::Import { file, dry_run }) => Command::Import { file: file.clone(), dry_run: *dry_run },
             None => Command::Serve { demo: false },
+        }
+    }
+}
+
+impl Command {
+    /// The commands that draw a progress bar on stderr, which per-series log lines would
+    /// break.
+    pub fn draws_progress_bar(&self) -> bool {
+        matches!(self, Command::Backfill { .. } | Command::VcBackfill { .. })
+    }
+}
+
+/// Runs one command with the loaded configuration.
+///
+/// # Errors
+/// Whatever stopped the command; `main` prints it and exits non-zero.
+pub async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => {
+            // `--demo` and QUARRY_DEMO mean the same: the jobs read `config.demo` to know
+            // that this machine is offline.
+            config.demo |= demo;
+            if config.demo {
+                println!("{}", crate::demo::banner(config.site_addr));
+            }
+            crate::server::serve(prepare(config).await?).await
+        }
+        Command::Migrate => {
+            prepare(config).await?;
+            println!("database migrated and universe synced");
+            Ok(())
+        }
+        Command::Backfill { series, from } => backfill::series(&prepare(config).await?, series, from).await,
+        Command::ChartPack { out } => pack::run(&prepare(config).await?, out).await,
+        Command::VcBackfill { from, to } => {
+            // Said before migrating anything: no EDGAR call may go out without it.
+            backfill::check_venture(&config, from, to)?;
+            backfill::venture(&prepare(config).await?, from, to).await
+        }
+        Command::Import { file, dry_run } => {
+            let bytes = import::read(&file)?;
+            import::run(&prepare(config).await?, &file, &bytes, dry_run).await
         }
     }
 }
