@@ -32,11 +32,14 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     // chrono alone would also take "2024-1-5" and "+10000-01-01".
     let shaped = s.len() == 10
         && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(|_| shaped).ok_or(DateError::Malformed)?;
-    if (FIRST_DATE..=LAST_DATE).contains(&d) {
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::Malformed)?;
+    // A far date chrono reads (+262142-12-31) is out of range, whatever its shape.
+    if !(FIRST_DATE..=LAST_DATE).contains(&d) {
+        Err(DateError::OutOfRange(d))
+    } else if shaped {
         Ok(d)
     } else {
-        Err(DateError::OutOfRange(d))
+        Err(DateError::Malformed)
     }
 }
 
