@@ -1,5 +1,21 @@
 //! Number and date formatting shared by pages on both sides of the wire.
 
+/// Text made safe for hand-built HTML, SVG and XML, in element content or a quoted
+/// attribute: the one escaper (leptos escapes what its views render).
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_safe(s)
+}
+
+/// A moment as pages print it: `2025-01-31 14:05 UTC`.
+pub fn fmt_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A day, or a dash when unknown.
+pub fn fmt_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
 /// A price with thousands separators and as many decimals as its size deserves:
 /// 2,345.60 / 86.48 / 3.215 / 0.4123.
 pub fn format_value(v: f64) -> String {
@@ -92,6 +108,12 @@ fn without_parentheses(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_text_cannot_open_a_tag_or_close_an_attribute() {
+        assert_eq!(escape(r#"</title><a href="x" title='y'>&"#), "&lt;&#x2F;title&gt;&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;");
+        assert_eq!(escape("Gold · 2024"), "Gold · 2024");
+    }
 
     #[test]
     fn values_get_separators_and_size_dependent_decimals() {

@@ -16,21 +16,48 @@ pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2200, 12, 31) {
     None => panic!("a valid date"),
 };
 
+/// Why a text is not a date Quarry accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Not `YYYY-MM-DD`, or no such day (2024-02-30).
+    Malformed,
+    /// A real day outside `FIRST_DATE..=LAST_DATE`.
+    OutOfRange(NaiveDate),
+}
+
+/// The one reading of a date written by a person (a query parameter, an import file, the
+/// command line): exactly `YYYY-MM-DD`, inside `FIRST_DATE..=LAST_DATE`. Callers word the
+/// error for where the date came from.
+pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
+    // chrono alone would also take "2024-1-5" and "+10000-01-01".
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DateError::Malformed)?;
+    // A far date chrono reads (+262142-12-31) is out of range, whatever its shape.
+    if !(FIRST_DATE..=LAST_DATE).contains(&d) {
+        Err(DateError::OutOfRange(d))
+    } else if shaped {
+        Ok(d)
+    } else {
+        Err(DateError::Malformed)
+    }
+}
+
 /// A date like 2024-01-31; empty or blank means absent. Anything else, including a real
 /// date outside `FIRST_DATE..=LAST_DATE`, is a 400 naming `name`.
 pub fn date(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     let Some(s) = v.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::bad_parameter(name, format!("'{s}' is not a date like 2024-01-31")))?;
-    if !(FIRST_DATE..=LAST_DATE).contains(&d) {
-        return Err(AppError::bad_parameter(
-            name,
-            format!("{d} is outside the supported dates ({FIRST_DATE} to {LAST_DATE})"),
-        ));
+    parse_date(s).map(Some).map_err(|e| AppError::bad_parameter(name, date_error_message(s, e)))
+}
+
+/// What a 400 says about a date that `parse_date` refused.
+pub fn date_error_message(s: &str, e: DateError) -> String {
+    match e {
+        DateError::Malformed => format!("'{s}' is not a date like 2024-01-31"),
+        DateError::OutOfRange(d) => format!("{d} is outside the supported dates ({FIRST_DATE} to {LAST_DATE})"),
     }
-    Ok(Some(d))
 }
 
 /// Percent-encodes a value for a URL's query (letters, digits and `-._~` pass).
@@ -38,6 +65,24 @@ pub fn encode(v: &str) -> String {
     const QUERY_VALUE: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     percent_encoding::utf8_percent_encode(v, QUERY_VALUE).to_string()
+}
+
+/// `?a=1&b=x` from the pairs that have a value (empty string when none do).
+pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// A query parameter from a page's URL, `None` when absent or blank (an empty form field).
+pub fn param(q: &leptos_router::params::ParamsMap, name: &str) -> Option<String> {
+    q.get(name).filter(|v| !v.trim().is_empty())
 }
 
 /// `from` and `to` together: each a `date`, and `from` not after `to` (a 400 naming `from`).
@@ -90,6 +135,21 @@ mod tests {
     fn query_values_are_percent_encoded_except_unreserved_characters() {
         assert_eq!(encode("a b&c=d/é~-._"), "a%20b%26c%3Dd%2F%C3%A9~-._");
         assert_eq!(encode("manual:2026-12-04T10:00:00.000Z"), "manual%3A2026-12-04T10%3A00%3A00.000Z");
+    }
+
+    #[test]
+    fn only_the_written_out_form_is_a_date() {
+        assert_eq!(parse_date("2024-01-05"), Ok(NaiveDate::from_ymd_opt(2024, 1, 5).unwrap()));
+        for loose in ["2024-1-5", "2024-01-5", " 2024-01-05", "2024-01-05 ", "+2024-01-05", "2024_01_05"] {
+            assert_eq!(parse_date(loose), Err(DateError::Malformed), "{loose}");
+        }
+        assert_eq!(parse_date("1700-01-01"), Err(DateError::OutOfRange(NaiveDate::from_ymd_opt(1700, 1, 1).unwrap())));
+    }
+
+    #[test]
+    fn query_strings_keep_the_pairs_with_a_value() {
+        assert_eq!(query_string(&[("q", Some("a b".into())), ("page", None), ("s", Some(String::new()))]), "?q=a%20b");
+        assert_eq!(query_string(&[]), "");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::{Col, DataTable};
+
 /// One tag of the document and its endpoints, in the document's order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndpointGroup {
@@ -129,17 +131,9 @@ fn Endpoint(e: EndpointDoc) -> impl IntoView {
                 <p class="notice">"Admin: the admin token as " <code>"Authorization: Bearer"</code> "."</p>
             })}
             {has_params.then(|| view! {
-                <div class="table-wrap">
-                    <table class="data params">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Parameter"</th>
-                                <th scope="col">"In"</th>
-                                <th scope="col">"Accepts"</th>
-                                <th scope="col">"Meaning"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                <DataTable class="params" cols=vec![
+                    Col::text("Parameter"), Col::text("In"), Col::text("Accepts"), Col::text("Meaning"),
+                ]>
                             {e.params.into_iter().map(|p| view! {
                                 <tr>
                                     <th scope="row">
@@ -154,9 +148,7 @@ fn Endpoint(e: EndpointDoc) -> impl IntoView {
                                     </td>
                                 </tr>
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </DataTable>
             })}
             {e.body.map(|b| view! { <p>"Body: " {b}</p> })}
             <ul class="responses">

@@ -49,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn page_title(text: &str) -> String {
     let full = if text.is_empty() { "Quarry".to_string() } else { format!("{text} · Quarry") };
     #[cfg(feature = "ssr")]
-    let full = html_escape::encode_text(&full).into_owned();
+    let full = crate::format::escape(&full).into_owned();
     full
 }
 

@@ -1,11 +1,13 @@
 //! The Charts section: the daily macro chart pack (latest and past ones).
 use leptos::prelude::*;
 use leptos_meta::Title;
-
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_chart_view, list_packs, list_series};
 use super::model::{ChartView, PackList, SeriesOption};
+use crate::components::{Col, DataTable, DemoBadge, EmptyState, ErrorBox, ErrorLine, Loading};
+use crate::format::{fmt_date, fmt_time};
+use crate::jobs::pages::RunNowForm;
 
 /// The view the URL asks for: `series=a,b` or the form's `s1`..`s4`, the overlays as
 /// `overlays=` or the form's checkboxes, and the flags.
@@ -56,7 +58,6 @@ const PRESETS: [(&str, &str); 6] = [
 
 #[component]
 pub fn ChartsPage() -> impl IntoView {
-    let packs = Resource::new(|| (), |_| list_packs());
     let options = Resource::new(|| (), |_| list_series());
     let query = use_query_map();
     let want = Memo::new(move |_| wanted(&query.read()));
@@ -86,21 +87,21 @@ pub fn ChartsPage() -> impl IntoView {
         <p class="lede">
             "Chart any commodity or macro series, up to four at once, with moving averages, as a ratio or on a log scale; the view is in the URL and downloads as PNG, SVG, PDF or CSV. Below: the daily macro chart pack."
         </p>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading series…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading series…"/> }>
             {move || Suspend::new(async move {
                 let opts = options.await.unwrap_or_default();
                 let w = want.get_untracked();
                 view! { <ViewForm opts w/> }
             })}
         </Suspense>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Drawing…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Drawing…"/> }>
             {move || Suspend::new(async move {
                 match chart.await {
                     None => view! {
                         <p class="empty-state" role="status">"Choose a series above, or start from a preset."</p>
                     }.into_any(),
                     Some(Ok(v)) => view! { <ViewChart v/> }.into_any(),
-                    Some(Err(e)) => view! { <ViewError e/> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorBox e/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -109,36 +110,37 @@ pub fn ChartsPage() -> impl IntoView {
             "Ten pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. A new pack is made every day. "
             <a href="/charts/pack">"The pack's page"</a> " also says how to make one now."
         </p>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading packs…"</p> }>
-            {move || Suspend::new(async move {
-                match packs.await {
-                    Ok(list) => view! { <Packs list/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PackListing/>
     }
 }
 
 /// `/charts/pack`: the macro chart pack on a page of its own, with how to make one now.
 #[component]
 pub fn PackPage() -> impl IntoView {
-    let packs = Resource::new(|| (), |_| list_packs());
     view! {
         <Title text="Chart pack"/>
         <h1>"The macro chart pack"</h1>
         <p class="lede">
             "A PDF of eleven A4 pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. The chart_pack job makes one every day; in demo mode one is made from the demo data at start-up, and every page of it says DEMO."
         </p>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading packs…"</p> }>
+        <PackListing/>
+        <MakeNow/>
+    }
+}
+
+/// The latest pack and the past ones, as both chart pages show them.
+#[component]
+fn PackListing() -> impl IntoView {
+    let packs = Resource::new(|| (), |_| list_packs());
+    view! {
+        <Suspense fallback=|| view! { <Loading text="Loading packs…"/> }>
             {move || Suspend::new(async move {
                 match packs.await {
                     Ok(list) => view! { <Packs list/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    Err(e) => view! { <ErrorLine message=e.message/> }.into_any(),
                 }
             })}
         </Suspense>
-        <MakeNow/>
     }
 }
 
@@ -155,15 +157,8 @@ fn MakeNow() -> impl IntoView {
                 " (admin): renders today's pack in the background and replaces today's if there is one. It needs the admin token ("
                 <code>"QUARRY_ADMIN_TOKEN"</code> "); the " <a href="/jobs">"Jobs"</a> " page then follows the run."
             </p>
-            <ActionForm action=run attr:class="run-now generate-pack">
-                <input type="hidden" name="job" value="chart_pack"/>
-                <label>
-                    <span class="visually-hidden">"Admin token"</span>
-                    <input type="password" name="token" placeholder="admin token" autocomplete="off" required/>
-                </label>
-                <button type="submit">"Generate now"</button>
-            </ActionForm>
-            {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+            <RunNowForm run job="chart_pack" class="run-now generate-pack" button="Generate now"/>
+            {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorLine message=e.message/> })}
             <p>
                 "On the command line: " <code>"quarry pack --out pack.pdf"</code>
                 " (the same as " <code>"quarry chart-pack"</code>
@@ -180,14 +175,13 @@ fn MakeNow() -> impl IntoView {
 fn Packs(list: PackList) -> impl IntoView {
     if list.packs.is_empty() {
         return view! {
-            <div class="empty-state" role="status">
-                <h2>"No chart pack yet"</h2>
+            <EmptyState heading="No chart pack yet">
                 <p>
                     "The chart_pack job renders one every day; to make one now, run "
                     <code>"quarry pack --out pack.pdf"</code>
                     " or use Generate now on the " <a href="/charts/pack">"pack page"</a> "."
                 </p>
-            </div>
+            </EmptyState>
         }
         .into_any();
     }
@@ -199,33 +193,30 @@ fn Packs(list: PackList) -> impl IntoView {
                 <a class="button" href=list.latest_url.clone().unwrap_or_default() rel="external">"Open the latest pack (PDF)"</a>
                 " " {latest.pages} " pages, " {format!("{:.0} KB", latest.bytes as f64 / 1024.0)}
                 {latest.data_as_of.map(|d| format!(", data as of {d}"))}
-                {latest.demo.then(|| view! { " " <span class="badge demo">"DEMO"</span> })}
+                {latest.demo.then(|| view! { " " <DemoBadge/> })}
             </p>
             {(!latest.missing_pages.is_empty()).then(|| view! {
                 <p class="note">"Pages without data yet: " {latest.missing_pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")} "."</p>
             })}
         </section>
         <h2>"Past packs"</h2>
-        <div class="table-wrap">
-            <table class="data packs">
-                <thead><tr><th scope="col">"Day"</th><th scope="col">"Made"</th><th scope="col" class="num">"Pages"</th><th scope="col" class="num">"Size"</th><th scope="col">"Data as of"</th><th scope="col">"Notes"</th></tr></thead>
-                <tbody>
+        <DataTable class="packs" cols=vec![
+            Col::text("Day"), Col::text("Made"), Col::num("Pages"), Col::num("Size"), Col::text("Data as of"), Col::text("Notes"),
+        ]>
                     {list.packs.into_iter().map(|p| view! {
                         <tr data-date=p.date.to_string()>
                             <th scope="row"><a href=p.url.clone() rel="external">{p.date.to_string()}</a></th>
-                            <td>{p.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                            <td>{fmt_time(p.created_at)}</td>
                             <td class="num">{p.pages}</td>
                             <td class="num">{format!("{:.0} KB", p.bytes as f64 / 1024.0)}</td>
-                            <td>{p.data_as_of.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <td>{fmt_date(p.data_as_of)}</td>
                             <td>
-                                {p.demo.then(|| view! { <span class="badge demo">"DEMO"</span> " " })}
+                                {p.demo.then(|| view! { <DemoBadge/> " " })}
                                 {(!p.missing_pages.is_empty()).then(|| format!("{} pages without data", p.missing_pages.len()))}
                             </td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
     .into_any()
 }
@@ -284,7 +275,7 @@ fn ViewForm(opts: Vec<SeriesOption>, w: Wanted) -> impl IntoView {
 fn ViewChart(v: ChartView) -> impl IntoView {
     view! {
         <section class="chart-view" data-query=v.query.clone()>
-            <h2>{v.title.clone()} {v.demo.then(|| view! { " " <span class="badge demo">"DEMO"</span> })}</h2>
+            <h2>{v.title.clone()} {v.demo.then(|| view! { " " <DemoBadge/> })}</h2>
             {match v.svg.clone() {
                 Some(svg) => view! { <figure class="chart view"><div inner_html=svg></div><figcaption>{v.desc.clone()}</figcaption></figure> }.into_any(),
                 None => ().into_any(),
@@ -302,10 +293,4 @@ fn ViewChart(v: ChartView) -> impl IntoView {
             </p>
         </section>
     }
-}
-
-#[component]
-fn ViewError(e: crate::error::AppError) -> impl IntoView {
-    crate::error::set_page_status(&e);
-    view! { <div class="error" role="alert"><p>{e.message}</p></div> }
 }

@@ -16,9 +16,9 @@ use std::sync::{Arc, LazyLock};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, TextStr};
 use svg2pdf::usvg::{self, fontdb};
 
-use super::svg::escape;
 use super::theme;
 use super::ChartError;
+use crate::format::escape;
 
 /// PDF points per SVG pixel (72 pt and 96 px to the inch).
 pub const PT_PER_PX: f32 = 0.75;

@@ -196,12 +196,13 @@ async fn pack_pdf(State(state): State<AppState>, Path(file): Path<String>) -> Re
     };
     let date = match stem {
         "latest" => None,
-        d => match d.parse() {
+        d => match crate::params::parse_date(d) {
             Ok(d) => Some(d),
-            Err(_) => {
+            Err(crate::params::DateError::Malformed) => {
                 return AppError::bad_parameter("date", format!("'{d}' is not a date like 2026-11-28 (or 'latest')"))
                     .into_response()
             }
+            Err(e) => return AppError::bad_parameter("date", crate::params::date_error_message(d, e)).into_response(),
         },
     };
     let found = match super::pack_service::file(&state.db, &state.config.data_dir, date).await {

@@ -1,10 +1,6 @@
 //! Makes a plotters SVG accessible and fluid: a `<title>` and `<desc>` read by screen
 //! readers, `role="img"`, and a width that follows its container.
-
-/// Escapes text for SVG content and attribute values.
-pub fn escape(s: &str) -> String {
-    html_escape::encode_safe(s).into_owned()
-}
+use crate::format::escape;
 
 /// Inserts the title and description right after the opening `<svg ...>` tag and labels
 /// the element with them. `id` must be unique on the page (it names the two elements).

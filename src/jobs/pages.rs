@@ -4,11 +4,12 @@ use leptos_meta::Title;
 use super::api::{get_failures, get_health, list_jobs, RunJob};
 use super::feeds::{by_provider, ProviderSummary};
 use super::model::{FailurePage, FeedHealth, Health, JobRunView, JobView};
-use crate::components::{AutoRefresh, ErrorText};
+use crate::components::{AutoRefresh, Col, DataTable, ErrorLine, ErrorText, Loading};
 use crate::error::AppError;
+use crate::format::fmt_time;
 
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "never".into())
+    t.map(fmt_time).unwrap_or_else(|| "never".into())
 }
 
 fn duration(r: &JobRunView) -> String {
@@ -33,12 +34,12 @@ pub fn JobsPage() -> impl IntoView {
         <Title text="Jobs"/>
         <h1>"Jobs and data health"</h1>
         <p class="lede">"Background jobs keep the data fresh. Schedules are six-field cron in UTC, set in Leptos.toml."</p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading jobs…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading jobs…"/> }>
             {move || Suspend::new(async move {
                 let (jobs, health, failures) = (jobs.await, health.await, failures.await);
                 match (jobs, health) {
                     (Ok(jobs), Ok(health)) => view! { <JobsBody jobs health failures run/> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorLine message=e.message/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -70,26 +71,21 @@ fn JobsBody(
         })}
         {admin.then(|| view! { <RunResult run/> })}
         <h2>"Jobs"</h2>
-        <div class="table-wrap">
-            <table class="data jobs">
-                <thead>
-                    <tr>
-                        <th scope="col">"Job"</th>
-                        <th scope="col">"Schedule (UTC)"</th>
-                        <th scope="col">"Next run"</th>
-                        <th scope="col">"Last runs"</th>
-                        {admin.then(|| view! { <th scope="col">"Run now"</th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {jobs.into_iter().map(|j| view! { <JobRow job=j admin run/> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable class="jobs" cols=job_cols(admin)>
+            {jobs.into_iter().map(|j| view! { <JobRow job=j admin run/> }).collect_view()}
+        </DataTable>
         <Failures failures/>
         <StaleList health=health.clone()/>
         <Sources feeds=health.feeds/>
     }
+}
+
+fn job_cols(admin: bool) -> Vec<Col> {
+    let mut cols = vec![Col::text("Job"), Col::text("Schedule (UTC)"), Col::text("Next run"), Col::text("Last runs")];
+    if admin {
+        cols.push(Col::text("Run now"));
+    }
+    cols
 }
 
 /// Feed health: one row per provider, then every feed in a list that opens by itself while
@@ -101,37 +97,19 @@ fn Sources(feeds: Vec<FeedHealth>) -> impl IntoView {
     view! {
         <h2>"Sources"</h2>
         <p class="lede">"A feed is a provider and the code of one series there. A feed that failed 3 times in a row is tried after the others for 30 minutes."</p>
-        <div class="table-wrap">
-            <table class="data providers">
-                <thead>
-                    <tr>
-                        <th scope="col">"Provider"</th>
-                        <th scope="col" class="num">"Feeds"</th>
-                        <th scope="col">"Last success"</th>
-                        <th scope="col">"Failing now"</th>
-                        <th scope="col">"Last error"</th>
-                    </tr>
-                </thead>
-                <tbody>{providers.into_iter().map(|p| view! { <ProviderRow p/> }).collect_view()}</tbody>
-            </table>
-        </div>
+        <DataTable class="providers" cols=vec![
+            Col::text("Provider"), Col::num("Feeds"), Col::text("Last success"), Col::text("Failing now"), Col::text("Last error"),
+        ]>
+            {providers.into_iter().map(|p| view! { <ProviderRow p/> }).collect_view()}
+        </DataTable>
         <details class="feeds" open=failing>
             <summary>{format!("Every feed ({})", feeds.len())}</summary>
-            <div class="table-wrap">
-                <table class="data feeds">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Feed"</th>
-                            <th scope="col">"Used by"</th>
-                            <th scope="col">"Last success"</th>
-                            <th scope="col">"Last error"</th>
-                            <th scope="col" class="num">"Failures in a row"</th>
-                            <th scope="col" class="num">"Rows last written"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{feeds.into_iter().map(|f| view! { <FeedRow feed=f/> }).collect_view()}</tbody>
-                </table>
-            </div>
+            <DataTable class="feeds" cols=vec![
+                Col::text("Feed"), Col::text("Used by"), Col::text("Last success"), Col::text("Last error"),
+                Col::num("Failures in a row"), Col::num("Rows last written"),
+            ]>
+                {feeds.into_iter().map(|f| view! { <FeedRow feed=f/> }).collect_view()}
+            </DataTable>
         </details>
     }
 }
@@ -179,7 +157,7 @@ fn RunResult(run: ServerAction<RunJob>) -> impl IntoView {
     };
     view! {
         {move || match (run.value().get(), started()) {
-            (Some(Err(e)), _) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            (Some(Err(e)), _) => view! { <ErrorLine message=e.message/> }.into_any(),
             (Some(Ok(s)), _) => view! { <StartedNotice job=s.job run=s.slot/> }.into_any(),
             (None, Some((job, run))) => view! { <StartedNotice job run/> }.into_any(),
             (None, None) => ().into_any(),
@@ -239,19 +217,31 @@ fn JobRow(job: JobView, admin: bool, run: ServerAction<RunJob>) -> impl IntoView
             </td>
             {admin.then(|| view! {
                 <td>
-                    {runnable.then(|| view! {
-                        <ActionForm action=run attr:class="run-now">
-                            <input type="hidden" name="job" value=name.clone()/>
-                            <label>
-                                <span class="visually-hidden">"Admin token"</span>
-                                <input type="password" name="token" placeholder="admin token" autocomplete="off" required/>
-                            </label>
-                            <button type="submit">"Run now"</button>
-                        </ActionForm>
-                    })}
+                    {runnable.then(|| view! { <RunNowForm run job=name.clone() class="run-now" button="Run now"/> })}
                 </td>
             })}
         </tr>
+    }
+}
+
+/// The admin's form that starts a job now: the job's name and the admin token, posted to
+/// `/api/jobs/run` (the jobs page's rows and the chart pack's "Generate now").
+#[component]
+pub fn RunNowForm(
+    run: ServerAction<RunJob>,
+    #[prop(into)] job: String,
+    class: &'static str,
+    button: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=run attr:class=class>
+            <input type="hidden" name="job" value=job/>
+            <label>
+                <span class="visually-hidden">"Admin token"</span>
+                <input type="password" name="token" placeholder="admin token" autocomplete="off" required/>
+            </label>
+            <button type="submit">{button}</button>
+        </ActionForm>
     }
 }
 
@@ -306,7 +296,7 @@ fn Failures(failures: Result<FailurePage, AppError>) -> impl IntoView {
             crate::error::set_page_status(&e);
             return view! {
                 <h2 id="failures">"Failures"</h2>
-                <p class="error" role="alert">{e.message}" "<a href="/jobs">"First page"</a></p>
+                <ErrorLine message=e.message>" "<a href="/jobs">"First page"</a></ErrorLine>
             }
             .into_any();
         }
@@ -325,17 +315,7 @@ fn Failures(failures: Result<FailurePage, AppError>) -> impl IntoView {
             "{} failed or partial runs, grouped by job and reason, newest first. Each group's newest full error is one click away.",
             page.total_runs
         )}</p>
-        <div class="table-wrap">
-            <table class="data failures">
-                <thead>
-                    <tr>
-                        <th scope="col">"Job"</th>
-                        <th scope="col">"Reason"</th>
-                        <th scope="col" class="num">"Runs"</th>
-                        <th scope="col">"Latest"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable class="failures" cols=vec![Col::text("Job"), Col::text("Reason"), Col::num("Runs"), Col::text("Latest")]>
                     {page.groups.into_iter().map(|g| view! {
                         <tr data-failure-job=g.job.clone()>
                             <th scope="row">{g.job.clone()}</th>
@@ -350,9 +330,7 @@ fn Failures(failures: Result<FailurePage, AppError>) -> impl IntoView {
                             <td>{when(Some(g.latest_at))}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
         {(page.pages > 1).then(|| view! {
             <nav class="pager" aria-label="Failure pages">
                 {(page.page > 1).then(|| view! { <a rel="prev" href=link(page.page - 1)>"Newer"</a> " " })}

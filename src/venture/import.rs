@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::model::STAGES;
 use super::sector::Sector;
 use super::store::{name_key, slug};
+use crate::params::{DateError, FIRST_DATE, LAST_DATE};
 
 /// Larger files are refused: an import is a hand-curated list, not a bulk feed.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
@@ -838,10 +839,14 @@ impl<'a> Cells<'a> {
 
     fn date(&mut self, field: &str) -> Option<NaiveDate> {
         let v = self.text(field)?;
-        match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
-            Ok(d) if v.len() == 10 => Some(d),
-            _ => {
+        match crate::params::parse_date(&v) {
+            Ok(d) => Some(d),
+            Err(DateError::Malformed) => {
                 self.err(field, format!("not a date like 2024-03-31: {v:?}"));
+                None
+            }
+            Err(DateError::OutOfRange(_)) => {
+                self.err(field, format!("{v} is outside the supported dates ({FIRST_DATE} to {LAST_DATE})"));
                 None
             }
         }
@@ -1283,6 +1288,24 @@ cash_flow,,,,,,,,30000,,,,,Pine Capital Fund I,2022-06-30,distribution
         assert_eq!(s.rounds[1].data.company, Ref::Cik(1234567));
         let flows: Vec<f64> = s.cash_flows.iter().map(|f| f.data.amount).collect();
         assert_eq!(flows, vec![-125_000.0, -50_000.0, 30_000.0], "calls negative whatever the sign given");
+    }
+
+    #[test]
+    fn import_dates_are_read_like_request_dates() {
+        // The same parser as the API's: the written-out form only, inside the supported span.
+        let body = "record,name,sector,company,announced_on,stage,amount_usd\n\
+company,Acme,other,,,,\n\
+round,,,Acme,2024-3-1,seed,12\n\
+round,,,Acme,1700-03-01,seed,12\n";
+        let m = messages(&csv(body));
+        assert!(
+            m.iter().any(|x| x.starts_with("line 3: announced_on: not a date like 2024-03-31: \"2024-3-1\"")),
+            "{m:#?}"
+        );
+        assert!(
+            m.iter().any(|x| x.starts_with("line 4: announced_on: 1700-03-01 is outside the supported dates")),
+            "{m:#?}"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ use super::import::{RowError, MAX_IMPORT_BYTES};
 use super::import_run::{self, RunStatus, SpoolError, Spooled};
 use super::import_store::ImportReport;
 use crate::error::AppError;
+use crate::format::escape;
 use crate::routing::Listed;
 use crate::state::AppState;
 
@@ -255,7 +256,7 @@ fn outcome_page(s: RunStatus) -> Response {
             let pct = (s.progress * 100.0).round();
             let body = format!(
                 "<p class=\"notice\" role=\"status\">{} is being imported: {pct}% written. This page refreshes by itself; the jobs page lists the run as <code>venture_import</code>.</p><progress max=\"1\" value=\"{:.3}\">{pct}%</progress>",
-                esc(&s.file),
+                escape(&s.file),
                 s.progress
             );
             page(StatusCode::OK, &format!("Importing {}", s.file), &body, true)
@@ -490,7 +491,7 @@ fn report_html(r: &ImportReport) -> String {
     for t in &r.tables {
         rows.push_str(&format!(
             "<tr data-table=\"{0}\"><th scope=\"row\">{0}</th><td class=\"num\">{1}</td><td class=\"num\">{2}</td><td class=\"num\">{3}</td></tr>",
-            esc(&t.table),
+            escape(&t.table),
             t.inserted,
             t.updated,
             t.unchanged
@@ -512,7 +513,7 @@ fn errors_html(errors: &[RowError]) -> String {
         .iter()
         .map(|e| {
             let line = e.line.map(|l| format!(" data-line=\"{l}\"")).unwrap_or_default();
-            format!("<li{line}>{}</li>", esc(&e.to_string()))
+            format!("<li{line}>{}</li>", escape(&e.to_string()))
         })
         .collect();
     format!("<ol class=\"import-errors\">{items}</ol>")
@@ -524,7 +525,7 @@ fn para(class: &str, text: &str) -> String {
         "notice" => " role=\"status\"",
         _ => "",
     };
-    format!("<p class=\"{class}\"{role}>{}</p>", esc(text))
+    format!("<p class=\"{class}\"{role}>{}</p>", escape(text))
 }
 
 /// A small page of its own: the answer to a form post, outside the app's router. A page
@@ -534,13 +535,9 @@ fn page(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response 
     let refresh = if refresh { "<meta http-equiv=\"refresh\" content=\"2\">" } else { "" };
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}<title>{t} · Quarry</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/quarry.css\"></head><body><main class=\"import-result\"><h1>{t}</h1>{body}<p><a href=\"/venture/import\">Import another file</a> · <a href=\"/venture\">Venture</a></p></main></body></html>",
-        t = esc(title)
+        t = escape(title)
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
-}
-
-fn esc(s: &str) -> std::borrow::Cow<'_, str> {
-    html_escape::encode_safe(s)
 }
 
 fn parse_bool(v: Option<&str>) -> Result<bool, String> {
@@ -571,7 +568,7 @@ mod tests {
         assert_eq!(parse_bool(None), Ok(false));
         assert_eq!(parse_bool(Some("on")), Ok(true));
         assert!(parse_bool(Some("maybe")).unwrap_err().contains("'maybe'"));
-        assert_eq!(esc("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;&#x2F;b&gt;");
+        assert_eq!(escape("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;&#x2F;b&gt;");
         assert_eq!(parse_wait(None), Ok(DEFAULT_WAIT));
         assert_eq!(parse_wait(Some("0")), Ok(Duration::ZERO));
         assert!(parse_wait(Some("26")).unwrap_err().contains("'26'"));

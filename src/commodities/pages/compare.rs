@@ -10,6 +10,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::commodities::api::{get_compare, get_config};
 use crate::commodities::comparison::{Comparison, MAX_INSTRUMENTS, MIN_INSTRUMENTS};
+use crate::components::{Col, DemoBadge, EmptyState, ErrorBox, Loading, TableHead};
 use crate::error::AppError;
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::{Frequency, Universe};
@@ -92,18 +93,15 @@ pub fn ComparePage() -> impl IntoView {
                 })
                 .collect_view()}
         </nav>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the instruments…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading the instruments…"/> }>
             {move || Suspend::new(async move {
                 match config.await {
                     Ok(universe) => view! { <CompareForm universe asked/> }.into_any(),
-                    Err(e) => view! {
-                        <div class="error" role="alert"><p>"The instruments could not be loaded: " {e.message}</p></div>
-                    }
-                        .into_any(),
+                    Err(e) => view! { <ErrorBox e what="instruments"/> }.into_any(),
                 }
             })}
         </Suspense>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Comparing…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Comparing…"/> }>
             {move || Suspend::new(async move {
                 match answer.await {
                     Ok(Some(c)) => view! { <Results c/> }.into_any(),
@@ -125,13 +123,12 @@ fn Hint(asked: Memo<Asked>) -> impl IntoView {
         }
     };
     view! {
-        <div class="empty-state compare-hint" role="status">
-            <h2>"Choose what to compare"</h2>
+        <EmptyState heading="Choose what to compare" class="compare-hint">
             <p>
                 {detail} " Tick " {MIN_INSTRUMENTS} " to " {MAX_INSTRUMENTS}
                 " instruments above and press Compare, or start from a preset. Leave the dates empty for the last five years, rebased on the first day."
             </p>
-        </div>
+        </EmptyState>
     }
 }
 
@@ -255,25 +252,15 @@ fn Results(c: Comparison) -> impl IntoView {
             <div class="table-wrap">
                 <table class="data compare-legend">
                     <caption class="visually-hidden">"The compared instruments, their rebased value on the last common date and their price"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Instrument"</th>
-                            <th scope="col" class="num">"Rebased"</th>
-                            <th scope="col" class="num">"Since base"</th>
-                            <th scope="col" class="num">"Price"</th>
-                            <th scope="col">"As of"</th>
-                            <th scope="col">"Source"</th>
-                        </tr>
-                    </thead>
+                    <TableHead cols=vec![
+                        Col::text("Instrument"), Col::num("Rebased"), Col::num("Since base"), Col::num("Price"),
+                        Col::text("As of"), Col::text("Source"),
+                    ]/>
                     <tbody>
                         {c.instruments
                             .iter()
                             .map(|i| {
-                                let change_class = match i.change_pct {
-                                    Some(v) if v > 0.0 => "num up",
-                                    Some(v) if v < 0.0 => "num down",
-                                    _ => "num",
-                                };
+                                let change_class = i.change_pct.map_or("num", super::sign_class);
                                 view! {
                                     <tr data-slug=i.slug.clone()>
                                         <th scope="row">
@@ -290,7 +277,7 @@ fn Results(c: Comparison) -> impl IntoView {
                                         <td class="asof">{i.as_of.map(|d| format_period(d, Frequency::Daily)).unwrap_or_else(|| "no data".into())}</td>
                                         <td>
                                             {if i.demo {
-                                                view! { <span class="badge demo" title="Generated demo data">"DEMO"</span> }.into_any()
+                                                view! { <DemoBadge/> }.into_any()
                                             } else if i.source_labels.is_empty() {
                                                 view! { <span class="muted">"—"</span> }.into_any()
                                             } else {

@@ -9,7 +9,7 @@ use crate::commodities::api::get_instrument_page;
 use crate::commodities::model::{ChartSvg, InstrumentPage as PageData, SignalSummary};
 use crate::commodities::range::Range;
 use crate::commodities::signals::Stance;
-use crate::error::{AppError, ErrorKind};
+use crate::components::{Col, DataTable, DemoBadge, ErrorText, Loading, PageFailure, Section};
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
 
@@ -20,32 +20,14 @@ pub fn InstrumentPage() -> impl IntoView {
     let key = move || (params.read().get("slug").unwrap_or_default(), query.read().get("range"));
     let data = Resource::new(key, |(slug, range)| get_instrument_page(slug, range));
     view! {
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the instrument…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading the instrument…"/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! { <Body page/> }.into_any(),
-                    Err(e) => view! { <Failure e/> }.into_any(),
+                    Err(e) => view! { <PageFailure e what="instrument" back=("/commodities", "Back to the commodities overview")/> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-#[component]
-fn Failure(e: AppError) -> impl IntoView {
-    crate::error::set_page_status(&e);
-    let title = match e.kind {
-        ErrorKind::NotFound => "Unknown instrument",
-        ErrorKind::BadRequest => "That view cannot be shown",
-        _ => "The instrument could not be loaded",
-    };
-    view! {
-        <Title text=title/>
-        <h1>{title}</h1>
-        <div class="error" role="alert">
-            <p>{e.message}</p>
-        </div>
-        <p><a href="/commodities">"Back to the commodities overview"</a></p>
     }
 }
 
@@ -75,7 +57,7 @@ fn Body(page: PageData) -> impl IntoView {
         <h1>
             {e.name.clone()}
             {e.is_proxy.then(|| view! { <span class="tag" title="The price of a related product stands in for this material">"proxy"</span> })}
-            {demo.then(|| view! { <span class="badge demo">"DEMO"</span> })}
+            {demo.then(|| view! { <DemoBadge/> })}
         </h1>
         <div class="headline" data-slug=slug.clone()>
             <div>
@@ -94,11 +76,10 @@ fn Body(page: PageData) -> impl IntoView {
                 }}</dd></div>
             </dl>
         </div>
-        {e.stale_reason.clone().map(|r| view! { <p class="stale-reason" role="status">"Stale: " <crate::components::ErrorText full=r/></p> })}
+        {e.stale_reason.clone().map(|r| view! { <p class="stale-reason" role="status">"Stale: " <ErrorText full=r/></p> })}
         {d.notice.clone().map(|n| view! { <p class="note">{n}</p> })}
 
-        <section aria-labelledby="charts-h">
-            <h2 id="charts-h">"Price and indicators"</h2>
+        <Section id="charts" heading="Price and indicators">
             <RangeSelector current=page.range frequency=freq/>
             {page.price_chart.clone().map(|c| view! { <Chart chart=c class="price"/> })}
             {page.rsi_chart.clone().map(|c| view! { <Chart chart=c class="rsi"/> })}
@@ -109,29 +90,22 @@ fn Body(page: PageData) -> impl IntoView {
                 })}
                 {page.chart_notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}
             </ul>
-        </section>
+        </Section>
 
         <div class="columns">
-            <section aria-labelledby="stats-h">
-                <h2 id="stats-h">"Signals"</h2>
+            <Section id="stats" heading="Signals">
                 {match d.signals.clone() {
                     Some(s) => view! { <Stats s/> }.into_any(),
-                    None => view! {
-                        <p class="empty-state">"No signals yet: the commodity_signals job computes them once prices are loaded."</p>
-                    }.into_any(),
+                    None => view! { <super::NoSignals/> }.into_any(),
                 }}
                 <details class="rule">
                     <summary>"How the stance is decided"</summary>
                     <p>{d.stance_rule.clone()}</p>
                 </details>
                 <super::ChangeRule/>
-            </section>
-            <section aria-labelledby="sources-h">
-                <h2 id="sources-h">"Sources"</h2>
-                <div class="table-wrap">
-                    <table class="data sources">
-                        <thead><tr><th scope="col">"Rank"</th><th scope="col">"Source"</th><th scope="col">"Code"</th><th scope="col">"Licence"</th></tr></thead>
-                        <tbody>
+            </Section>
+            <Section id="sources" heading="Sources">
+                <DataTable class="sources" cols=vec![Col::text("Rank"), Col::text("Source"), Col::text("Code"), Col::text("Licence")]>
                             {d.sources.iter().map(|s| {
                                 let used = e.source.as_deref() == Some(s.provider.as_str());
                                 view! {
@@ -143,15 +117,12 @@ fn Body(page: PageData) -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </DataTable>
                 {demo.then(|| view! { <p class="note">"The values shown are generated demo data, not from these sources; real data replaces them as the sources are fetched."</p> })}
-            </section>
+            </Section>
         </div>
 
-        <section aria-labelledby="recent-h">
-            <h2 id="recent-h">"Recent observations"</h2>
+        <Section id="recent" heading="Recent observations">
             <p class="downloads">
                 <a href=csv.clone() rel="external" download="">"Download CSV (this range, every observation)"</a>
                 <a href=json rel="external">"JSON"</a>
@@ -160,10 +131,7 @@ fn Body(page: PageData) -> impl IntoView {
                 view! { <p class="empty-state">"No observations yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table class="data recent">
-                            <thead><tr><th scope="col">"Date"</th><th scope="col" class="num">"Value"</th><th scope="col">"Source"</th></tr></thead>
-                            <tbody>
+                    <DataTable class="recent" cols=vec![Col::text("Date"), Col::num("Value"), Col::text("Source")]>
                                 {page.recent.iter().map(|p| {
                                     let demo = p.source == crate::universe::DEMO_SOURCE;
                                     view! {
@@ -171,19 +139,17 @@ fn Body(page: PageData) -> impl IntoView {
                                             <td>{format_period(p.date, freq)}</td>
                                             <td class="num">{format_value(p.value)}</td>
                                             <td>{if demo {
-                                                view! { <span class="badge demo">"DEMO"</span> }.into_any()
+                                                view! { <DemoBadge/> }.into_any()
                                             } else {
                                                 view! { <span>{crate::universe::source_label(&p.source).to_string()}</span> }.into_any()
                                             }}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </DataTable>
                 }.into_any()
             }}
-        </section>
+        </Section>
     }
 }
 

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use super::overview::OverviewRow;
 use crate::commodities::api::{get_overview, get_signals};
 use crate::commodities::model::{Overview, SignalsTable};
+use crate::components::{Col, DataTable, EmptyState, ErrorBox, Loading, TableHead};
 use crate::format::{format_change, format_value};
 
 #[component]
@@ -13,14 +14,11 @@ pub fn GroupPage(group: &'static str) -> impl IntoView {
     let overview = Resource::new(|| (), move |_| get_overview(Some(group.to_string())));
     let signals = Resource::new(|| (), move |_| get_signals(Some(group.to_string()), None, None, None));
     view! {
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the group…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading the group…"/> }>
             {move || Suspend::new(async move {
                 match (overview.await, signals.await) {
                     (Ok(ov), Ok(sig)) => view! { <Body group ov sig/> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! {
-                        <div class="error" role="alert"><p>"The group could not be loaded: " {e.message}</p></div>
-                    }
-                        .into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorBox e what="group"/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -40,25 +38,17 @@ fn Body(group: &'static str, ov: Overview, sig: SignalsTable) -> impl IntoView {
             "Latest prices of the " {name.to_lowercase()} " instruments with source, as-of date and frequency, and their signals. Select an instrument for its charts and full statistics."
         </p>
         {(!has_data).then(|| view! {
-            <div class="empty-state" role="status">
+            <EmptyState>
                 <p>"No prices yet for this group: the price jobs fill it, or start with " <code>"quarry serve --demo"</code> "."</p>
-            </div>
+            </EmptyState>
         })}
         {ov.notice.clone().map(|n| view! { <p class="note">{n}</p> })}
         <div class="table-wrap">
             <table class="data overview" data-group=group>
-                <thead>
-                    <tr>
-                        <th scope="col">"Instrument"</th>
-                        <th scope="col" class="num">"Last"</th>
-                        <th scope="col">"As of"</th>
-                        <th scope="col" class="num">"1D"</th>
-                        <th scope="col" class="num">"1M"</th>
-                        <th scope="col" class="num">"1Y"</th>
-                        <th scope="col" class="spark-col">"Trend"</th>
-                        <th scope="col">"Source"</th>
-                    </tr>
-                </thead>
+                <TableHead cols=vec![
+                    Col::text("Instrument"), Col::num("Last"), Col::text("As of"), Col::num("1D"), Col::num("1M"), Col::num("1Y"),
+                    Col::class("Trend", "spark-col"), Col::text("Source"),
+                ]/>
                 <tbody>
                     {ov.instruments.into_iter().map(|entry| view! { <OverviewRow entry/> }).collect_view()}
                 </tbody>
@@ -66,22 +56,13 @@ fn Body(group: &'static str, ov: Overview, sig: SignalsTable) -> impl IntoView {
         </div>
         <h2>"Signals"</h2>
         {if sig.rows.is_empty() {
-            view! { <p class="empty-state">"No signals yet: the commodity_signals job computes them once prices are loaded."</p> }.into_any()
+            view! { <super::NoSignals/> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
-                    <table class="data group-signals">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Instrument"</th>
-                                <th scope="col">"Stance"</th>
-                                <th scope="col" class="num">"RSI 14"</th>
-                                <th scope="col" class="num">"Change 3M"</th>
-                                <th scope="col" class="num">"From 52W high"</th>
-                                <th scope="col" class="num">"Z-score 1Y"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                <DataTable class="group-signals" cols=vec![
+                    Col::text("Instrument"), Col::text("Stance"), Col::num("RSI 14"), Col::num("Change 3M"),
+                    Col::num("From 52W high"), Col::num("Z-score 1Y"),
+                ]>
                             {sig.rows.into_iter().map(|r| {
                                 let v = |k: &str| -> Option<f64> { r.values.get(k).copied().flatten() };
                                 let na = |k: &str| r.not_applicable.iter().any(|n| n == k);
@@ -102,9 +83,7 @@ fn Body(group: &'static str, ov: Overview, sig: SignalsTable) -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </DataTable>
             }.into_any()
         }}
         <super::ChangeRule/>

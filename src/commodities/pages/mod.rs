@@ -28,3 +28,20 @@ fn ChangeRule() -> impl IntoView {
         </details>
     }
 }
+
+/// Where signals are still missing: the job that computes them.
+#[component]
+fn NoSignals() -> impl IntoView {
+    view! { <p class="empty-state">"No signals yet: the commodity_signals job computes them once prices are loaded."</p> }
+}
+
+/// Green for a rise, red for a fall: the class of a signed number's cell.
+fn sign_class(v: f64) -> &'static str {
+    if v > 0.0 {
+        "num up"
+    } else if v < 0.0 {
+        "num down"
+    } else {
+        "num"
+    }
+}

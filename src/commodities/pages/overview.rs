@@ -2,13 +2,12 @@
 //! state in the URL: the server renders them with JavaScript off, and with JavaScript on
 //! the router applies them in place, without a page load or a refetch.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::commodities::api::get_overview;
 use crate::commodities::model::{Freshness, Overview, OverviewEntry, SortKey};
 use crate::commodities::sparkline::polyline_points;
-use crate::components::{short_error, ErrorText};
+use crate::components::{short_error, EmptyState, ErrorBox, ErrorText, Loading, PageHead};
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
 
@@ -17,21 +16,15 @@ pub fn OverviewPage() -> impl IntoView {
     // All instruments load once; the group filter and sort are applied here, from the URL.
     let overview = Resource::new(|| (), |_| get_overview(None));
     view! {
-        <Title text="Commodities"/>
-        <h1>"Commodities"</h1>
-        <p class="lede">
-            "Metals, energy, and the materials the AI and space industries run on. Each figure shows its source, its as-of date and its frequency: monthly and annual prices are never shown as live quotes."
-        </p>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading prices…"</p> }>
+        <PageHead
+            title="Commodities"
+            lede="Metals, energy, and the materials the AI and space industries run on. Each figure shows its source, its as-of date and its frequency: monthly and annual prices are never shown as live quotes."
+        />
+        <Suspense fallback=|| view! { <Loading text="Loading prices…"/> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(ov) => view! { <OverviewBody overview=ov/> }.into_any(),
-                    Err(e) => view! {
-                        <div class="error" role="alert">
-                            <p>"The overview could not be loaded: " {e.message}</p>
-                        </div>
-                    }
-                        .into_any(),
+                    Err(e) => view! { <ErrorBox e what="overview"/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -85,14 +78,13 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
     view! {
         {offline.map(|n| view! { <p class="notice offline" role="status">{n}</p> })}
         {(!has_data).then(|| view! {
-            <div class="empty-state" role="status">
-                <h2>"No prices yet"</h2>
+            <EmptyState heading="No prices yet">
                 <p>
                     "This database holds no observations. To see the app with generated data on a machine without network, start it with "
                     <code>"quarry serve --demo"</code> " (or " <code>"QUARRY_DEMO=1"</code>
                     "). With network access, the background jobs fetch real prices from LBMA, FRED, the World Bank and USGS."
                 </p>
-            </div>
+            </EmptyState>
         })}
         <nav class="chips" aria-label="Filter by group">
             <a href=move || { let s = state.get(); s.href(None, s.sort, s.descending) }

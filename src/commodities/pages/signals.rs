@@ -10,10 +10,15 @@ use serde::{Deserialize, Serialize};
 use crate::commodities::api::{get_config, get_signals};
 use crate::commodities::model::{SignalSummary, SignalsTable};
 use crate::commodities::signals::Stance;
+use crate::components::{choice_chips, Chips, 
+    count_of, DemoBadge, DemoNotice, EmptyState, ErrorBox, Loading, NoMatch, SortHeader, TableTools,
+};
 use crate::error::AppError;
 use crate::format::{format_change, format_period, format_value};
 use crate::params::encode;
 use crate::universe::{Frequency, Group, DEMO_SOURCE};
+
+use super::sign_class;
 
 const PATH: &str = "/commodities/signals";
 const STANCES: [Stance; 3] = [Stance::Bullish, Stance::Neutral, Stance::Bearish];
@@ -101,7 +106,7 @@ pub fn SignalsPage() -> impl IntoView {
         <p class="lede">
             "Every instrument's technical indicators as of its newest observation, and the stance they add up to. Monthly and annual series have fewer indicators than daily ones: those they cannot have read n/a, and a dash means the history is too short yet. The 1D change and the rates of change are the same figures as on the overview: see how changes are measured below the table."
         </p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading signals…"</p> }>
+        <Transition fallback=|| view! { <Loading text="Loading signals…"/> }>
             {move || Suspend::new(async move {
                 let groups = config.await.map(|u| u.groups).unwrap_or_default();
                 let (q, answer) = table.await;
@@ -119,43 +124,25 @@ fn SignalsBody(q: SignalsQuery, groups: Vec<Group>, answer: Result<SignalsTable,
             groups.iter().find(|g| g.slug == slug).map(|g| g.name.clone()).unwrap_or_else(|| slug.to_string())
         }
     };
-    let group_chips = std::iter::once((None, "All".to_string()))
-        .chain(groups.iter().map(|g| (Some(g.slug.clone()), g.name.clone())))
-        .map(|(slug, name)| {
-            let current = q.group == slug;
-            view! {
-                <a href=q.with_group(slug.as_deref()).href() aria-current=current.then_some("true")>{name}</a>
-            }
-        })
-        .collect_view();
-    let stance_chips = std::iter::once(None)
-        .chain(STANCES.into_iter().map(|s| Some(s.as_str())))
-        .map(|stance| {
-            let current = q.stance.as_deref() == stance;
-            view! {
-                <a href=q.with_stance(stance).href() aria-current=current.then_some("true")>{stance.unwrap_or("All")}</a>
-            }
-        })
-        .collect_view();
+    let group_chips = choice_chips(
+        groups.iter().map(|g| g.slug.as_str()),
+        q.group.as_deref(),
+        |g| q.with_group(g).href(),
+        &group_name,
+    );
+    let stance_chips =
+        choice_chips(STANCES.map(|s| s.as_str()), q.stance.as_deref(), |s| q.with_stance(s).href(), str::to_string);
     let filters = view! {
-        <nav class="chips" aria-label="Filter by group">
-            <span class="chips-label">"Group"</span>
-            {group_chips}
-        </nav>
-        <nav class="chips" aria-label="Filter by stance">
-            <span class="chips-label">"Stance"</span>
-            {stance_chips}
-        </nav>
+        <Chips aria_label="Filter by group" title="Group" chips=group_chips/>
+        <Chips aria_label="Filter by stance" title="Stance" chips=stance_chips/>
     };
     let body = match answer {
         Err(e) => {
-            // A bad parameter is the request's fault: say so in the status too.
-            crate::error::set_page_status(&e);
+            let reset = e.parameter.is_some();
             view! {
-                <div class="error" role="alert">
-                    <p>"The signals could not be loaded: " {e.message}</p>
-                    {e.parameter.map(|_| view! { <p><a href=PATH>"Show all signals"</a></p> })}
-                </div>
+                <ErrorBox e what="signals">
+                    {reset.then(|| view! { <p><a href=PATH>"Show all signals"</a></p> })}
+                </ErrorBox>
             }
             .into_any()
         }
@@ -164,38 +151,31 @@ fn SignalsBody(q: SignalsQuery, groups: Vec<Group>, answer: Result<SignalsTable,
             let count = table.rows.len();
             let rows = if table.rows.is_empty() {
                 if filtered {
-                    view! {
-                        <p class="empty-state" role="status">
-                            "No instrument matches these filters. " <a href=PATH>"Show all signals"</a>
-                        </p>
-                    }
-                    .into_any()
+                    view! { <NoMatch text="No instrument matches these filters." reset=PATH label="Show all signals"/> }
+                        .into_any()
                 } else {
                     view! {
-                        <div class="empty-state" role="status">
-                            <h2>"No signals yet"</h2>
+                        <EmptyState heading="No signals yet">
                             <p>
                                 "Signals are computed from the stored prices by the " <code>"commodity_signals"</code>
                                 " job, which fills this table after prices arrive. Run it from the "
                                 <a href="/jobs">"Jobs page"</a> " or wait for its schedule."
                             </p>
-                        </div>
+                        </EmptyState>
                     }
                     .into_any()
                 }
             } else {
                 let header = |label: &'static str, column: &'static str, numeric: bool| {
-                    view! { <SortHeader label column q=q.clone() numeric/> }
+                    let sorted = (q.sort_column() == column).then(|| q.descending());
+                    view! { <SortHeader label column href=q.sorted_by(column).href() sorted numeric/> }
                 };
                 view! {
-                    <div class="table-tools">
-                        <p class="muted" data-count=count.to_string()>
-                            {format!("{count} instrument{}", if count == 1 { "" } else { "s" })}
-                        </p>
-                        <a href=format!("/api/commodities/signals.csv{}", q.query_string()) rel="external" download="">
-                            "Download CSV"
-                        </a>
-                    </div>
+                    <TableTools
+                        count=count as u64
+                        label=count_of(count as u64, "instrument", "instruments")
+                        csv=format!("/api/commodities/signals.csv{}", q.query_string())
+                    />
                     <div class="table-wrap">
                         <table
                             class="data signals"
@@ -239,10 +219,7 @@ fn SignalsBody(q: SignalsQuery, groups: Vec<Group>, answer: Result<SignalsTable,
             };
             view! {
                 {table.demo.then(|| view! {
-                    <p class="note demo-notice">
-                        <span class="badge demo">"DEMO"</span> " "
-                        {table.notice.clone().unwrap_or_else(|| "Some figures are generated demo data.".into())}
-                    </p>
+                    <DemoNotice text=table.notice.clone().unwrap_or_else(|| "Some figures are generated demo data.".into())/>
                 })}
                 {rows}
                 <section class="stance-rule" aria-labelledby="stance-rule-heading">
@@ -258,26 +235,6 @@ fn SignalsBody(q: SignalsQuery, groups: Vec<Group>, answer: Result<SignalsTable,
     view! {
         {filters}
         {body}
-    }
-}
-
-#[component]
-fn SortHeader(label: &'static str, column: &'static str, q: SignalsQuery, numeric: bool) -> impl IntoView {
-    let active = q.sort_column() == column;
-    let aria_sort = match (active, q.descending()) {
-        (true, true) => "descending",
-        (true, false) => "ascending",
-        _ => "none",
-    };
-    let arrow = match (active, q.descending()) {
-        (true, true) => " ↓",
-        (true, false) => " ↑",
-        _ => "",
-    };
-    view! {
-        <th scope="col" class:num=numeric aria-sort=aria_sort>
-            <a href=q.sorted_by(column).href() class="sort" data-sort=column>{label}{arrow}</a>
-        </th>
     }
 }
 
@@ -305,16 +262,6 @@ fn format_indicator(style: Style, v: f64) -> String {
         Style::Rsi => format!("{v:.1}"),
         Style::Price => format_value(v),
         Style::Signed => format!("{v:+.2}"),
-    }
-}
-
-fn sign_class(v: f64) -> &'static str {
-    if v > 0.0 {
-        "num up"
-    } else if v < 0.0 {
-        "num down"
-    } else {
-        "num"
     }
 }
 
@@ -398,7 +345,7 @@ fn SignalRow(row: SignalSummary, group: String) -> impl IntoView {
         <tr data-slug=row.slug.clone() data-stance=stance>
             <th scope="row">
                 <a href=format!("/commodities/{}", row.slug)>{row.name.clone()}</a>
-                {demo.then(|| view! { <span class="badge demo" title="Generated demo data">"DEMO"</span> })}
+                {demo.then(|| view! { <DemoBadge/> })}
             </th>
             <td data-col="group">{group}</td>
             <td class="asof" data-col="date">

@@ -7,9 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::commodities::api::get_trending;
 use crate::commodities::model::{Mover, Trending};
+use crate::components::{Col, DemoBadge, DemoNotice, ErrorBox, Loaded, TableHead};
 use crate::error::AppError;
 use crate::format::{format_change, format_period, format_value};
 use crate::universe::DEMO_SOURCE;
+
+use super::sign_class;
 
 const PATH: &str = "/commodities/trending";
 const LIMITS: [usize; 3] = [5, 10, 20];
@@ -26,12 +29,7 @@ pub fn TrendingPage() -> impl IntoView {
         <p class="lede">
             "The biggest moves across every instrument: gainers and losers over a day, a week, a month and a year, the prices furthest from their one-year average, and new 52-week highs and lows."
         </p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading movers…"</p> }>
-            {move || Suspend::new(async move {
-                let answer = trending.await;
-                view! { <TrendingBody answer/> }
-            })}
-        </Transition>
+        <Loaded data=trending loading="Loading movers…" body=|answer| view! { <TrendingBody answer/> }/>
     }
 }
 
@@ -59,13 +57,9 @@ fn TrendingBody(answer: Result<Trending, AppError>) -> impl IntoView {
     let t = match answer {
         Ok(t) => t,
         Err(e) => {
-            // A bad parameter is the request's fault: say so in the status too.
-            crate::error::set_page_status(&e);
             return view! {
                 <LimitChips current=None/>
-                <div class="error" role="alert">
-                    <p>"The movers could not be loaded: " {e.message}</p>
-                </div>
+                <ErrorBox e what="movers"/>
             }
             .into_any();
         }
@@ -90,10 +84,7 @@ fn TrendingBody(answer: Result<Trending, AppError>) -> impl IntoView {
     view! {
         <LimitChips current=Some(limit)/>
         {demo.then(|| view! {
-            <p class="note demo-notice">
-                <span class="badge demo">"DEMO"</span> " "
-                {notice.unwrap_or_else(|| "Some figures are generated demo data.".into())}
-            </p>
+            <DemoNotice text=notice.unwrap_or_else(|| "Some figures are generated demo data.".into())/>
         })}
         <p class="note movers-note">
             "Series are ranked by their change over 1 day, 1 week, 1 month and 1 year, the same figures as on the overview and signals pages. Monthly series take part in the 1M and 1Y rankings only; annual series in the 1Y ranking only. A gainer gained and a loser lost: an unchanged price is in neither list."
@@ -168,7 +159,7 @@ fn MoverTable(
                     <tr data-slug=m.slug.clone()>
                         <th scope="row">
                             <a href=format!("/commodities/{}", m.slug)>{m.name.clone()}</a>
-                            {demo.then(|| view! { <span class="badge demo" title="Generated demo data">"DEMO"</span> })}
+                            {demo.then(|| view! { <DemoBadge/> })}
                         </th>
                         <td class=class data-col="value">{text}</td>
                         <td class="asof">
@@ -186,25 +177,9 @@ fn MoverTable(
             <h3>{title}</h3>
             {caption.map(|c| view! { <p class="note">{c}</p> })}
             <table class="data movers" data-list=list>
-                <thead>
-                    <tr>
-                        <th scope="col">"Instrument"</th>
-                        <th scope="col" class="num">{column}</th>
-                        <th scope="col">"As of"</th>
-                    </tr>
-                </thead>
+                <TableHead cols=vec![Col::text("Instrument"), Col::num(column), Col::text("As of")]/>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-    }
-}
-
-fn sign_class(v: f64) -> &'static str {
-    if v > 0.0 {
-        "num up"
-    } else if v < 0.0 {
-        "num down"
-    } else {
-        "num"
     }
 }

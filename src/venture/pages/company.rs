@@ -5,16 +5,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    demo_mark, filing_cell, fmt_date, fmt_time, newest, param, query_string, usd, usd_opt, DemoBadge, ErrorBox,
-    Failure, FillHint, Pager, ProvenanceLine, VentureNav,
+use super::{demo_mark, filing_cell, newest, usd, usd_opt, FillHint, ProvenanceLine, SectorSelect, VentureNav};
+use crate::components::{
+    answer_with, fetched_from, Col, DataTable, DemoBadge, DemoNotice, ErrorBox, ErrorText, Loaded, Loading, NoMatch,
+    PageFailure, PageHead, Pager, Section, SourceLine, TableTools,
 };
 use crate::error::AppError;
+use crate::format::fmt_date;
+use crate::params::{param, query_string};
 use crate::venture::api::{get_companies, get_company};
 use crate::venture::model::{
     stage_label, AcquisitionRow, CompanyDetail, CompanyRow, FilingRow, IpoRow, Page, RoundRow, ValuationRow,
 };
-use crate::venture::sector::{label_of, Sector};
+use crate::venture::sector::label_of;
 
 const LIST: &str = "/venture/companies";
 
@@ -39,24 +42,11 @@ pub fn CompaniesPage() -> impl IntoView {
         let q = query.read();
         ListQuery { q: param(&q, "q"), sector: param(&q, "sector"), page: param(&q, "page") }
     });
-    let data = Resource::new(
-        move || wanted.get(),
-        |w| async move {
-            let answer = get_companies(w.q.clone(), w.sector.clone(), w.page.clone(), None).await;
-            (w, answer)
-        },
-    );
+    let data = answer_with(wanted, |w| get_companies(w.q.clone(), w.sector.clone(), w.page.clone(), None));
     view! {
         <VentureNav/>
-        <Title text="Companies"/>
-        <h1>"Companies"</h1>
-        <p class="lede">"Companies that filed a Form D or an IPO registration, or that you imported, A to Z."</p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading companies…"</p> }>
-            {move || Suspend::new(async move {
-                let (w, answer) = data.await;
-                view! { <CompanyList w answer/> }
-            })}
-        </Transition>
+        <PageHead title="Companies" lede="Companies that filed a Form D or an IPO registration, or that you imported, A to Z."/>
+        <Loaded data loading="Loading companies…" body=|(w, answer)| view! { <CompanyList w answer/> }/>
     }
 }
 
@@ -69,15 +59,7 @@ fn CompanyList(w: ListQuery, answer: Result<Page<CompanyRow>, AppError>) -> impl
                 <span>"Name"</span>
                 <input type="search" name="q" maxlength="100" value=w.q.clone().unwrap_or_default()/>
             </label>
-            <label>
-                <span>"Sector"</span>
-                <select name="sector">
-                    <option value="" selected=sector.is_empty()>"All sectors"</option>
-                    {Sector::ALL.into_iter().map(|s| view! {
-                        <option value=s.slug() selected=sector == s.slug()>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <SectorSelect selected=sector/>
             <button type="submit">"Search"</button>
             <a href=LIST>"Clear"</a>
         </form>
@@ -90,8 +72,7 @@ fn CompanyList(w: ListQuery, answer: Result<Page<CompanyRow>, AppError>) -> impl
         let empty = if w.q.is_none() && w.sector.is_none() {
             view! { <FillHint what="No companies yet"/> }.into_any()
         } else {
-            view! { <p class="empty-state" role="status">"No company matches. " <a href=LIST>"Show all companies"</a></p> }
-                .into_any()
+            view! { <NoMatch text="No company matches." reset=LIST label="Show all companies"/> }.into_any()
         };
         return view! { {form} {empty} }.into_any();
     }
@@ -102,25 +83,12 @@ fn CompanyList(w: ListQuery, answer: Result<Page<CompanyRow>, AppError>) -> impl
     let pw = w.clone();
     view! {
         {form}
-        {page.demo.then(|| view! { <p class="note demo-notice"><DemoBadge/> " Companies marked DEMO are generated."</p> })}
-        <div class="table-tools">
-            <p class="muted" data-count=page.total.to_string()>{format!("{} companies", page.total)}</p>
-            <a href=csv rel="external" download="">"Download CSV"</a>
-        </div>
-        <div class="table-wrap">
-            <table class="data companies">
-                <thead>
-                    <tr>
-                        <th scope="col">"Company"</th>
-                        <th scope="col">"CIK"</th>
-                        <th scope="col">"Sector"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col" class="num">"Rounds"</th>
-                        <th scope="col" class="num">"Amount sold"</th>
-                        <th scope="col">"Last round"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        {page.demo.then(|| view! { <DemoNotice text="Companies marked DEMO are generated."/> })}
+        <TableTools count=page.total label=format!("{} companies", page.total) csv/>
+        <DataTable class="companies" cols=vec![
+            Col::text("Company"), Col::text("CIK"), Col::text("Sector"), Col::text("State"),
+            Col::num("Rounds"), Col::num("Amount sold"), Col::text("Last round"),
+        ]>
                     {page.rows.into_iter().map(|c| view! {
                         <tr data-id=c.id.to_string()>
                             <th scope="row">
@@ -135,16 +103,9 @@ fn CompanyList(w: ListQuery, answer: Result<Page<CompanyRow>, AppError>) -> impl
                             <td>{fmt_date(c.last_round_on)}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
         <Pager total=page.total page=page.page per_page=page.per_page shown href=Callback::new(move |n: u64| pw.href(n))/>
-        <p class="note source-line">
-            {format!(
-                "Source: SEC EDGAR (Form D, submissions) and imports{}.",
-                as_of.map(|t| format!("; newest row fetched {}", fmt_time(t))).unwrap_or_default()
-            )}
-        </p>
+        <SourceLine text=fetched_from("SEC EDGAR (Form D, submissions) and imports", as_of)/>
     }
     .into_any()
 }
@@ -155,11 +116,11 @@ pub fn CompanyPage() -> impl IntoView {
     let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_company);
     view! {
         <VentureNav/>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the company…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading the company…"/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <CompanyBody d/> }.into_any(),
-                    Err(e) => view! { <Failure e what="company" back=(LIST, "All companies")/> }.into_any(),
+                    Err(e) => view! { <PageFailure e what="company" back=(LIST, "All companies")/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -212,26 +173,11 @@ fn CompanyBody(d: CompanyDetail) -> impl IntoView {
             {c.tickers.clone().map(|t| view! { <div><dt>"Tickers"</dt><dd>{t}</dd></div> })}
             <div><dt>"Raised (known amounts)"</dt><dd data-fact="raised">{usd(d.amount_sold)}</dd></div>
         </dl>
-        <section aria-labelledby="rounds-h">
-            <h2 id="rounds-h">{format!("Rounds ({})", d.rounds.len())}</h2>
-            <Timeline rounds=d.rounds.clone()/>
-        </section>
-        <section aria-labelledby="valuations-h">
-            <h2 id="valuations-h">"Valuations"</h2>
-            <Valuations rows=d.valuations.clone()/>
-        </section>
-        <section aria-labelledby="deals-h">
-            <h2 id="deals-h">"Acquisitions"</h2>
-            <Deals rows=d.acquisitions.clone()/>
-        </section>
-        <section aria-labelledby="ipo-h">
-            <h2 id="ipo-h">"IPO"</h2>
-            <Ipo ipo=d.ipo.clone()/>
-        </section>
-        <section aria-labelledby="filings-h">
-            <h2 id="filings-h">"EDGAR filings"</h2>
-            <Filings rows=d.filings.clone() cik=c.cik/>
-        </section>
+        <Section id="rounds" heading=format!("Rounds ({})", d.rounds.len())><Timeline rounds=d.rounds.clone()/></Section>
+        <Section id="valuations" heading="Valuations"><Valuations rows=d.valuations.clone()/></Section>
+        <Section id="deals" heading="Acquisitions"><Deals rows=d.acquisitions.clone()/></Section>
+        <Section id="ipo" heading="IPO"><Ipo ipo=d.ipo.clone()/></Section>
+        <Section id="filings" heading="EDGAR filings"><Filings rows=d.filings.clone() cik=c.cik/></Section>
         <ProvenanceLine p=c.provenance.clone()/>
     }
 }
@@ -284,14 +230,10 @@ fn Valuations(rows: Vec<ValuationRow>) -> impl IntoView {
         return view! { <p class="muted">"No valuations: the public record has none; import them when you know them."</p> }
             .into_any();
     }
+    let cols =
+        vec![Col::text("Date"), Col::num("Pre-money"), Col::num("Post-money"), Col::text("Basis"), Col::text("Source")];
     view! {
-        <div class="table-wrap">
-            <table class="data valuations">
-                <thead><tr>
-                    <th scope="col">"Date"</th><th scope="col" class="num">"Pre-money"</th><th scope="col" class="num">"Post-money"</th>
-                    <th scope="col">"Basis"</th><th scope="col">"Source"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable class="valuations" cols>
                     {rows.into_iter().map(|v| view! {
                         <tr data-id=v.id.to_string()>
                             <td class="date">{v.valued_on.to_string()}</td>
@@ -301,9 +243,7 @@ fn Valuations(rows: Vec<ValuationRow>) -> impl IntoView {
                             <td>{if v.provenance.demo { view! { <DemoBadge/> }.into_any() } else { view! { <code>{v.provenance.source_id.clone()}</code> }.into_any() }}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
     .into_any()
 }
@@ -322,14 +262,17 @@ fn Deals(rows: Vec<AcquisitionRow>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No acquisitions by or of this company on record."</p> }.into_any();
     }
+    let cols = vec![
+        Col::text("Announced"),
+        Col::text("Acquirer"),
+        Col::text("Target"),
+        Col::num("Price"),
+        Col::text("Status"),
+        Col::text("Form"),
+        Col::text("Filing"),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="data acquisitions">
-                <thead><tr>
-                    <th scope="col">"Announced"</th><th scope="col">"Acquirer"</th><th scope="col">"Target"</th>
-                    <th scope="col" class="num">"Price"</th><th scope="col">"Status"</th><th scope="col">"Form"</th><th scope="col">"Filing"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable class="acquisitions" cols>
                     {rows.into_iter().map(|a| view! {
                         <tr data-id=a.id.to_string()>
                             <td class="date">{a.announced_on.to_string()}</td>
@@ -341,9 +284,7 @@ fn Deals(rows: Vec<AcquisitionRow>) -> impl IntoView {
                             <td>{filing_cell(&a.provenance)}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
     .into_any()
 }
@@ -398,13 +339,9 @@ fn Filings(rows: Vec<FilingRow>, cik: Option<i64>) -> impl IntoView {
         };
         return view! { <p class="muted">{why}</p> }.into_any();
     }
+    let cols = vec![Col::text("Filed"), Col::text("Form"), Col::text("Accession"), Col::text("Status")];
     view! {
-        <div class="table-wrap">
-            <table class="data filings">
-                <thead><tr>
-                    <th scope="col">"Filed"</th><th scope="col">"Form"</th><th scope="col">"Accession"</th><th scope="col">"Status"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable class="filings" cols>
                     {rows.into_iter().map(|f| {
                         let failed = f.status == "error";
                         view! {
@@ -414,14 +351,12 @@ fn Filings(rows: Vec<FilingRow>, cik: Option<i64>) -> impl IntoView {
                                 <td><a href=f.url.clone() rel="external">{f.accession.clone()}</a></td>
                                 <td>
                                     <span class=format!("status {}", if failed { "failed" } else { "succeeded" })>{f.status.clone()}</span>
-                                    {f.error.clone().map(|e| view! { <div class="run-error"><crate::components::ErrorText full=e/></div> })}
+                                    {f.error.clone().map(|e| view! { <div class="run-error"><ErrorText full=e/></div> })}
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
     .into_any()
 }

@@ -1,16 +1,18 @@
 //! M&A: acquisitions from S-4, DEFM14A, SC TO-T and 8-K filings and imports, newest
 //! first, filtered by status with links that keep the state in the URL.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::company::party;
-use super::{
-    filing_cell, fmt_date, fmt_time, newest, param, query_string, usd_opt, DemoBadge, ErrorBox, FillHint, Pager,
-    VentureNav,
+use super::{filing_cell, newest, usd_opt, FillHint, VentureNav};
+use crate::components::{choice_chips, Chips, 
+    answer_with, fetched_from, Col, DemoNotice, ErrorBox, Loaded, NoMatch, PageHead, Pager, SourceLine, TableHead,
+    TableTools,
 };
 use crate::error::AppError;
+use crate::format::fmt_date;
+use crate::params::{param, query_string};
 use crate::venture::api::get_acquisitions;
 use crate::venture::model::{AcquisitionRow, Page};
 use crate::venture::sector::label_of;
@@ -45,43 +47,23 @@ pub fn AcquisitionsPage() -> impl IntoView {
         let q = query.read();
         Wanted { status: param(&q, "status"), sector: param(&q, "sector"), page: param(&q, "page") }
     });
-    let data = Resource::new(
-        move || wanted.get(),
-        |w| async move {
-            let answer = get_acquisitions(w.status.clone(), w.sector.clone(), None, None, w.page.clone(), None).await;
-            (w, answer)
-        },
-    );
+    let data =
+        answer_with(wanted, |w| get_acquisitions(w.status.clone(), w.sector.clone(), None, None, w.page.clone(), None));
     view! {
         <VentureNav/>
-        <Title text="Mergers and acquisitions"/>
-        <h1>"Mergers and acquisitions"</h1>
-        <p class="lede">
-            "Deals seen in EDGAR's index (merger registrations S-4, merger proxies DEFM14A, tender offers SC TO-T, and 8-K reports) and imported ones. The index names the filer and the form, not the price: prices come from imports."
-        </p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading deals…"</p> }>
-            {move || Suspend::new(async move {
-                let (w, answer) = data.await;
-                view! { <Body w answer/> }
-            })}
-        </Transition>
+        <PageHead
+            title="Mergers and acquisitions"
+            lede="Deals seen in EDGAR's index (merger registrations S-4, merger proxies DEFM14A, tender offers SC TO-T, and 8-K reports) and imported ones. The index names the filer and the form, not the price: prices come from imports."
+        />
+        <Loaded data loading="Loading deals…" body=|(w, answer)| view! { <Body w answer/> }/>
     }
 }
 
 #[component]
 fn Body(w: Wanted, answer: Result<Page<AcquisitionRow>, AppError>) -> impl IntoView {
-    let chips = std::iter::once(None)
-        .chain(STATUSES.into_iter().map(Some))
-        .map(|s| {
-            let current = w.status.as_deref() == s;
-            view! { <a href=w.href(s, 1) aria-current=current.then_some("true")>{s.unwrap_or("All")}</a> }
-        })
-        .collect_view();
+    let chips = choice_chips(STATUSES, w.status.as_deref(), |s| w.href(s, 1), str::to_string);
     let filters = view! {
-        <nav class="chips" aria-label="Filter by status">
-            <span class="chips-label">"Status"</span>
-            {chips}
-        </nav>
+        <Chips aria_label="Filter by status" title="Status" chips/>
         {w.sector.clone().map(|s| view! {
             <p class="note">{format!("Sector: {}. ", label_of(&s))} <a href=format!("{PATH}{}", query_string(&[("status", w.status.clone())]))>"All sectors"</a></p>
         })}
@@ -94,8 +76,7 @@ fn Body(w: Wanted, answer: Result<Page<AcquisitionRow>, AppError>) -> impl IntoV
         let empty = if w.status.is_none() && w.sector.is_none() {
             view! { <FillHint what="No acquisitions yet"/> }.into_any()
         } else {
-            view! { <p class="empty-state" role="status">"No deal matches. " <a href=PATH>"Show all deals"</a></p> }
-                .into_any()
+            view! { <NoMatch text="No deal matches." reset=PATH label="Show all deals"/> }.into_any()
         };
         return view! { {filters} {empty} }.into_any();
     }
@@ -108,27 +89,15 @@ fn Body(w: Wanted, answer: Result<Page<AcquisitionRow>, AppError>) -> impl IntoV
     let pw = w.clone();
     view! {
         {filters}
-        {page.demo.then(|| view! { <p class="note demo-notice"><DemoBadge/> " Deals marked DEMO are generated."</p> })}
-        <div class="table-tools">
-            <p class="muted" data-count=page.total.to_string()>{format!("{} deals", page.total)}</p>
-            <a href=csv rel="external" download="">"Download CSV"</a>
-        </div>
+        {page.demo.then(|| view! { <DemoNotice text="Deals marked DEMO are generated."/> })}
+        <TableTools count=page.total label=format!("{} deals", page.total) csv/>
         <div class="table-wrap">
             <table class="data acquisitions" data-status=w.status.clone().unwrap_or_default()>
-                <thead>
-                    <tr>
-                        <th scope="col">"Announced"</th>
-                        <th scope="col">"Acquirer"</th>
-                        <th scope="col">"Target"</th>
-                        <th scope="col" class="num">"Price"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Closed"</th>
-                        <th scope="col">"Sector"</th>
-                        <th scope="col">"Form"</th>
-                        <th scope="col">"Last filing"</th>
-                        <th scope="col">"Filing"</th>
-                    </tr>
-                </thead>
+                <TableHead cols=vec![
+                    Col::text("Announced"), Col::text("Acquirer"), Col::text("Target"), Col::num("Price"),
+                    Col::text("Status"), Col::text("Closed"), Col::text("Sector"), Col::text("Form"),
+                    Col::text("Last filing"), Col::text("Filing"),
+                ]/>
                 <tbody>
                     {page.rows.into_iter().map(|a| view! {
                         <tr data-id=a.id.to_string() data-status=a.status.clone()>
@@ -154,12 +123,7 @@ fn Body(w: Wanted, answer: Result<Page<AcquisitionRow>, AppError>) -> impl IntoV
             shown
             href=Callback::new(move |n: u64| pw.href(pw.status.as_deref(), n))
         />
-        <p class="note source-line">
-            {format!(
-                "Source: SEC EDGAR full-index (S-4, DEFM14A, SC TO-T, 8-K) and imports{}.",
-                as_of.map(|t| format!("; newest row fetched {}", fmt_time(t))).unwrap_or_default()
-            )}
-        </p>
+        <SourceLine text=fetched_from("SEC EDGAR full-index (S-4, DEFM14A, SC TO-T, 8-K) and imports", as_of)/>
     }
     .into_any()
 }

@@ -2,15 +2,20 @@
 //! every row with its filing on sec.gov. The URL holds the whole state; the API filters,
 //! sorts and pages, and a bad value shows its message with a 400.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{filing_cell, fmt_time, newest, param, usd_opt, DemoBadge, ErrorBox, FillHint, Pager, VentureNav};
+use super::{filing_cell, newest, usd_opt, FillHint, SectorSelect, VentureNav};
+use crate::components::{
+    answer_with, count_of, fetched_from, DemoNotice, ErrorBox, Loaded, NoMatch, PageHead, Pager, SortHeader,
+    SourceLine, TableTools,
+};
 use crate::error::AppError;
+use crate::format::fmt_date;
+use crate::params::param;
 use crate::venture::api::get_funding;
 use crate::venture::model::{stage_label, Page, RoundRow, STAGES};
 use crate::venture::query::{FundingFilter, FundingParams};
-use crate::venture::sector::{label_of, Sector};
+use crate::venture::sector::label_of;
 
 const PATH: &str = "/venture/funding";
 
@@ -64,41 +69,30 @@ pub fn FundingPage() -> impl IntoView {
             per_page: p("per_page"),
         }
     });
-    let data = Resource::new(
-        move || params.get(),
-        |p| async move {
-            let answer = get_funding(
-                p.sector.clone(),
-                p.stage.clone(),
-                p.state.clone(),
-                p.min_amount.clone(),
-                p.max_amount.clone(),
-                p.from.clone(),
-                p.to.clone(),
-                p.q.clone(),
-                p.notable.clone(),
-                p.sort.clone(),
-                p.dir.clone(),
-                p.page.clone(),
-                p.per_page.clone(),
-            )
-            .await;
-            (p, answer)
-        },
-    );
+    let data = answer_with(params, |p| {
+        get_funding(
+            p.sector.clone(),
+            p.stage.clone(),
+            p.state.clone(),
+            p.min_amount.clone(),
+            p.max_amount.clone(),
+            p.from.clone(),
+            p.to.clone(),
+            p.q.clone(),
+            p.notable.clone(),
+            p.sort.clone(),
+            p.dir.clone(),
+            p.page.clone(),
+            p.per_page.clone(),
+        )
+    });
     view! {
         <VentureNav/>
-        <Title text="Funding rounds"/>
-        <h1>"Funding rounds"</h1>
-        <p class="lede">
-            "Every round Quarry knows: Form D notices from SEC EDGAR (a D/A amendment replaces its original's figures) and imported rounds. Form D never names a stage, so EDGAR rounds read \"Unstated\"; imports name one."
-        </p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading rounds…"</p> }>
-            {move || Suspend::new(async move {
-                let (p, answer) = data.await;
-                view! { <Body p answer/> }
-            })}
-        </Transition>
+        <PageHead
+            title="Funding rounds"
+            lede="Every round Quarry knows: Form D notices from SEC EDGAR (a D/A amendment replaces its original's figures) and imported rounds. Form D never names a stage, so EDGAR rounds read \"Unstated\"; imports name one."
+        />
+        <Loaded data loading="Loading rounds…" body=|(p, answer)| view! { <Body p answer/> }/>
     }
 }
 
@@ -115,12 +109,7 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
         let empty = if unfiltered(&f) {
             view! { <FillHint what="No funding rounds yet"/> }.into_any()
         } else {
-            view! {
-                <p class="empty-state" role="status">
-                    "No round matches these filters. " <a href=PATH>"Show all rounds"</a>
-                </p>
-            }
-            .into_any()
+            view! { <NoMatch text="No round matches these filters." reset=PATH label="Show all rounds"/> }.into_any()
         };
         return view! { {form} {empty} }.into_any();
     }
@@ -145,35 +134,13 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
         />
     };
     let header = |label: &'static str, column: &'static str, numeric: bool| {
-        let active = f.sort == column;
-        let desc = f.dir == "desc";
-        let aria = match (active, desc) {
-            (true, true) => "descending",
-            (true, false) => "ascending",
-            _ => "none",
-        };
-        let arrow = match (active, desc) {
-            (true, true) => " ↓",
-            (true, false) => " ↑",
-            _ => "",
-        };
-        view! {
-            <th scope="col" class:num=numeric aria-sort=aria>
-                <a href=href(&sorted_by(&f, column), 1) class="sort" data-sort=column>{label}{arrow}</a>
-            </th>
-        }
+        let sorted = (f.sort == column).then(|| f.dir == "desc");
+        view! { <SortHeader label column href=href(&sorted_by(&f, column), 1) sorted numeric/> }
     };
     view! {
         {form}
-        {page.demo.then(|| view! {
-            <p class="note demo-notice"><DemoBadge/> " Rows marked DEMO are generated, not filings."</p>
-        })}
-        <div class="table-tools">
-            <p class="muted" data-count=page.total.to_string()>
-                {format!("{} round{}", page.total, if page.total == 1 { "" } else { "s" })}
-            </p>
-            <a href=csv rel="external" download="">"Download CSV"</a>
-        </div>
+        {page.demo.then(|| view! { <DemoNotice text="Rows marked DEMO are generated, not filings."/> })}
+        <TableTools count=page.total label=count_of(page.total, "round", "rounds") csv/>
         <div class="table-wrap">
             <table class="data rounds funding" data-sort=f.sort.clone() data-dir=f.dir.clone()>
                 <thead>
@@ -196,12 +163,7 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
             </table>
         </div>
         {pager}
-        <p class="note source-line">
-            {format!(
-                "Source: SEC EDGAR Form D (amounts as filed, in US dollars) and imports{}.",
-                as_of.map(|t| format!("; newest row fetched {}", fmt_time(t))).unwrap_or_default()
-            )}
-        </p>
+        <SourceLine text=fetched_from("SEC EDGAR Form D (amounts as filed, in US dollars) and imports", as_of)/>
     }
     .into_any()
 }
@@ -210,8 +172,7 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
 #[component]
 pub fn RoundTr(r: RoundRow) -> impl IntoView {
     let offered = if r.offering_indefinite { "Indefinite".to_string() } else { usd_opt(r.amount_offered) };
-    let first_sale =
-        if r.first_sale_yet_to_occur { "yet to occur".to_string() } else { super::fmt_date(r.first_sale_on) };
+    let first_sale = if r.first_sale_yet_to_occur { "yet to occur".to_string() } else { fmt_date(r.first_sale_on) };
     let leads = (!r.lead_investors.is_empty()).then(|| format!("Led by {}", r.lead_investors.join(", ")));
     view! {
         <tr data-id=r.id.to_string() data-stage=r.stage.clone() data-sector=r.sector.clone() data-notable=r.notable.to_string() class:notable=r.notable>
@@ -245,15 +206,7 @@ fn FilterForm(p: FundingParams) -> impl IntoView {
     let notable = p.notable.as_deref().is_some_and(|n| !matches!(n, "false" | "0"));
     view! {
         <form method="get" action=PATH class="filters funding-filters" aria-label="Filter rounds">
-            <label>
-                <span>"Sector"</span>
-                <select name="sector">
-                    <option value="" selected=sector.is_empty()>"All sectors"</option>
-                    {Sector::ALL.into_iter().map(|s| view! {
-                        <option value=s.slug() selected=sector == s.slug()>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <SectorSelect selected=sector/>
             <label>
                 <span>"Stage"</span>
                 <select name="stage">

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{
-    demo_mark, fmt_date, fmt_time, multiple, newest, percent, usd, usd_opt, DemoBadge, Failure, FillHint,
-    ProvenanceLine, VentureNav,
+use super::{demo_mark, multiple, newest, percent, usd, usd_opt, FillHint, ProvenanceLine, VentureNav};
+use crate::components::{
+    fetched_from, Col, DataTable, DemoBadge, DemoNotice, ErrorBox, Loading, PageFailure, PageHead, Section, SourceLine,
+    TableTools,
 };
+use crate::format::fmt_date;
 use crate::venture::api::{get_fund, get_funds};
 use crate::venture::model::{CashFlowRow, FundDetail, FundRow, HoldingRow, ReturnsView};
 
@@ -56,36 +58,27 @@ pub fn FundsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_funds());
     view! {
         <VentureNav/>
-        <Title text="Funds"/>
-        <h1>"Funds"</h1>
-        <p class="lede">
-            "Venture funds from Form D (a pooled investment fund files one too) and imports, with their returns computed from dated cash flows: IRR (XIRR, actual/365), TVPI, DPI, RVPI and the Kaplan-Schoar public market equivalent."
-        </p>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading funds…"</p> }>
+        <PageHead
+            title="Funds"
+            lede="Venture funds from Form D (a pooled investment fund files one too) and imports, with their returns computed from dated cash flows: IRR (XIRR, actual/365), TVPI, DPI, RVPI and the Kaplan-Schoar public market equivalent."
+        />
+        <Suspense fallback=|| view! { <Loading text="Loading funds…"/> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <super::ErrorBox e what="funds" reset=LIST/> }.into_any(),
+                    Err(e) => view! { <ErrorBox e what="funds" reset=LIST/> }.into_any(),
                     Ok(page) if page.rows.is_empty() => view! { <FillHint what="No funds yet"/> }.into_any(),
                     Ok(page) => {
                         let as_of = newest(page.rows.iter().map(|r| &r.provenance));
                         let index = page.rows.first().map(|f| f.returns.pme_index.clone()).unwrap_or_default();
                         view! {
-                            {page.demo.then(|| view! { <p class="note demo-notice"><DemoBadge/> " Funds marked DEMO are generated, with generated cash flows."</p> })}
-                            <div class="table-tools">
-                                <p class="muted" data-count=page.total.to_string()>{format!("{} funds", page.total)}</p>
-                                <a href="/api/venture/funds.csv" rel="external" download="">"Download CSV"</a>
-                            </div>
+                            {page.demo.then(|| view! { <DemoNotice text="Funds marked DEMO are generated, with generated cash flows."/> })}
+                            <TableTools count=page.total label=format!("{} funds", page.total) csv="/api/venture/funds.csv"/>
                             <FundsTable rows=page.rows/>
                             <p class="note">
                                 {format!("KS-PME above 1 means the fund beat {index} over the same dates. Returns need the fund's calls, distributions and NAV: import them (funds and fund cash flows) at ")}
                                 <a href="/venture/import">"/venture/import"</a> "."
                             </p>
-                            <p class="note source-line">
-                                {format!(
-                                    "Source: SEC EDGAR Form D (fund size and amount raised) and imported cash flows{}.",
-                                    as_of.map(|t| format!("; newest row fetched {}", fmt_time(t))).unwrap_or_default()
-                                )}
-                            </p>
+                            <SourceLine text=fetched_from("SEC EDGAR Form D (fund size and amount raised) and imported cash flows", as_of)/>
                         }
                         .into_any()
                     }
@@ -98,25 +91,21 @@ pub fn FundsPage() -> impl IntoView {
 /// The returns table; the investor page shows the funds a firm manages with it.
 #[component]
 pub fn FundsTable(rows: Vec<FundRow>) -> impl IntoView {
+    let cols = vec![
+        Col::text("Fund"),
+        Col::text("Manager"),
+        Col::num("Vintage"),
+        Col::num("Size"),
+        Col::num("Raised"),
+        Col::num("IRR"),
+        Col::num("TVPI"),
+        Col::num("DPI"),
+        Col::num("RVPI"),
+        Col::num("KS-PME"),
+        Col::text("NAV as of"),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="data funds">
-                <thead>
-                    <tr>
-                        <th scope="col">"Fund"</th>
-                        <th scope="col">"Manager"</th>
-                        <th scope="col" class="num">"Vintage"</th>
-                        <th scope="col" class="num">"Size"</th>
-                        <th scope="col" class="num">"Raised"</th>
-                        <th scope="col" class="num">"IRR"</th>
-                        <th scope="col" class="num">"TVPI"</th>
-                        <th scope="col" class="num">"DPI"</th>
-                        <th scope="col" class="num">"RVPI"</th>
-                        <th scope="col" class="num">"KS-PME"</th>
-                        <th scope="col">"NAV as of"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable class="funds" cols>
                     {rows.into_iter().map(|f| {
                         let r = f.returns.clone();
                         view! {
@@ -138,9 +127,7 @@ pub fn FundsTable(rows: Vec<FundRow>) -> impl IntoView {
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }
 
@@ -150,11 +137,11 @@ pub fn FundPage() -> impl IntoView {
     let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_fund);
     view! {
         <VentureNav/>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the fund…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading the fund…"/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <Detail d/> }.into_any(),
-                    Err(e) => view! { <Failure e what="fund" back=(LIST, "All funds")/> }.into_any(),
+                    Err(e) => view! { <PageFailure e what="fund" back=(LIST, "All funds")/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -201,8 +188,7 @@ fn Detail(d: FundDetail) -> impl IntoView {
             {f.investor_count.map(|n| view! { <div><dt>"Investors"</dt><dd>{n}</dd></div> })}
             {f.cik.map(|k| view! { <div><dt>"CIK"</dt><dd>{k}</dd></div> })}
         </dl>
-        <section aria-labelledby="returns-h">
-            <h2 id="returns-h">"Returns"</h2>
+        <Section id="returns" heading="Returns">
             <dl class="facts returns">
                 <div><dt>"IRR"</dt><dd data-metric="irr">{irr(&r)}</dd></div>
                 <div><dt>"TVPI"</dt><dd data-metric="tvpi">{multiple(r.tvpi)}</dd></div>
@@ -220,16 +206,12 @@ fn Detail(d: FundDetail) -> impl IntoView {
                     r.pme_index
                 )}
             </p>
-        </section>
-        <section aria-labelledby="chart-h">
-            <h2 id="chart-h">"Cash flows"</h2>
+        </Section>
+        <Section id="chart" heading="Cash flows">
             {chart}
             <Flows rows=d.flows.clone()/>
-        </section>
-        <section aria-labelledby="holdings-h">
-            <h2 id="holdings-h">"Holdings"</h2>
-            <Holdings rows=d.holdings.clone()/>
-        </section>
+        </Section>
+        <Section id="holdings" heading="Holdings"><Holdings rows=d.holdings.clone()/></Section>
         <ProvenanceLine p=f.provenance.clone()/>
     }
 }
@@ -242,12 +224,7 @@ fn Flows(rows: Vec<CashFlowRow>) -> impl IntoView {
     view! {
         <details class="flows">
             <summary>{format!("All {} cash flows", rows.len())}</summary>
-            <div class="table-wrap">
-                <table class="data flows">
-                    <thead><tr>
-                        <th scope="col">"Date"</th><th scope="col">"Kind"</th><th scope="col" class="num">"Amount"</th><th scope="col">"Source"</th>
-                    </tr></thead>
-                    <tbody>
+            <DataTable class="flows" cols=vec![Col::text("Date"), Col::text("Kind"), Col::num("Amount"), Col::text("Source")]>
                         {rows.into_iter().map(|c| view! {
                             <tr data-kind=c.kind.clone()>
                                 <td>{c.date.to_string()}</td>
@@ -256,9 +233,7 @@ fn Flows(rows: Vec<CashFlowRow>) -> impl IntoView {
                                 <td>{if c.source == "demo" { view! { <DemoBadge/> }.into_any() } else { view! { {c.source.clone()} }.into_any() }}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </DataTable>
         </details>
     }
     .into_any()
@@ -270,18 +245,16 @@ fn Holdings(rows: Vec<HoldingRow>) -> impl IntoView {
         return view! { <p class="muted">"No holdings on record: import them with the fund's other data."</p> }
             .into_any();
     }
+    let cols = vec![
+        Col::text("Company"),
+        Col::num("Invested"),
+        Col::num("Realized"),
+        Col::num("Unrealized"),
+        Col::num("MOIC"),
+        Col::text("As of"),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="data holdings">
-                <thead><tr>
-                    <th scope="col">"Company"</th>
-                    <th scope="col" class="num">"Invested"</th>
-                    <th scope="col" class="num">"Realized"</th>
-                    <th scope="col" class="num">"Unrealized"</th>
-                    <th scope="col" class="num">"MOIC"</th>
-                    <th scope="col">"As of"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable class="holdings" cols>
                     {rows.into_iter().map(|h| view! {
                         <tr data-company-id=h.company_id.to_string()>
                             <th scope="row"><a href=format!("/venture/companies/{}", h.company_id)>{h.company.clone()}</a></th>
@@ -292,9 +265,7 @@ fn Holdings(rows: Vec<HoldingRow>) -> impl IntoView {
                             <td>{h.as_of.to_string()}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
     .into_any()
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::VentureNav;
+use crate::components::{Col, DataTable};
 
 /// Per record: the CSV `record` value, the JSON section, its columns (required ones
 /// marked `*`), and what to know about it.
@@ -133,17 +134,9 @@ pub fn ImportPage() -> impl IntoView {
             "Dates are YYYY-MM-DD. Amounts are whole US dollars: digits and an optional decimal point, no separators, currency signs or units (12500000, not 12.5m). "
             "Starred fields are required. A row refers to a company or fund by its name (letter case and extra spaces aside) or as cik:NUMBER."
         </p>
-        <div class="table-wrap">
-            <table class="data import-layout">
-                <thead>
-                    <tr>
-                        <th scope="col">"record (CSV)"</th>
-                        <th scope="col">"section (JSON)"</th>
-                        <th scope="col">"columns"</th>
-                        <th scope="col">"notes"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable class="import-layout" cols=vec![
+            Col::text("record (CSV)"), Col::text("section (JSON)"), Col::text("columns"), Col::text("notes"),
+        ]>
                     {RECORD_HELP
                         .into_iter()
                         .map(|(record, section, columns, notes)| view! {
@@ -155,9 +148,7 @@ pub fn ImportPage() -> impl IntoView {
                             </tr>
                         })
                         .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
         <h3>"CSV example"</h3>
         <pre class="example">{CSV_EXAMPLE}</pre>
         <h3>"JSON example"</h3>

@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::funding::RoundTr;
 use super::funds::FundsTable;
-use super::{
-    demo_mark, fmt_date, fmt_time, newest, param, query_string, usd, DemoBadge, ErrorBox, Failure, FillHint, Pager,
-    ProvenanceLine, VentureNav,
+use super::{demo_mark, newest, usd, FillHint, ProvenanceLine, VentureNav};
+use crate::components::{
+    answer_with, fetched_from, Col, DataTable, DemoBadge, DemoNotice, ErrorBox, Loaded, Loading, NoMatch, PageFailure,
+    PageHead, Pager, Section, SourceLine, TableTools,
 };
 use crate::error::AppError;
+use crate::format::fmt_date;
+use crate::params::{param, query_string};
 use crate::venture::api::{get_investor, get_investors};
 use crate::venture::model::{InvestorDetail, InvestorRow, Page};
 
@@ -30,26 +33,14 @@ pub fn InvestorsPage() -> impl IntoView {
         let q = query.read();
         ListQuery { q: param(&q, "q"), page: param(&q, "page") }
     });
-    let data = Resource::new(
-        move || wanted.get(),
-        |w| async move {
-            let answer = get_investors(w.q.clone(), w.page.clone(), None).await;
-            (w, answer)
-        },
-    );
+    let data = answer_with(wanted, |w| get_investors(w.q.clone(), w.page.clone(), None));
     view! {
         <VentureNav/>
-        <Title text="Investors"/>
-        <h1>"Investors"</h1>
-        <p class="lede">
-            "Venture firms, funds and angels, most active first. Form D does not name a round's investors, so they come from imports (and the demo)."
-        </p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading investors…"</p> }>
-            {move || Suspend::new(async move {
-                let (w, answer) = data.await;
-                view! { <List w answer/> }
-            })}
-        </Transition>
+        <PageHead
+            title="Investors"
+            lede="Venture firms, funds and angels, most active first. Form D does not name a round's investors, so they come from imports (and the demo)."
+        />
+        <Loaded data loading="Loading investors…" body=|(w, answer)| view! { <List w answer/> }/>
     }
 }
 
@@ -73,8 +64,7 @@ fn List(w: ListQuery, answer: Result<Page<InvestorRow>, AppError>) -> impl IntoV
         let empty = if w.q.is_none() {
             view! { <FillHint what="No investors yet"/> }.into_any()
         } else {
-            view! { <p class="empty-state" role="status">"No investor matches. " <a href=LIST>"Show all investors"</a></p> }
-                .into_any()
+            view! { <NoMatch text="No investor matches." reset=LIST label="Show all investors"/> }.into_any()
         };
         return view! { {form} {empty} }.into_any();
     }
@@ -87,36 +77,17 @@ fn List(w: ListQuery, answer: Result<Page<InvestorRow>, AppError>) -> impl IntoV
     });
     view! {
         {form}
-        {page.demo.then(|| view! { <p class="note demo-notice"><DemoBadge/> " Investors marked DEMO are generated."</p> })}
-        <div class="table-tools">
-            <p class="muted" data-count=page.total.to_string()>{format!("{} investors", page.total)}</p>
-            <a href=csv rel="external" download="">"Download CSV"</a>
-        </div>
-        <div class="table-wrap">
-            <table class="data investors">
-                <thead>
-                    <tr>
-                        <th scope="col">"Investor"</th>
-                        <th scope="col">"Kind"</th>
-                        <th scope="col" class="num">"Rounds"</th>
-                        <th scope="col" class="num">"Led"</th>
-                        <th scope="col" class="num" title="The whole rounds it took part in, not its share">"In rounds of"</th>
-                        <th scope="col">"Last round"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {page.rows.into_iter().map(|i| view! { <InvestorTr i/> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        {page.demo.then(|| view! { <DemoNotice text="Investors marked DEMO are generated."/> })}
+        <TableTools count=page.total label=format!("{} investors", page.total) csv/>
+        <DataTable class="investors" cols=vec![
+            Col::text("Investor"), Col::text("Kind"), Col::num("Rounds"), Col::num("Led"),
+            Col::num("In rounds of").titled("The whole rounds it took part in, not its share"), Col::text("Last round"),
+        ]>
+            {page.rows.into_iter().map(|i| view! { <InvestorTr i/> }).collect_view()}
+        </DataTable>
         <Pager total=page.total page=page.page per_page=page.per_page shown href/>
         <p class="note">"\"In rounds of\" adds up the whole rounds an investor took part in: no public record splits a round by investor."</p>
-        <p class="note source-line">
-            {format!(
-                "Source: imports{}.",
-                as_of.map(|t| format!("; newest row fetched {}", fmt_time(t))).unwrap_or_default()
-            )}
-        </p>
+        <SourceLine text=fetched_from("imports", as_of)/>
     }
     .into_any()
 }
@@ -144,11 +115,11 @@ pub fn InvestorPage() -> impl IntoView {
     let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_investor);
     view! {
         <VentureNav/>
-        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the investor…"</p> }>
+        <Suspense fallback=|| view! { <Loading text="Loading the investor…"/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <Detail d/> }.into_any(),
-                    Err(e) => view! { <Failure e what="investor" back=(LIST, "All investors")/> }.into_any(),
+                    Err(e) => view! { <PageFailure e what="investor" back=(LIST, "All investors")/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -166,26 +137,14 @@ fn Detail(d: InvestorDetail) -> impl IntoView {
     let rounds = if d.rounds.is_empty() {
         view! { <p class="muted">"No rounds recorded for this investor."</p> }.into_any()
     } else {
+        let rows = d.rounds.clone();
         view! {
-            <div class="table-wrap">
-                <table class="data rounds">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Date"</th>
-                            <th scope="col">"Company"</th>
-                            <th scope="col">"Stage"</th>
-                            <th scope="col">"Sector"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col" class="num">"Amount sold"</th>
-                            <th scope="col" class="num">"Offered"</th>
-                            <th scope="col">"First sale"</th>
-                            <th scope="col">"Form"</th>
-                            <th scope="col">"Filing"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{d.rounds.clone().into_iter().map(|r| view! { <RoundTr r/> }).collect_view()}</tbody>
-                </table>
-            </div>
+            <DataTable class="rounds" cols=vec![
+                Col::text("Date"), Col::text("Company"), Col::text("Stage"), Col::text("Sector"), Col::text("State"),
+                Col::num("Amount sold"), Col::num("Offered"), Col::text("First sale"), Col::text("Form"), Col::text("Filing"),
+            ]>
+                {rows.into_iter().map(|r| view! { <RoundTr r/> }).collect_view()}
+            </DataTable>
         }
         .into_any()
     };
@@ -207,14 +166,8 @@ fn Detail(d: InvestorDetail) -> impl IntoView {
             {d.city.clone().map(|c| view! { <div><dt>"City"</dt><dd>{c}</dd></div> })}
             {website.map(|w| view! { <div><dt>"Website"</dt><dd>{w}</dd></div> })}
         </dl>
-        <section aria-labelledby="inv-rounds-h">
-            <h2 id="inv-rounds-h">{format!("Rounds ({})", d.rounds.len())}</h2>
-            {rounds}
-        </section>
-        <section aria-labelledby="inv-funds-h">
-            <h2 id="inv-funds-h">"Funds managed"</h2>
-            {funds}
-        </section>
+        <Section id="inv-rounds" heading=format!("Rounds ({})", d.rounds.len())>{rounds}</Section>
+        <Section id="inv-funds" heading="Funds managed">{funds}</Section>
         <ProvenanceLine p=i.provenance.clone()/>
     }
 }

@@ -3,12 +3,14 @@
 //! S-1/F-1, S-1/A, 424B4 and RW forms record them, and the offering's terms (price range
 //! or price, shares, size) when the newest registration statement or prospectus states them.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::{demo_mark, fmt_date, newest, param, query_string, DemoBadge, ErrorBox, VentureNav};
+use super::{demo_mark, newest, VentureNav};
+use crate::components::{choice_chips, Chips, answer_with, DemoBadge, DemoNotice, EmptyState, ErrorBox, Loaded, PageHead};
 use crate::error::AppError;
+use crate::format::fmt_date;
+use crate::params::{param, query_string};
 use crate::venture::api::get_ipo_pipeline;
 use crate::venture::model::{IpoPipeline, IpoRow, IpoStatusGroup, IPO_STATUSES};
 use crate::venture::sector::label_of;
@@ -35,66 +37,42 @@ struct Wanted {
 pub fn IpoPage() -> impl IntoView {
     let query = use_query_map();
     let wanted = Memo::new(move |_| Wanted { status: param(&query.read(), "status") });
-    let data = Resource::new(
-        move || wanted.get(),
-        |w| async move {
-            let answer = get_ipo_pipeline(w.status.clone()).await;
-            (w, answer)
-        },
-    );
+    let data = answer_with(wanted, |w| get_ipo_pipeline(w.status.clone()));
     view! {
         <VentureNav/>
-        <Title text="IPO pipeline"/>
-        <h1>"IPO pipeline"</h1>
-        <p class="lede">
-            "Companies going public in the US, from their SEC registrations: an S-1 or F-1 is filed, amended (S-1/A, F-1/A), priced (the 424B4 prospectus) or withdrawn (RW)."
-        </p>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the pipeline…"</p> }>
-            {move || Suspend::new(async move {
-                let (w, answer) = data.await;
-                view! { <Body w answer/> }
-            })}
-        </Transition>
+        <PageHead
+            title="IPO pipeline"
+            lede="Companies going public in the US, from their SEC registrations: an S-1 or F-1 is filed, amended (S-1/A, F-1/A), priced (the 424B4 prospectus) or withdrawn (RW)."
+        />
+        <Loaded data loading="Loading the pipeline…" body=|(w, answer)| view! { <Body w answer/> }/>
     }
 }
 
 #[component]
 fn Body(w: Wanted, answer: Result<IpoPipeline, AppError>) -> impl IntoView {
-    let chips = std::iter::once(None)
-        .chain(IPO_STATUSES.into_iter().map(Some))
-        .map(|s| {
-            let current = w.status.as_deref() == s;
-            let href = format!("{PATH}{}", query_string(&[("status", s.map(str::to_string))]));
-            view! { <a href=href aria-current=current.then_some("true")>{s.map(status_label).unwrap_or("All")}</a> }
-        })
-        .collect_view();
-    let filters = view! {
-        <nav class="chips" aria-label="Filter by status">
-            <span class="chips-label">"Status"</span>
-            {chips}
-        </nav>
-    };
+    let href = |s: Option<&str>| format!("{PATH}{}", query_string(&[("status", s.map(str::to_string))]));
+    let chips = choice_chips(IPO_STATUSES, w.status.as_deref(), href, |s| status_label(s).to_string());
+    let filters = view! { <Chips aria_label="Filter by status" title="Status" chips/> };
     let p = match answer {
         Err(e) => return view! { {filters} <ErrorBox e what="IPO pipeline" reset=PATH/> }.into_any(),
         Ok(p) => p,
     };
     let empty = (p.total == 0).then(|| {
         view! {
-            <div class="empty-state" role="status">
-                <h2>"No IPO filings yet"</h2>
+            <EmptyState heading="No IPO filings yet">
                 <p>
                     "The " <code>"ipo_monitor"</code> " job reads EDGAR's daily index every weekday hour for S-1, F-1, their amendments, 424B4 and RW; run it from the "
                     <a href="/jobs">"Jobs page"</a> " or go back over a period with "
                     <code>"quarry vc-backfill --from 2025-01-01 --to 2025-12-31"</code> ". To look around without data, start Quarry with "
                     <code>"--demo"</code> "."
                 </p>
-            </div>
+            </EmptyState>
         }
     });
     let as_of = newest(p.groups.iter().flat_map(|g| g.rows.iter()).map(|r| &r.provenance));
     view! {
         {filters}
-        {p.demo.then(|| view! { <p class="note demo-notice"><DemoBadge/> " Filings marked DEMO are generated, not EDGAR records."</p> })}
+        {p.demo.then(|| view! { <DemoNotice text="Filings marked DEMO are generated, not EDGAR records."/> })}
         {empty}
         {(p.total > 0).then(|| p.groups.into_iter().map(|g| view! { <Group g/> }).collect_view())}
         <p class="note source-line">

@@ -6,8 +6,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::{fmt_time, heat, param, query_string, usd, usd_opt, DemoBadge, ErrorBox, FillHint, VentureNav};
+use super::{heat, usd, usd_opt, FillHint, VentureNav};
+use crate::components::{answer_with, Col, CsvLink, DataTable, DemoNotice, ErrorBox, Loaded, Section, SourceLine};
 use crate::error::AppError;
+use crate::format::fmt_time;
+use crate::params::{param, query_string};
 use crate::venture::api::get_landscape;
 use crate::venture::model::{stage_label, Cell, Landscape, LandscapeRow, RoundRow};
 use crate::venture::sector::label_of;
@@ -35,21 +38,10 @@ pub fn LandscapePage() -> impl IntoView {
     });
     // The answer carries the view it was fetched for, so headings and links always match
     // the data shown, even while the next view loads.
-    let data = Resource::new(
-        move || wanted.get(),
-        |w| async move {
-            let answer = get_landscape(w.from.clone(), w.to.clone(), w.sector.clone()).await;
-            (w, answer)
-        },
-    );
+    let data = answer_with(wanted, |w| get_landscape(w.from.clone(), w.to.clone(), w.sector.clone()));
     view! {
         <VentureNav/>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the landscape…"</p> }>
-            {move || Suspend::new(async move {
-                let (w, answer) = data.await;
-                view! { <Body w answer/> }
-            })}
-        </Transition>
+        <Loaded data loading="Loading the landscape…" body=|(w, answer)| view! { <Body w answer/> }/>
     }
 }
 
@@ -119,13 +111,11 @@ fn Body(w: Wanted, answer: Result<Landscape, AppError>) -> impl IntoView {
         {back}
         {form}
         {l.demo.then(|| view! {
-            <p class="note demo-notice">
-                <DemoBadge/> " These rounds are generated demo data, not filings; real EDGAR data replaces them."
-            </p>
+            <DemoNotice text="These rounds are generated demo data, not filings; real EDGAR data replaces them."/>
         })}
         {body}
         {source}
-        <p class="downloads"><a href=csv rel="external" download="">"Download CSV"</a></p>
+        <p class="downloads"><CsvLink href=csv/></p>
     }
     .into_any()
 }
@@ -139,12 +129,7 @@ fn source_line(l: &Landscape) -> impl IntoView {
         Some(d) => format!(", data through {d}"),
         None => String::new(),
     };
-    view! {
-        <p class="note source-line">
-            {l.demo.then(|| view! { <DemoBadge/> " " })}
-            {format!("Source: SEC EDGAR Form D (via funding_tracker, {computed}){through}.")}
-        </p>
-    }
+    view! { <SourceLine demo=l.demo text=format!("Source: SEC EDGAR Form D (via funding_tracker, {computed}){through}.")/> }
 }
 
 #[component]
@@ -319,29 +304,18 @@ fn Heatmap(l: Landscape, from: Option<String>, to: Option<String>) -> impl IntoV
 fn Biggest(rows: Vec<RoundRow>) -> impl IntoView {
     if rows.is_empty() {
         return view! {
-            <section class="biggest" aria-labelledby="biggest-h">
-                <h2 id="biggest-h">"Biggest rounds"</h2>
+            <Section id="biggest" class="biggest" heading="Biggest rounds">
                 <p class="muted">"No round of this period has a known amount."</p>
-            </section>
+            </Section>
         }
         .into_any();
     }
     view! {
-        <section class="biggest" aria-labelledby="biggest-h">
-            <h2 id="biggest-h">"Biggest rounds"</h2>
-            <div class="table-wrap">
-                <table class="data rounds biggest">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Company"</th>
-                            <th scope="col" class="num">"Amount sold"</th>
-                            <th scope="col">"Date"</th>
-                            <th scope="col">"Stage"</th>
-                            <th scope="col">"Sector"</th>
-                            <th scope="col">"Filing"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
+        <Section id="biggest" class="biggest" heading="Biggest rounds">
+            <DataTable class="rounds biggest" cols=vec![
+                Col::text("Company"), Col::num("Amount sold"), Col::text("Date"), Col::text("Stage"), Col::text("Sector"),
+                Col::text("Filing"),
+            ]>
                         {rows.into_iter().map(|r| view! {
                             <tr data-id=r.id.to_string()>
                                 <th scope="row">
@@ -356,10 +330,8 @@ fn Biggest(rows: Vec<RoundRow>) -> impl IntoView {
                                 <td data-col="filing">{super::filing_cell(&r.provenance)}</td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
+            </DataTable>
+        </Section>
     }
     .into_any()
 }

@@ -23,13 +23,13 @@ pub use ipo::IpoPage;
 pub use landscape::LandscapePage;
 pub use nav::VentureNav;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::model::Provenance;
-use super::query::encode;
-use crate::error::{AppError, ErrorKind};
+use super::sector::Sector;
+use crate::components::{DemoBadge, EmptyState};
+use crate::format::fmt_time;
 
 /// Dollars in the short form the tables use: `$950`, `$12.5K`, `$12.5M`, `$120M`, `$1.2B`.
 pub fn usd(x: f64) -> String {
@@ -70,32 +70,6 @@ pub fn percent(x: f64) -> String {
     }
 }
 
-pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-pub fn fmt_date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
-}
-
-/// `?a=1&b=x` from the pairs that have a value (empty string when none do).
-pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
-/// A query parameter from the URL, `None` when absent or blank (an empty form field).
-pub fn param(q: &leptos_router::params::ParamsMap, name: &str) -> Option<String> {
-    q.get(name).filter(|v| !v.trim().is_empty())
-}
-
 /// The heatmap cell's shading: a blue whose opacity grows with the cell's share of the
 /// largest cell, and whether the text on it must turn light to stay readable.
 pub fn heat(amount: f64, max: f64) -> (Option<String>, bool) {
@@ -105,24 +79,6 @@ pub fn heat(amount: f64, max: f64) -> (Option<String>, bool) {
     let share = (amount / max).clamp(0.0, 1.0);
     let alpha = 0.08 + 0.82 * share;
     (Some(format!("background: rgba(29, 78, 216, {alpha:.2})")), alpha > 0.5)
-}
-
-/// "Rows 51–100 of 240", or why a page holds none.
-pub fn rows_label(total: u64, page: u64, per_page: u64, shown: usize) -> String {
-    if total == 0 {
-        return "No rows".into();
-    }
-    let first = (page - 1) * per_page + 1;
-    if shown == 0 || first > total {
-        return format!("Page {page} is past the last of {total} rows");
-    }
-    let last = (first + shown as u64 - 1).min(total);
-    format!("Rows {first}–{last} of {total}")
-}
-
-#[component]
-pub fn DemoBadge() -> impl IntoView {
-    view! { <span class="badge demo" title="Generated demo data, not a filing">"DEMO"</span> }
 }
 
 /// Where one row came from: the filing on sec.gov, the import file and line, or DEMO.
@@ -161,12 +117,27 @@ pub fn filing_cell(p: &Provenance) -> AnyView {
     }
 }
 
+/// A filter form's sector choice: every sector, "All sectors" when none is chosen.
+#[component]
+pub fn SectorSelect(#[prop(into)] selected: String) -> impl IntoView {
+    view! {
+        <label>
+            <span>"Sector"</span>
+            <select name="sector">
+                <option value="" selected=selected.is_empty()>"All sectors"</option>
+                {Sector::ALL.into_iter().map(|s| view! {
+                    <option value=s.slug() selected=selected == s.slug()>{s.label()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// How to fill an empty venture database.
 #[component]
 pub fn FillHint(#[prop(into)] what: String) -> impl IntoView {
     view! {
-        <div class="empty-state" role="status">
-            <h2>{what}</h2>
+        <EmptyState heading=what>
             <p>
                 "Venture data comes from SEC EDGAR Form D and S-1 filings and from your own files. To fill it, run the "
                 <code>"vc_sync"</code> " job on the " <a href="/jobs">"Jobs page"</a> ", "
@@ -175,53 +146,7 @@ pub fn FillHint(#[prop(into)] what: String) -> impl IntoView {
                 <code>"quarry import FILE"</code> "). To look around without data, start Quarry with "
                 <code>"--demo"</code> "."
             </p>
-        </div>
-    }
-}
-
-/// A page whose data could not be had: title, heading and the API's message, with the
-/// response status the API gave (404 for an unknown id, 400 for a bad parameter).
-#[component]
-pub fn Failure(e: AppError, #[prop(into)] what: String, back: (&'static str, &'static str)) -> impl IntoView {
-    crate::error::set_page_status(&e);
-    let title = match e.kind {
-        ErrorKind::NotFound => format!("Unknown {what}"),
-        ErrorKind::BadRequest => format!("That {what} view cannot be shown"),
-        _ => format!("The {what} could not be loaded"),
-    };
-    view! {
-        <Title text=title.clone()/>
-        <h1>{title}</h1>
-        <div class="error" role="alert">
-            <p>{e.message.clone()}</p>
-        </div>
-        <p><a href=back.0>{back.1}</a></p>
-    }
-}
-
-/// An error shown under a page's own heading and filters (a bad filter value).
-#[component]
-pub fn ErrorBox(e: AppError, #[prop(into)] what: String, reset: &'static str) -> impl IntoView {
-    crate::error::set_page_status(&e);
-    view! {
-        <div class="error" role="alert">
-            <p>{format!("The {what} could not be loaded: ")} {e.message.clone()}</p>
-            <p><a href=reset>"Clear the filters"</a></p>
-        </div>
-    }
-}
-
-/// Previous and next links around "Rows X–Y of N".
-#[component]
-pub fn Pager(total: u64, page: u64, per_page: u64, shown: usize, href: Callback<u64, String>) -> impl IntoView {
-    let has_prev = page > 1;
-    let has_next = page.saturating_mul(per_page) < total;
-    view! {
-        <nav class="pager" aria-label="Pages">
-            {has_prev.then(|| view! { <a href=href.run(page - 1) rel="prev">"← Previous"</a> })}
-            <span class="rows" data-total=total.to_string()>{rows_label(total, page, per_page, shown)}</span>
-            {has_next.then(|| view! { <a href=href.run(page + 1) rel="next">"Next →"</a> })}
-        </nav>
+        </EmptyState>
     }
 }
 
@@ -267,13 +192,4 @@ mod tests {
         assert!(!low_dark && high_dark);
     }
 
-    #[test]
-    fn row_ranges_and_query_strings() {
-        assert_eq!(rows_label(0, 1, 50, 0), "No rows");
-        assert_eq!(rows_label(120, 1, 50, 50), "Rows 1–50 of 120");
-        assert_eq!(rows_label(120, 3, 50, 20), "Rows 101–120 of 120");
-        assert_eq!(rows_label(120, 9, 50, 0), "Page 9 is past the last of 120 rows");
-        assert_eq!(query_string(&[("q", Some("a b".into())), ("page", None), ("s", Some(String::new()))]), "?q=a%20b");
-        assert_eq!(query_string(&[]), "");
-    }
 }
