@@ -9,8 +9,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use tracing::Instrument;
 
 use super::kind::{self as jobs_kind, JobKind};
-// Re-exported so code written against `jobs::runner` keeps compiling; they live in the model.
-pub use super::model::{JobOutcome, Progress};
+use super::model::{JobOutcome, Progress};
 use crate::db::entities::job_runs;
 use crate::state::AppState;
 

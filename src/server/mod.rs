@@ -26,8 +26,6 @@ use crate::app::{shell, App};
 use crate::config::Config;
 use crate::routing::Listed;
 use crate::state::AppState;
-// Bootstrap moved to `crate::startup`; these names stay for code written against them.
-pub use crate::startup::{prepare, refresh_demo};
 
 /// Everything the router's handlers can extract.
 #[derive(Clone)]
@@ -154,7 +152,7 @@ async fn pkg_file(State(rs): State<RouterState>, req: axum::extract::Request) ->
 /// start the jobs, serve until SIGTERM or Ctrl-C, then stop the scheduler.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.config.site_addr;
-    refresh_demo(&state, state.config.demo).await?;
+    crate::startup::refresh_demo(&state, state.config.demo).await?;
     let abandoned = crate::jobs::runner::close_abandoned_runs(&state.db).await?;
     if abandoned > 0 {
         tracing::warn!(runs = abandoned, "closed job runs left running by a process that stopped");

@@ -405,7 +405,7 @@ async fn instrument_pages_are_kept_per_range_until_a_write() {
 
     crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
         let state = prepared_state(&url).await;
-        quarry::server::refresh_demo(&state, true).await.unwrap();
+        quarry::startup::refresh_demo(&state, true).await.unwrap();
         let app = quarry::server::router(state.clone());
         let default = kept(&app, "/commodities/wti").await;
         let five_years = kept(&app, "/commodities/wti?range=5y").await;
