@@ -1,13 +1,47 @@
 //! The commodities overview and staleness, read through the series queries (server only).
+use std::collections::HashMap;
+
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::changes::{percent_change, reach, sparkline_window, Period};
-use super::model::{judge, Overview, OverviewEntry, DEMO_NOTICE};
+use super::model::{judge, Freshness, Overview, OverviewEntry, DEMO_NOTICE};
 use crate::series::{demo_latest, latest_dates, latest_failures, observations_between, series_ids};
-use crate::universe::{source_label, Frequency, Universe};
+use crate::universe::{source_label, Frequency, Instrument, Universe};
 
 const SPARKLINE_POINTS: usize = 60;
+
+/// What judging freshness needs, read once per answer: four small queries, none over the
+/// observations' history.
+struct Facts {
+    ids: HashMap<String, i32>,
+    latest: HashMap<i32, NaiveDate>,
+    failures: HashMap<i32, (String, DateTime<Utc>)>,
+    demo: HashMap<i32, NaiveDate>,
+    /// The demo's own as-of date: the newest demo day over every demo series.
+    demo_day: Option<NaiveDate>,
+}
+
+impl Facts {
+    async fn read(db: &impl ConnectionTrait) -> Result<Facts, DbErr> {
+        let demo = demo_latest(db).await?;
+        Ok(Facts {
+            ids: series_ids(db).await?,
+            latest: latest_dates(db).await?,
+            failures: latest_failures(db).await?,
+            demo_day: demo.values().max().copied(),
+            demo,
+        })
+    }
+
+    /// How fresh `inst` is with its newest observation on `as_of`, and why not when stale.
+    fn judge(&self, inst: &Instrument, as_of: Option<NaiveDate>, today: NaiveDate) -> (Freshness, Option<String>) {
+        let id = self.ids.get(&inst.slug);
+        let failure = id.and_then(|id| self.failures.get(id)).map(|(e, at)| (e.as_str(), *at));
+        let demo_as_of = id.filter(|id| self.demo.contains_key(id)).and(self.demo_day);
+        judge(inst.frequency, as_of, today, failure, demo_as_of)
+    }
+}
 
 /// The commodities overview: every instrument of the universe (or of one group), in
 /// universe order, with what the database holds for it.
@@ -46,16 +80,12 @@ pub async fn overview_in(
     scope: Scope<'_>,
     now: DateTime<Utc>,
 ) -> Result<Overview, DbErr> {
-    let ids = series_ids(db).await?;
-    let latest = latest_dates(db).await?;
-    let failures = latest_failures(db).await?;
-    let demo = demo_latest(db).await?;
-    let demo_day = demo.values().max().copied();
+    let facts = Facts::read(db).await?;
     let today = now.date_naive();
     let mut instruments = Vec::new();
     for inst in universe.instruments.iter().filter(|i| scope.includes(i)) {
         let mut entry = OverviewEntry::without_data(inst);
-        let last_date = ids.get(&inst.slug).and_then(|id| latest.get(id).map(|d| (*id, *d)));
+        let last_date = facts.ids.get(&inst.slug).and_then(|id| facts.latest.get(id).map(|d| (*id, *d)));
         if let Some((id, last_date)) = last_date {
             // Every observation a change can read, and the sparkline's span (ten years of an
             // annual series).
@@ -77,9 +107,7 @@ pub async fn overview_in(
             entry.sparkline_from = spark.first().map(|(d, _)| *d);
             entry.sparkline = spark.into_iter().map(|(_, v)| v).collect();
         }
-        let failure = ids.get(&inst.slug).and_then(|id| failures.get(id)).map(|(e, at)| (e.as_str(), *at));
-        let demo_as_of = ids.get(&inst.slug).filter(|id| demo.contains_key(id)).and(demo_day);
-        (entry.freshness, entry.stale_reason) = judge(inst.frequency, entry.as_of, today, failure, demo_as_of);
+        (entry.freshness, entry.stale_reason) = facts.judge(inst, entry.as_of, today);
         entry.stale = entry.stale_reason.is_some();
         instruments.push(entry);
     }
@@ -103,29 +131,22 @@ pub async fn overview_in(
     })
 }
 
-/// Every instrument that is stale, with the reason: three small queries, none of them over
+/// Every instrument that is stale, with the reason: the freshness facts alone, nothing over
 /// the observations' history (the jobs page asks this, not for the whole overview).
 pub async fn stale_instruments(
     db: &impl ConnectionTrait,
     universe: &Universe,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, String, String)>, DbErr> {
-    let ids = series_ids(db).await?;
-    let latest = latest_dates(db).await?;
-    let failures = latest_failures(db).await?;
-    let demo = demo_latest(db).await?;
-    let demo_day = demo.values().max().copied();
+    let facts = Facts::read(db).await?;
     let today = now.date_naive();
     Ok(universe
         .instruments
         .iter()
         .filter_map(|inst| {
-            let id = ids.get(&inst.slug)?;
-            let failure = failures.get(id).map(|(e, at)| (e.as_str(), *at));
-            let demo_as_of = demo.contains_key(id).then_some(demo_day).flatten();
-            let (_, reason) = judge(inst.frequency, latest.get(id).copied(), today, failure, demo_as_of);
-            let reason = reason?;
-            Some((inst.slug.clone(), inst.name.clone(), reason))
+            let id = facts.ids.get(&inst.slug)?;
+            let (_, reason) = facts.judge(inst, facts.latest.get(id).copied(), today);
+            Some((inst.slug.clone(), inst.name.clone(), reason?))
         })
         .collect())
 }
