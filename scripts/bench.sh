@@ -3,9 +3,8 @@
 # wait on, on SQLite and PostgreSQL, at 1x and 100x data, with the server pinned to one
 # core and wrk to the other; the server's peak RSS per run; the static-file ceiling (the
 # overview page's own bytes served as a static file by the same server). When the FastAPI
-# peer's compare script is found (PEER_COMPARE, else ../shared/bench/compare.sh beside the
-# checkout), it also runs the peer comparison on the 1x SQLite database. Prints figures;
-# asserts nothing.
+# peer's compare script is named (PEER_COMPARE=/path/to/compare.sh), it also runs the peer
+# comparison on the 1x SQLite database. Prints figures; asserts nothing.
 #
 #   scripts/bench.sh                                  everything (about 20-30 minutes)
 #   SCALES=1 BACKENDS=sqlite scripts/bench.sh         a subset
@@ -16,7 +15,7 @@
 #         and 100 times the demo's funding rounds, at least 1,000,000
 # Environment: DURATION (10s), WARMUP (3s), CONNS (16), SERVER_CPU (0), WRK_CPU (1),
 #   QUARRY_TEST_PG_URL (postgres://postgres@127.0.0.1:5432), PEER=0 to skip the peer,
-#   PEER_COMPARE=/path/to/compare.sh where the peer lives elsewhere,
+#   PEER_COMPARE=/path/to/compare.sh to run the FastAPI peer comparison,
 #   BENCH_PROFILE=dev to check the script itself against the debug build the tests use
 #   (its figures mean nothing).
 set -euo pipefail
@@ -160,11 +159,11 @@ for b, s, label, code, rps, *_ in rows:
             print(f"{b} {s}: the overview page runs at {100 * float(rps) / ceiling:.0f}% of the static ceiling")
 EOF
 
-peer=${PEER_COMPARE:-$root/../shared/bench/compare.sh}
+peer=${PEER_COMPARE:-}
 if [ "${PEER:-1}" != 0 ] && [ -x "$peer" ] && [ -n "$sqlite_1x" ]; then
   echo
   say "the FastAPI peer ($peer) on the 1x SQLite database"
   SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU "$peer" "$sqlite_1x" || echo "the peer comparison failed (see above)"
 elif [ "${PEER:-1}" != 0 ]; then
-  echo "(no peer compare script at $peer (set PEER_COMPARE), or no 1x SQLite run: peer comparison skipped)"
+  echo "(no PEER_COMPARE script${peer:+ at $peer}, or no 1x SQLite run: peer comparison skipped)"
 fi
