@@ -9,6 +9,10 @@ use serde::{Deserialize, Deserializer};
 
 const BUILTIN_CONFIG: &str = include_str!("../Leptos.toml");
 
+/// The one notice demo mode gives about the network instead of an error per run.
+pub const DEMO_OFFLINE_NOTICE: &str =
+    "demo mode: live fetching is off; set QUARRY_DEMO=0 with network access to fetch real data";
+
 /// A value that must never reach a log line or a page: held by `secrecy` (wiped from
 /// memory when dropped, redacted by `Debug`) and compared in constant time.
 #[derive(Clone, Default, Deserialize)]

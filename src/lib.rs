@@ -11,7 +11,7 @@ pub mod components;
 pub mod error;
 pub mod format;
 pub mod jobs;
-pub mod macro_;
+pub mod macro_series;
 pub mod params;
 pub mod universe;
 pub mod venture;
@@ -30,6 +30,8 @@ pub mod demo;
 pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod openapi;
+#[cfg(feature = "ssr")]
+pub mod plot;
 #[cfg(feature = "ssr")]
 pub mod probes;
 #[cfg(feature = "ssr")]

@@ -34,8 +34,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         universe: Arc::new(universe),
         sources: Arc::new(sources),
         demo: Arc::new(AtomicBool::new(false)),
-        overview: Arc::default(),
-        histories: Arc::default(),
+        kept: Arc::default(),
     })
 }
 

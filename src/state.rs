@@ -18,10 +18,9 @@ pub struct AppState {
     pub sources: Arc<Sources>,
     /// Generated demo rows are present; kept here so the layout need not query for it.
     pub demo: Arc<AtomicBool>,
-    /// The overview per group and histories per query, kept between requests (see
-    /// `commodities::kept`).
-    pub overview: Arc<crate::commodities::kept::OverviewCache>,
-    pub histories: Arc<crate::commodities::kept::HistoryCache>,
+    /// Answers kept between requests (the commodity overview, histories), one shelf per
+    /// state (see `series::kept`).
+    pub kept: Arc<crate::series::kept::Shelf>,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! The API page: every endpoint of the OpenAPI document (`/api/openapi.json`), grouped by
 //! tag, with its parameters, answers and a curl example. The page is rendered on the server
-//! from the document itself (`openapi::reference`), so it lists what the handlers declare.
+//! from the document itself (`openapi::reference`, handed over as [`Reference`]), so it lists
+//! what the handlers declare.
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -53,17 +54,15 @@ pub struct ResponseDoc {
     pub content: String,
 }
 
-/// The document's endpoints as the page shows them: built from the document on the
-/// server; the page is never rendered in the browser (it holds no island).
+/// The document's endpoints as the page shows them. The server provides them with each
+/// request (`server::router`, from `openapi::reference`, which reads the handlers this app
+/// serves, so the app does not import it); the page is never rendered in the browser (it
+/// holds no island).
+#[derive(Debug, Clone, Copy)]
+pub struct Reference(pub &'static [EndpointGroup]);
+
 fn reference() -> Vec<EndpointGroup> {
-    #[cfg(feature = "ssr")]
-    {
-        crate::openapi::reference::groups_cached().to_vec()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        Vec::new()
-    }
+    use_context::<Reference>().map(|r| r.0.to_vec()).unwrap_or_default()
 }
 
 #[component]

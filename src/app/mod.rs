@@ -13,6 +13,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::commodities::pages::{ComparePage, GroupPage, InstrumentPage, OverviewPage, SignalsPage, TrendingPage};
+use crate::charts::pages::PackPage;
+use crate::jobs::pages::MakePackNow;
 use crate::venture::pages as venture;
 use layout::{Layout, NotFound};
 
@@ -88,7 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/venture/ipo") view=venture::IpoPage ssr=ssr.clone()/>
                     <Route path=path!("/venture/import") view=venture::ImportPage ssr=ssr.clone()/>
                     <Route path=path!("/charts") view=crate::charts::pages::ChartsPage ssr=ssr.clone()/>
-                    <Route path=path!("/charts/pack") view=crate::charts::pages::PackPage ssr=ssr.clone()/>
+                    <Route path=path!("/charts/pack") view=|| view! { <PackPage><MakePackNow/></PackPage> } ssr=ssr.clone()/>
                     <Route path=path!("/jobs") view=crate::jobs::pages::JobsPage ssr=ssr.clone()/>
                     <Route path=path!("/api") view=docs::ApiPage ssr=ssr.clone()/>
                 </Routes>

@@ -10,8 +10,8 @@ use sea_orm::{
 };
 
 use super::model::{PackInfo, PackList};
-use super::pack::{self, Body, LatestRow, PackData, SeriesData, SignalRows};
-use crate::db::entities::{chart_packs, observations, series, signals};
+use super::pack::{self, Body, LatestRow, PackData, SeriesData, SignalRows, VentureData};
+use crate::db::entities::{chart_packs, funding_rounds, ipo_filings, observations, series, signals};
 use crate::universe::{source_label, Frequency};
 
 /// Every series a page reads, by slug.
@@ -39,7 +39,7 @@ pub enum PackError {
     #[error("database: {0}")]
     Db(#[from] DbErr),
     #[error("{0}")]
-    Chart(#[from] super::ChartError),
+    Chart(#[from] crate::plot::ChartError),
     #[error("cannot write {path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -118,8 +118,43 @@ pub async fn load(
             source: e.source_label,
         })
         .collect();
-    let venture = crate::venture::service::pack_data(db, from).await?;
+    let venture = venture_data(db, from).await?;
     Ok(PackData { date: today, built_at: Utc::now(), series, signals, ai_materials, venture })
+}
+
+/// What the chart pack's venture pages draw since `from`: each Form D round's date and
+/// amount sold (rounds of unknown amount count with zero dollars), and the dates IPO
+/// registrations were filed and priced. `None` when there is nothing to draw.
+pub async fn venture_data(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+) -> Result<Option<VentureData>, DbErr> {
+    let rounds: Vec<(NaiveDate, Option<f64>, String)> = funding_rounds::Entity::find()
+        .select_only()
+        .column(funding_rounds::Column::AnnouncedOn)
+        .column(funding_rounds::Column::AmountSold)
+        .column(funding_rounds::Column::Source)
+        .filter(funding_rounds::Column::AnnouncedOn.gte(from))
+        .filter(funding_rounds::Column::Source.ne("import"))
+        .order_by_asc(funding_rounds::Column::AnnouncedOn)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ipos = ipo_filings::Entity::find().filter(ipo_filings::Column::FiledOn.gte(from)).all(db).await?;
+    if rounds.is_empty() && ipos.is_empty() {
+        return Ok(None);
+    }
+    let demo = rounds.iter().any(|r| r.2 == crate::venture::service::DEMO) || ipos.iter().any(|i| i.source == crate::venture::service::DEMO);
+    let mut ipo_filed: Vec<NaiveDate> = ipos.iter().map(|i| i.filed_on).collect();
+    let mut ipo_priced: Vec<NaiveDate> = ipos.iter().filter_map(|i| i.priced_on).collect();
+    ipo_filed.sort();
+    ipo_priced.sort();
+    Ok(Some(VentureData {
+        form_d: rounds.into_iter().map(|(d, a, _)| (d, a.unwrap_or(0.0))).collect(),
+        ipo_filed,
+        ipo_priced,
+        demo,
+    }))
 }
 
 /// The file name of a pack day, under `{data_dir}/packs/`.
@@ -147,7 +182,7 @@ pub async fn render(
     let started = std::time::Instant::now();
     let pages = pack::pages(&data);
     let svgs = pack::render(&data)?;
-    let pdf = super::pdf::svgs_to_pdf(&svgs)?;
+    let pdf = crate::plot::pdf::svgs_to_pdf(&svgs)?;
     Ok(Rendered {
         pages: svgs.len(),
         data_as_of: pages.iter().filter_map(|p| p.as_of).max(),

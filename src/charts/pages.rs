@@ -7,7 +7,6 @@ use super::api::{get_chart_view, list_packs, list_series};
 use super::model::{ChartView, PackList, SeriesOption};
 use crate::components::{Col, DataTable, DemoBadge, EmptyState, ErrorBox, ErrorLine, Loading};
 use crate::format::{fmt_date, fmt_time};
-use crate::jobs::pages::RunNowForm;
 
 /// The view the URL asks for: `series=a,b` or the form's `s1`..`s4`, the overlays as
 /// `overlays=` or the form's checkboxes, and the flags.
@@ -116,7 +115,11 @@ pub fn ChartsPage() -> impl IntoView {
 
 /// `/charts/pack`: the macro chart pack on a page of its own, with how to make one now.
 #[component]
-pub fn PackPage() -> impl IntoView {
+pub fn PackPage(
+    /// How to make today's pack now (the jobs' run-now form; the app passes it in, so
+    /// charts need not know the jobs).
+    children: Children,
+) -> impl IntoView {
     view! {
         <Title text="Chart pack"/>
         <h1>"The macro chart pack"</h1>
@@ -124,7 +127,7 @@ pub fn PackPage() -> impl IntoView {
             "A PDF of eleven A4 pages read liquidity first (the Fed's balance sheet, real rates and the dollar before prices), each with a one-line reading, its sources and the date of its data. The chart_pack job makes one every day; in demo mode one is made from the demo data at start-up, and every page of it says DEMO."
         </p>
         <PackListing/>
-        <MakeNow/>
+        {children()}
     }
 }
 
@@ -144,32 +147,6 @@ fn PackListing() -> impl IntoView {
     }
 }
 
-/// The two ways to make today's pack now: the admin's "Generate now" (the jobs page's
-/// run-now form, for the chart_pack job) and the command line.
-#[component]
-fn MakeNow() -> impl IntoView {
-    let run = ServerAction::<crate::jobs::api::RunJob>::new();
-    view! {
-        <section class="make-pack" aria-labelledby="make-pack-h">
-            <h2 id="make-pack-h">"Make one now"</h2>
-            <p>
-                <strong>"Generate now"</strong>
-                " (admin): renders today's pack in the background and replaces today's if there is one. It needs the admin token ("
-                <code>"QUARRY_ADMIN_TOKEN"</code> "); the " <a href="/jobs">"Jobs"</a> " page then follows the run."
-            </p>
-            <RunNowForm run job="chart_pack" class="run-now generate-pack" button="Generate now"/>
-            {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorLine message=e.message/> })}
-            <p>
-                "On the command line: " <code>"quarry pack --out pack.pdf"</code>
-                " (the same as " <code>"quarry chart-pack"</code>
-                ") renders today's pack from the database, keeps it like the job does, and copies it to the file. "
-                "From a program: " <code>"POST /api/jobs/run"</code> " with " <code>"job=chart_pack"</code>
-                " and the token; the newest pack is always at "
-                <a href="/api/charts/pack/latest.pdf" rel="external"><code>"/api/charts/pack/latest.pdf"</code></a> "."
-            </p>
-        </section>
-    }
-}
 
 #[component]
 fn Packs(list: PackList) -> impl IntoView {

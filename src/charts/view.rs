@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 
-use super::axes::{self, Axis};
+use crate::plot::axes::{self, Axis};
 use super::model::{ChartView, SeriesOption};
-use super::time_series::{Band, Line, TimeChart};
-use super::{theme, transform};
+use crate::plot::time_series::{Band, Line, TimeChart};
+use crate::plot::{theme, transform};
 use crate::commodities::downsample::{choose, period_close};
 use crate::commodities::range::Range;
 use crate::db::entities::{observations, series, signals};
@@ -227,8 +227,8 @@ pub struct ViewData {
 
 impl ViewData {
     /// The caption a download carries: the chart's title, units, sources, date, DEMO.
-    pub fn caption(&self) -> super::framed::Caption {
-        super::framed::Caption {
+    pub fn caption(&self) -> crate::plot::framed::Caption {
+        crate::plot::framed::Caption {
             title: self.chart.title.clone(),
             units: self.units.clone(),
             sources: self.sources.clone(),
@@ -350,7 +350,7 @@ pub async fn build(db: &impl ConnectionTrait, view: &View) -> Result<ViewData, A
                     });
                 }
                 let base = start.map(|d| d.to_string()).unwrap_or_else(|| "their first common date".into());
-                chart.ref_lines.push(super::time_series::RefLine { value: 100.0, label: "100".into() });
+                chart.ref_lines.push(crate::plot::time_series::RefLine { value: 100.0, label: "100".into() });
                 chart.left_desc = Some(format!("index, {base} = 100"));
                 units = format!(
                     "index, {base} = 100 (each series' own unit: {})",
@@ -451,9 +451,9 @@ pub async fn page_view(db: &impl ConnectionTrait, q: &ViewQuery) -> Result<Chart
     let known: Vec<String> = options(db).await?.into_iter().map(|o| o.slug).collect();
     let view = parse(q, &known)?;
     let data = build(db, &view).await?;
-    let svg = match super::render_svg(&data.chart, "view-chart") {
+    let svg = match crate::plot::render_svg(&data.chart, "view-chart") {
         Ok(svg) => Some(svg),
-        Err(super::ChartError::Empty(_)) => None,
+        Err(crate::plot::ChartError::Empty(_)) => None,
         Err(e) => return Err(AppError::internal("chart not drawn", e)),
     };
     let mut notes = data.notes;

@@ -11,7 +11,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::config::Config;
 use crate::jobs::kind::JobKind;
 use crate::jobs::model::Progress;
-use crate::jobs::runner::{acquire, execute, finish, RunReport};
+use crate::db::lease::{acquire, finish};
+use crate::jobs::runner::{execute, RunReport};
 use crate::state::AppState;
 
 /// What the runner says about one kind of backfill.
@@ -59,7 +60,7 @@ pub async fn venture(state: &AppState, from: NaiveDate, to: NaiveDate) -> anyhow
     let words = Words { job: "venture backfill", unit: "days", kept: "stored filings are kept" };
     let started = Instant::now();
     let report = in_foreground(state, JobKind::VentureBackfill { from, to }, &words).await?;
-    let days = crate::venture::sync::days_between(from, to).len();
+    let days = crate::ingest::edgar::days_between(from, to).len();
     println!(
         "venture backfill {}: {days} days from {from} to {to}, {} filings looked at, {} rows written in {:.1} s",
         report.status,

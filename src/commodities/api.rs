@@ -22,11 +22,11 @@ use crate::universe::Universe;
 #[server(prefix = "/api", endpoint = "commodities/overview", input = GetUrl, output = Json)]
 pub async fn get_overview(group: Option<String>) -> Result<Overview, AppError> {
     let state = crate::state::use_app_state()?;
-    let group = super::rest::group_param(&state.universe, group)?;
+    let group = super::handlers::group_param(&state.universe, group)?;
     let db = &state.db;
     let compute = || super::service::overview(db, &state.universe, group.as_deref(), chrono::Utc::now());
-    let mut ov = Overview::clone(&*state.overview.get(group.clone(), compute).await?);
-    ov.offline_notice = state.config.demo.then(|| crate::jobs::model::DEMO_OFFLINE_NOTICE.to_string());
+    let mut ov = Overview::clone(&*state.kept.of::<super::service::OverviewCache>().get(group.clone(), compute).await?);
+    ov.offline_notice = state.config.demo.then(|| crate::config::DEMO_OFFLINE_NOTICE.to_string());
     Ok(ov)
 }
 
@@ -75,7 +75,7 @@ pub async fn get_signals(
     dir: Option<String>,
 ) -> Result<SignalsTable, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::signals_table(&state, group, stance, sort, dir).await
+    super::handlers::signals_table(&state, group, stance, sort, dir).await
 }
 
 /// Gainers and losers over 1d, 1w, 1m and 1y, the largest |z-scores|, new 52-week highs and lows.
@@ -154,7 +154,7 @@ pub async fn get_instrument_page(slug: String, range: Option<String>) -> Result<
         ("to" = Option<chrono::NaiveDate>, Query, description = "The window's last date, `YYYY-MM-DD`."),
     ),
     responses(
-        (status = 200, description = "The comparison.", body = super::comparison::Comparison),
+        (status = 200, description = "The comparison.", body = super::compare_math::Comparison),
         (status = 400, description = "Too few or too many instruments, a repeated one, a bad date, `from` after `to`, or a base with no common date after it; `parameter` names it.", body = AppError),
         (status = 404, description = "An unknown instrument.", body = AppError),
     )))]
@@ -164,9 +164,9 @@ pub async fn get_compare(
     base: Option<String>,
     from: Option<String>,
     to: Option<String>,
-) -> Result<super::comparison::Comparison, AppError> {
+) -> Result<super::compare_math::Comparison, AppError> {
     let state = crate::state::use_app_state()?;
-    super::compare::compare(
+    super::compare_service::compare(
         &state,
         instruments.as_deref(),
         base.as_deref(),

@@ -10,7 +10,7 @@ use super::downsample::{choose, period_close, Interval};
 use super::model::{ChartSvg, Detail, HistoryPoint, InstrumentPage};
 use super::range::Range;
 use super::signals::{applies, Indicator};
-use crate::charts::{render_svg, theme, Band, Bars, Line, RefLine, TimeChart};
+use crate::plot::{render_svg, theme, Band, Bars, Line, RefLine, TimeChart};
 use crate::db::entities::signals as table;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -93,7 +93,7 @@ async fn recent(db: &impl ConnectionTrait, series_id: i32) -> Result<Vec<History
 
 /// Reads and draws the page for `slug` over `range` (the frequency's default when `None`).
 pub async fn page(state: &AppState, slug: &str, range: Option<Range>) -> Result<InstrumentPage, AppError> {
-    let detail = super::rest::detail(state, slug).await?;
+    let detail = super::handlers::detail(state, slug).await?;
     let inst = state.universe.instrument(slug).expect("detail checked the slug");
     let range = range.unwrap_or_else(|| Range::default_for(inst.frequency));
     let ids = crate::series::series_ids(&state.db).await?;
@@ -248,7 +248,7 @@ impl Charts {
                 150,
             );
             rsi.y_range = Some((0.0, 100.0));
-            rsi.ref_lines = crate::charts::time_series::rsi_bands();
+            rsi.ref_lines = crate::plot::time_series::rsi_bands();
             rsi.left_desc = Some("RSI 14".into());
             rsi.min_right_margin = Some(PANEL_GUTTER);
             rsi.watermark = watermark.clone();

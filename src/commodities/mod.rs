@@ -1,7 +1,7 @@
 //! Commodities: prices of the instruments in the universe, their changes and pages.
 pub mod api;
 pub mod changes;
-pub mod comparison;
+pub mod compare_math;
 pub mod downsample;
 pub mod model;
 pub mod pages;
@@ -10,13 +10,11 @@ pub mod signals;
 pub mod sparkline;
 
 #[cfg(feature = "ssr")]
-pub mod compare;
+pub mod compare_service;
+#[cfg(feature = "ssr")]
+pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod instrument;
-#[cfg(feature = "ssr")]
-pub mod kept;
-#[cfg(feature = "ssr")]
-pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

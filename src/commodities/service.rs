@@ -5,9 +5,15 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::changes::{percent_change, reach, sparkline_window, Period};
-use super::model::{judge, Freshness, Overview, OverviewEntry, DEMO_NOTICE};
+use super::model::{judge, Freshness, History, Overview, OverviewEntry, DEMO_NOTICE};
+use crate::series::kept::Kept;
 use crate::series::{demo_latest, latest_dates, latest_failures, observations_between, series_ids};
 use crate::universe::{source_label, Frequency, Instrument, Universe};
+
+/// Overviews by group (`None`: every instrument), kept on the state's shelf.
+pub type OverviewCache = Kept<Option<String>, Overview>;
+/// Histories by instrument and query.
+pub type HistoryCache = Kept<String, History>;
 
 const SPARKLINE_POINTS: usize = 60;
 

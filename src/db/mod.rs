@@ -1,5 +1,6 @@
 //! Database connection and schema. Entities mirror the migrations and know no domain.
 pub mod entities;
+pub mod lease;
 
 use std::time::Duration;
 

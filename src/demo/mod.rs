@@ -44,7 +44,7 @@ What is in the demo (generated, labelled DEMO everywhere, deterministic):
 {notice}.
 "
     ,
-        notice = crate::jobs::model::DEMO_OFFLINE_NOTICE
+        notice = crate::config::DEMO_OFFLINE_NOTICE
     )
 }
 
@@ -120,6 +120,6 @@ async fn write_demo_series(
             .await?;
     }
     txn.commit().await?;
-    crate::commodities::kept::invalidate();
+    crate::series::kept::invalidate();
     Ok(written)
 }

@@ -64,7 +64,7 @@ pub async fn feed_succeeded(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     // A fetch's outcome can change what the overview says is stale.
-    crate::commodities::kept::invalidate();
+    crate::series::kept::invalidate();
     let mut row = blank_feed(provider, code, now);
     row.last_success_at = Set(Some(now));
     row.last_rows = Set(rows as i64);
@@ -92,7 +92,7 @@ pub async fn feed_failed(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     // A fetch's outcome can change what the overview says is stale.
-    crate::commodities::kept::invalidate();
+    crate::series::kept::invalidate();
     let mut row = blank_feed(provider, code, now);
     row.last_error_at = Set(Some(now));
     row.last_error = Set(Some(error.to_string()));
@@ -125,7 +125,7 @@ pub async fn series_attempted(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     // A fetch's outcome can change what the overview says is stale.
-    crate::commodities::kept::invalidate();
+    crate::series::kept::invalidate();
     let row = series_health::ActiveModel {
         series_id: Set(series_id),
         last_attempt_at: Set(now),

@@ -1,6 +1,7 @@
 //! Ingestion: for each series, fetch from the first healthy source in the instrument's
 //! list, fall back to the next on failure, validate, and write in one transaction. Jobs
 //! and the backfill command drive it; sources know nothing of it.
+pub mod edgar;
 pub mod health;
 pub mod store;
 pub mod validate;

@@ -60,7 +60,7 @@ pub async fn upsert_series(
             .await?;
     }
     txn.commit().await?;
-    crate::commodities::kept::invalidate();
+    crate::series::kept::invalidate();
     Ok(written)
 }
 

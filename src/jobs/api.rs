@@ -34,7 +34,7 @@ pub async fn get_health() -> Result<Health, AppError> {
     let state = crate::state::use_app_state()?;
     let admin = state.config.admin_token.expose().is_some();
     let mut health = super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?;
-    health.offline_notice = state.config.demo.then(|| super::model::DEMO_OFFLINE_NOTICE.to_string());
+    health.offline_notice = state.config.demo.then(|| crate::config::DEMO_OFFLINE_NOTICE.to_string());
     Ok(health)
 }
 
@@ -96,7 +96,7 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     };
     let slot = format!("manual:{}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));
     // The run's row exists before the answer leaves, so the caller (and the page) sees it.
-    let Some(run_id) = super::runner::acquire(&state.db, kind.name(), &slot, chrono::Utc::now()).await? else {
+    let Some(run_id) = crate::db::lease::acquire(&state.db, kind.name(), &slot, chrono::Utc::now()).await? else {
         return Err(AppError::bad_parameter("job", format!("'{job}' was started a moment ago; try again")));
     };
     let (st, run_slot) = (state.clone(), slot.clone());

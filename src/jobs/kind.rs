@@ -38,7 +38,7 @@ pub enum JobKind {
         from: Option<NaiveDate>,
     },
     /// EDGAR: the last few days' Form D and D/A filings to companies, funds and rounds
-    /// (`venture::sync`), then the funding aggregates.
+    /// (`ingest::edgar`), then the funding aggregates.
     VcSync,
     /// Funding aggregates by sector, stage and month; notable rounds (`venture::tracker`).
     FundingTracker,

@@ -121,10 +121,6 @@ impl Job {
     }
 }
 
-/// The one notice demo mode gives about the network instead of an error per run.
-pub const DEMO_OFFLINE_NOTICE: &str =
-    "demo mode: live fetching is off; set QUARRY_DEMO=0 with network access to fetch real data";
-
 /// One feed: a provider and the code of one series there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -182,7 +178,7 @@ pub struct Health {
     pub stale: Vec<StaleSeries>,
     /// A backfill in progress, if any.
     pub backfill: Option<JobRunView>,
-    /// Demo mode: the jobs that need the network are paused (`DEMO_OFFLINE_NOTICE`).
+    /// Demo mode: the jobs that need the network are paused (`config::DEMO_OFFLINE_NOTICE`).
     pub offline_notice: Option<String>,
 }
 

@@ -224,6 +224,33 @@ fn JobRow(job: JobView, admin: bool, run: ServerAction<RunJob>) -> impl IntoView
     }
 }
 
+/// The two ways to make today's pack now: the admin's "Generate now" (the jobs page's
+/// run-now form, for the chart_pack job) and the command line.
+#[component]
+pub fn MakePackNow() -> impl IntoView {
+    let run = ServerAction::<RunJob>::new();
+    view! {
+        <section class="make-pack" aria-labelledby="make-pack-h">
+            <h2 id="make-pack-h">"Make one now"</h2>
+            <p>
+                <strong>"Generate now"</strong>
+                " (admin): renders today's pack in the background and replaces today's if there is one. It needs the admin token ("
+                <code>"QUARRY_ADMIN_TOKEN"</code> "); the " <a href="/jobs">"Jobs"</a> " page then follows the run."
+            </p>
+            <RunNowForm run job="chart_pack" class="run-now generate-pack" button="Generate now"/>
+            {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorLine message=e.message/> })}
+            <p>
+                "On the command line: " <code>"quarry pack --out pack.pdf"</code>
+                " (the same as " <code>"quarry chart-pack"</code>
+                ") renders today's pack from the database, keeps it like the job does, and copies it to the file. "
+                "From a program: " <code>"POST /api/jobs/run"</code> " with " <code>"job=chart_pack"</code>
+                " and the token; the newest pack is always at "
+                <a href="/api/charts/pack/latest.pdf" rel="external"><code>"/api/charts/pack/latest.pdf"</code></a> "."
+            </p>
+        </section>
+    }
+}
+
 /// The admin's form that starts a job now: the job's name and the admin token, posted to
 /// `/api/jobs/run` (the jobs page's rows and the chart pack's "Generate now").
 #[component]

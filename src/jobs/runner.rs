@@ -3,14 +3,14 @@
 //! span, and error and panic capture so a failing job never takes the scheduler down.
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, DbErr, EntityTrait};
 use tracing::Instrument;
 
 use super::kind::{self as jobs_kind, JobKind};
 use super::model::{JobOutcome, Progress};
 use crate::db::entities::job_runs;
+use crate::db::lease::{acquire, finish};
 use crate::state::AppState;
 
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
@@ -49,98 +49,6 @@ impl JobContext {
     }
 }
 
-fn host() -> String {
-    std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into())
-}
-
-/// Who holds a lease: this process, for the record.
-fn owner() -> String {
-    format!("{}:{}", host(), std::process::id())
-}
-
-/// Closes the records of runs that a process on this host left "running" when it died
-/// (killed, or the machine restarted), so the jobs page does not follow them forever.
-/// Runs of other hosts, and of processes still alive here, are left alone.
-pub async fn close_abandoned_runs(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    let prefix = format!("{}:", host());
-    let running = job_runs::Entity::find().filter(job_runs::Column::Status.eq("running")).all(db).await?;
-    let mut closed = 0;
-    for run in running {
-        let Some(pid) = run.owner.as_deref().and_then(|o| o.strip_prefix(&prefix)) else { continue };
-        if std::path::Path::new(&format!("/proc/{pid}")).exists() {
-            continue;
-        }
-        let error = format!("abandoned: process {pid} stopped before the run finished");
-        finish(db, run.id, "abandoned", run.rows_written.max(0) as u64, Some(error)).await?;
-        closed += 1;
-    }
-    Ok(closed)
-}
-
-/// Takes the lease on (job, slot): inserts the run row unless another run (here or on
-/// another replica) already holds it. Returns the run's id when this caller won.
-pub async fn acquire(
-    db: &impl ConnectionTrait,
-    job: &str,
-    slot: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>, DbErr> {
-    let row = job_runs::ActiveModel {
-        job: Set(job.to_string()),
-        slot: Set(slot.to_string()),
-        started_at: Set(now),
-        status: Set("running".into()),
-        rows_written: Set(0),
-        progress: Set(Some(0.0)),
-        owner: Set(Some(owner())),
-        ..Default::default()
-    };
-    let inserted = job_runs::Entity::insert(row)
-        .on_conflict(OnConflict::columns([job_runs::Column::Job, job_runs::Column::Slot]).do_nothing().to_owned())
-        .exec_without_returning(db)
-        .await?;
-    if inserted == 0 {
-        return Ok(None);
-    }
-    let run = job_runs::Entity::find()
-        .filter(job_runs::Column::Job.eq(job))
-        .filter(job_runs::Column::Slot.eq(slot))
-        .one(db)
-        .await?;
-    Ok(run.map(|r| r.id))
-}
-
-/// Closes a run's record.
-pub async fn finish(
-    db: &impl ConnectionTrait,
-    run_id: i64,
-    status: &str,
-    rows: u64,
-    error: Option<String>,
-) -> Result<(), DbErr> {
-    let update = job_runs::ActiveModel {
-        id: Set(run_id),
-        finished_at: Set(Some(Utc::now())),
-        status: Set(status.to_string()),
-        rows_written: Set(rows as i64),
-        error: Set(error.map(|e| truncate(&e, 4000))),
-        progress: Set(Some(1.0)),
-        ..Default::default()
-    };
-    job_runs::Entity::update(update).exec(db).await.map(|_| ())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
-}
-
 /// Runs a job whose lease `run_id` is held, and records how it ended. Panics and errors are
 /// captured into the record; the caller gets the outcome either way.
 pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Option<ProgressFn>) -> RunReport {
@@ -169,7 +77,7 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
         tracing::error!(error = %e, "cannot record the end of a job run");
     }
     // Whatever the job wrote (rounds, aggregates, signals) may be in a kept answer or page.
-    crate::commodities::kept::invalidate();
+    crate::series::kept::invalidate();
     // A job that stored real venture rows (vc_sync, an import) retires the venture demo.
     if let Err(e) = crate::demo::venture_store::give_way(&state.db).await {
         tracing::error!(error = %e, "cannot delete the venture demo rows now that real venture data exists");
@@ -209,7 +117,7 @@ impl<T> Drop for AbortOnDrop<T> {
 /// would only fail at the resolver, once a slot, and bury the record in errors).
 pub async fn run_slot(state: &AppState, kind: JobKind, slot: &str) -> Result<Option<RunReport>, DbErr> {
     if state.config.demo && kind.needs_network() {
-        tracing::debug!(job = kind.name(), slot, "{}", super::model::DEMO_OFFLINE_NOTICE);
+        tracing::debug!(job = kind.name(), slot, "{}", crate::config::DEMO_OFFLINE_NOTICE);
         return Ok(None);
     }
     match acquire(&state.db, kind.name(), slot, Utc::now()).await? {
@@ -290,11 +198,5 @@ mod tests {
         assert_eq!(o(3, 1).status(), "partial");
         assert_eq!(o(3, 3).status(), "failed");
         assert_eq!(o(0, 0).status(), "succeeded");
-    }
-
-    #[test]
-    fn long_errors_are_cut_at_a_character_boundary() {
-        let s = "é".repeat(10);
-        assert_eq!(truncate(&s, 5), "éé…");
     }
 }

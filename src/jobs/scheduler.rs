@@ -29,7 +29,7 @@ pub fn slot_for(cron: &str, now: DateTime<Utc>) -> Option<String> {
 pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> {
     let sched = JobScheduler::new().await?;
     if state.config.demo {
-        tracing::info!("{}", super::model::DEMO_OFFLINE_NOTICE);
+        tracing::info!("{}", crate::config::DEMO_OFFLINE_NOTICE);
         super::runner::spawn_demo_pack(state);
     }
     for job in Job::ALL {

@@ -97,7 +97,7 @@ pub async fn health(
         }
     }
     let mut stale = crate::commodities::service::stale_instruments(db, universe, now).await?;
-    stale.extend(crate::macro_::service::stale_series(db, universe, now).await?);
+    stale.extend(crate::macro_series::service::stale_series(db, universe, now).await?);
     let stale = stale.into_iter().map(|(slug, name, reason)| StaleSeries { slug, name, reason }).collect();
     let backfill = job_runs::Entity::find()
         .filter(job_runs::Column::Job.eq(Job::Backfill.name()))

@@ -65,7 +65,7 @@ fn server_fn_arguments() -> Vec<(&'static str, Vec<&'static str>)> {
         ("/api/commodities/config", fields_of::<commodities::GetConfig>()),
         ("/api/commodities/compare", fields_of::<commodities::GetCompare>()),
         ("/api/pages/commodity", fields_of::<commodities::GetInstrumentPage>()),
-        ("/api/macro/series", fields_of::<crate::macro_::api::GetMacroSeries>()),
+        ("/api/macro/series", fields_of::<crate::macro_series::api::GetMacroSeries>()),
         ("/api/charts/packs", fields_of::<charts::ListPacks>()),
         ("/api/charts/series", fields_of::<charts::ListSeries>()),
         ("/api/charts/view", fields_of::<charts::GetChartView>()),

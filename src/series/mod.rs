@@ -2,6 +2,8 @@
 //! through (commodities, charts, liquidity, venture, jobs, demo), and the one write that
 //! keeps the `series` table in step with the universe. Observation writes belong to
 //! ingestion (`ingest::store`). Server only.
+pub mod kept;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -81,10 +81,18 @@ pub fn router(state: AppState) -> Router {
     let pages = Arc::new(page_cache::PageCache::new(&state.universe));
     let router = plain_routes()
         .into_router()
-        .leptos_routes_with_context(&rs, routes, move || provide_context(ctx_state.clone()), {
-            let leptos = leptos.clone();
-            move || shell(leptos.clone())
-        })
+        .leptos_routes_with_context(
+            &rs,
+            routes,
+            move || {
+                provide_context(ctx_state.clone());
+                provide_context(crate::app::docs::Reference(crate::openapi::reference::groups_cached()));
+            },
+            {
+                let leptos = leptos.clone();
+                move || shell(leptos.clone())
+            },
+        )
         .fallback(fallback::fallback)
         .with_state(rs)
         .layer(axum::middleware::from_fn_with_state(pages, page_cache::serve));
@@ -99,8 +107,8 @@ fn plain_routes() -> Listed<RouterState> {
         .get("/readyz", crate::probes::readyz)
         .get("/pkg/{*file}", pkg_file)
         .get("/api/openapi.json", crate::openapi::openapi_json)
-        .merge(crate::commodities::rest::routes())
-        .merge(crate::charts::rest::routes())
+        .merge(crate::commodities::handlers::routes())
+        .merge(crate::charts::handlers::routes())
         .merge(crate::venture::rest::routes())
         .merge(crate::venture::import_rest::routes())
 }
@@ -153,7 +161,7 @@ async fn pkg_file(State(rs): State<RouterState>, req: axum::extract::Request) ->
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.config.site_addr;
     crate::startup::refresh_demo(&state, state.config.demo).await?;
-    let abandoned = crate::jobs::runner::close_abandoned_runs(&state.db).await?;
+    let abandoned = crate::db::lease::close_abandoned_runs(&state.db).await?;
     if abandoned > 0 {
         tracing::warn!(runs = abandoned, "closed job runs left running by a process that stopped");
     }

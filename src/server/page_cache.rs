@@ -1,5 +1,5 @@
 //! The overview pages and the instrument pages, kept rendered between requests. An
-//! overview shows only the overview (kept the same way, see `commodities::kept`) and the
+//! overview shows only the overview (kept the same way, see `series::kept`) and the
 //! site's status, yet rendering one costs about a millisecond of CPU; an instrument page
 //! draws three charts from stored rows, about 20 ms. A kept copy is served for the cost of
 //! a copy.
@@ -19,7 +19,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::commodities::kept::Kept;
+use crate::series::kept::Kept;
 use crate::commodities::range::Range;
 use crate::universe::Universe;
 

@@ -1,7 +1,7 @@
 //! A fund's cash-flow chart: cumulative paid-in capital and distributions, and the NAV
 //! marks, in USD millions, on the shared time-series renderer.
-use crate::charts::time_series::{render_svg, Line, TimeChart};
-use crate::charts::{theme, ChartError};
+use crate::plot::time_series::{render_svg, Line, TimeChart};
+use crate::plot::{theme, ChartError};
 
 use super::model::CashFlowRow;
 
@@ -84,7 +84,7 @@ mod tests {
             row("2021-06-30", "nav", 7e6),
         ];
         let svg = cash_flow_svg("Fund I", &flows, false).unwrap();
-        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let l = crate::plot::svg_layout::read(&svg).unwrap();
         let colour = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
         let plot = l.plots[0];
         let drawn = |c| l.series_in(&plot).iter().any(|s| s.color == colour(c));

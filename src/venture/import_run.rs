@@ -24,7 +24,6 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use super::import::{RowError, MAX_IMPORT_BYTES};
 use super::import_store::{self, ImportError, ImportReport};
 use crate::db::entities::job_runs;
-use crate::jobs::runner;
 use crate::state::AppState;
 
 /// The job name import runs are recorded under.
@@ -198,7 +197,7 @@ pub async fn start(
 ) -> Result<(String, tokio::task::JoinHandle<()>), sea_orm::DbErr> {
     let run = uuid::Uuid::new_v4().simple().to_string();
     let file = import_store::display_name(name);
-    let id = runner::acquire(&state.db, JOB, &run, Utc::now())
+    let id = crate::db::lease::acquire(&state.db, JOB, &run, Utc::now())
         .await?
         .ok_or_else(|| sea_orm::DbErr::Custom("a fresh run token was taken".into()))?;
     let detail = Detail { file: file.clone(), report: None, errors: Vec::new() };
@@ -244,7 +243,7 @@ pub async fn start(
             tracing::error!(error = %e, run = %token, "cannot record the end of an import run");
         }
         // The imported rounds may be in a kept landscape page.
-        crate::commodities::kept::invalidate();
+        crate::series::kept::invalidate();
         LIVE.lock().expect("progress map").remove(&token);
     });
     Ok((run, task))

@@ -10,6 +10,8 @@ pub mod sector;
 #[cfg(feature = "ssr")]
 pub mod chart;
 #[cfg(feature = "ssr")]
+pub mod classify;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod import_rest;
@@ -23,7 +25,5 @@ pub mod rest;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-pub mod sync;
 #[cfg(feature = "ssr")]
 pub mod tracker;

@@ -936,37 +936,3 @@ pub fn ipo_status_label(s: &str) -> &'static str {
     }
 }
 
-/// What the chart pack's venture pages draw since `from`: each Form D round's date and
-/// amount sold (rounds of unknown amount count with zero dollars), and the dates IPO
-/// registrations were filed and priced. `None` when there is nothing to draw.
-pub async fn pack_data(
-    db: &impl ConnectionTrait,
-    from: NaiveDate,
-) -> Result<Option<crate::charts::pack::VentureData>, DbErr> {
-    let rounds: Vec<(NaiveDate, Option<f64>, String)> = funding_rounds::Entity::find()
-        .select_only()
-        .column(funding_rounds::Column::AnnouncedOn)
-        .column(funding_rounds::Column::AmountSold)
-        .column(funding_rounds::Column::Source)
-        .filter(funding_rounds::Column::AnnouncedOn.gte(from))
-        .filter(funding_rounds::Column::Source.ne("import"))
-        .order_by_asc(funding_rounds::Column::AnnouncedOn)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let ipos = ipo_filings::Entity::find().filter(ipo_filings::Column::FiledOn.gte(from)).all(db).await?;
-    if rounds.is_empty() && ipos.is_empty() {
-        return Ok(None);
-    }
-    let demo = rounds.iter().any(|r| r.2 == DEMO) || ipos.iter().any(|i| i.source == DEMO);
-    let mut ipo_filed: Vec<NaiveDate> = ipos.iter().map(|i| i.filed_on).collect();
-    let mut ipo_priced: Vec<NaiveDate> = ipos.iter().filter_map(|i| i.priced_on).collect();
-    ipo_filed.sort();
-    ipo_priced.sort();
-    Ok(Some(crate::charts::pack::VentureData {
-        form_d: rounds.into_iter().map(|(d, a, _)| (d, a.unwrap_or(0.0))).collect(),
-        ipo_filed,
-        ipo_priced,
-        demo,
-    }))
-}

@@ -1,9 +1,7 @@
 //! The import rules of docs/architecture.md, held against the source: every `crate::...`
 //! path in src/ (in `use` lines and in code, `use crate::{a, b}` groups and `super::`
 //! paths resolved) becomes an edge between modules, and an edge a rule forbids fails the
-//! test. An edge that exists today and is removed by a later step of issue 18 is listed in
-//! [`EXCEPTIONS`] with that step; an exception that no longer occurs fails the test too, so
-//! the list can only shrink.
+//! test, as does any cycle among the top-level modules.
 //!
 //! `cargo test --features ssr --test it architecture -- --nocapture` prints the module map
 //! with its edges and the cycles among top-level modules.
@@ -11,50 +9,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, lowest first. A module may import its own layer and the
-/// layers below, never a layer above.
+/// layers below, never a layer above; within a layer the imports form no cycle.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("foundation", &["error", "format", "params", "universe", "config", "csv_export", "db", "components", "routing", "series"]),
+    (
+        "foundation",
+        &["error", "format", "params", "universe", "config", "csv_export", "db", "components", "routing", "series", "plot"],
+    ),
     ("sources", &["sources"]),
     ("state", &["state"]),
-    ("domains", &["commodities", "venture", "charts", "macro_", "jobs", "ingest", "demo"]),
-    ("app", &["app", "openapi", "probes"]),
+    ("domains", &["commodities", "macro_series", "venture", "charts", "ingest", "demo", "jobs"]),
+    ("app", &["app", "probes"]),
+    ("describe", &["openapi"]),
     ("bootstrap", &["startup", "server"]),
     ("cli", &["cli"]),
     ("binary", &["main"]),
-];
-
-/// The chart renderers (src/charts/...): plain data in, pictures out. They import each
-/// other and the foundation, never a domain nor the charts files that read the database or
-/// serve requests.
-const RENDERERS: &[&str] = &[
-    "axes",
-    "bars",
-    "framed",
-    "heatmap",
-    "multiples",
-    "pack",
-    "pdf",
-    "png",
-    "svg",
-    "svg_layout",
-    "theme",
-    "time_series",
-    "transform",
-];
-/// The charts files a renderer never imports.
-const CHARTS_NOT_FOR_RENDERERS: &[&str] = &["api", "pack_service", "pages", "rest", "view"];
-
-/// Edges that break a rule today, each with the step of issue 18 that removes it:
-/// (importing file under src/, imported module path).
-const EXCEPTIONS: &[(&str, &str, &str)] = &[
-    // Issue 18 point 2: EDGAR fetching moves to ingest and the job in jobs/ wires it; the
-    // sync then no longer reports to the jobs' model.
-    ("venture/sync.rs", "jobs::model", "venture never imports jobs"),
-    // Issue 18 point 2 (jobs orchestrate): the import run takes the jobs' lease itself.
-    ("venture/import_run.rs", "jobs::runner", "venture never imports jobs"),
-    // Issue 18 point 3: the kept overview and histories move with the series queries into
-    // series/, which the state may hold.
-    ("state.rs", "commodities::kept", "a module never imports a layer above its own"),
 ];
 
 /// A domain's pages (files under `pages/`, or `pages.rs`) and the shared components read
@@ -259,7 +227,7 @@ fn imports(text: &str, self_path: &[String]) -> BTreeSet<String> {
 }
 
 /// Every edge of src/: the importing file and what it imports, between different top-level
-/// modules or into `charts::` from a chart renderer.
+/// modules.
 fn edges() -> Vec<Edge> {
     let src = src_dir();
     let mut files = Vec::new();
@@ -277,7 +245,7 @@ fn edges() -> Vec<Edge> {
         let text = std::fs::read_to_string(&path).unwrap();
         for to in imports(&text, &self_path) {
             let top = to.split("::").next().unwrap();
-            if top != self_path[0] || top == "charts" {
+            if top != self_path[0] {
                 out.push(Edge { file: rel.clone(), to });
             }
         }
@@ -302,18 +270,8 @@ fn is_page(file: &str) -> bool {
 fn broken_rule(e: &Edge) -> Option<&'static str> {
     let from = top_of(&e.file);
     let to_top = e.to.split("::").next().unwrap();
-    let second = e.to.split("::").nth(1).unwrap_or("");
-    if from == "charts" && to_top == "charts" {
-        let stem = e.file.trim_start_matches("charts/").trim_end_matches(".rs");
-        let renderer = RENDERERS.contains(&stem);
-        return (renderer && CHARTS_NOT_FOR_RENDERERS.contains(&second))
-            .then_some("chart renderers never import what reads the database or serves requests");
-    }
-    if from == "charts" && RENDERERS.contains(&e.file.trim_start_matches("charts/").trim_end_matches(".rs")) {
-        let domain = layer(to_top).is_none_or(|l| l >= layer("sources").unwrap());
-        if domain {
-            return Some("chart renderers never import a domain (plain data in)");
-        }
+    if from == "plot" && layer(to_top).is_none_or(|l| l > 0) {
+        return Some("chart renderers (plot) take plain data: they import the foundation only");
     }
     if from == "sources" && to_top == "db" {
         return Some("sources never import the database (bytes to values only)");
@@ -405,20 +363,9 @@ fn no_module_imports_what_the_architecture_forbids() {
     let unplaced: Vec<_> = tops.iter().filter(|m| layer(m).is_none()).collect();
     assert!(unplaced.is_empty(), "modules without a layer: {unplaced:?}");
 
-    let mut broken = Vec::new();
-    let mut excused = BTreeSet::new();
-    for e in &edges {
-        let Some(rule) = broken_rule(e) else { continue };
-        match EXCEPTIONS.iter().find(|(f, to, r)| *f == e.file && *to == e.to && *r == rule) {
-            Some(x) => {
-                excused.insert(*x);
-            }
-            None => broken.push(format!("{} -> {}: {rule}", e.file, e.to)),
-        }
-    }
+    let broken: Vec<String> =
+        edges.iter().filter_map(|e| broken_rule(e).map(|rule| format!("{} -> {}: {rule}", e.file, e.to))).collect();
     assert!(broken.is_empty(), "forbidden imports:\n{}", broken.join("\n"));
-    let stale: Vec<_> = EXCEPTIONS.iter().filter(|x| !excused.contains(x)).collect();
-    assert!(stale.is_empty(), "exceptions that no longer occur (delete them): {stale:?}");
 
     // The map, for the docs and the closing note of a change.
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -437,19 +384,9 @@ fn no_module_imports_what_the_architecture_forbids() {
         }
     }
     let cycles = cycles(&graph);
-    if cycles.is_empty() {
-        println!("the import graph of top-level modules has no cycle");
-    }
-    for c in &cycles {
-        println!("cycle among {} modules: {}", c.len(), c.join(", "));
-    }
-    // Whatever cycles remain, none of them reaches the bootstrap or the command line: the
-    // layer rule above forbids every edge that would close one.
-    for c in &cycles {
-        for m in ["startup", "server", "cli", "main"] {
-            assert!(!c.iter().any(|x| x == m), "{m} is in a cycle: {c:?}");
-        }
-    }
+    let shown: Vec<String> = cycles.iter().map(|c| format!("{} modules: {}", c.len(), c.join(", "))).collect();
+    assert!(cycles.is_empty(), "the import graph of top-level modules has cycles:\n{}", shown.join("\n"));
+    println!("the import graph of top-level modules has no cycle");
 }
 
 #[test]
@@ -464,10 +401,29 @@ fn the_scan_reads_groups_super_paths_and_skips_comments() {
     assert!(broken_rule(&e("sources/fred.rs", "db::entities")).is_some());
     assert!(broken_rule(&e("venture/pages/deals.rs", "sources::edgar")).is_some());
     assert!(broken_rule(&e("venture/service.rs", "jobs::runner")).is_some());
-    assert!(broken_rule(&e("charts/theme.rs", "commodities::service")).is_some());
-    assert!(broken_rule(&e("charts/png.rs", "charts::view")).is_some());
-    assert!(broken_rule(&e("charts/png.rs", "charts::theme")).is_none());
+    assert!(broken_rule(&e("venture/import_run.rs", "jobs::runner")).is_some());
+    assert!(broken_rule(&e("plot/theme.rs", "commodities::service")).is_some());
+    assert!(broken_rule(&e("plot/png.rs", "charts::view")).is_some());
+    assert!(broken_rule(&e("plot/png.rs", "state")).is_some());
+    assert!(broken_rule(&e("state.rs", "commodities::kept")).is_some());
+    assert!(broken_rule(&e("app/docs.rs", "openapi::reference")).is_some());
+    assert!(broken_rule(&e("plot/png.rs", "format")).is_none());
     assert!(broken_rule(&e("charts/view.rs", "commodities::service")).is_none());
-    assert!(broken_rule(&e("server/mod.rs", "commodities::rest")).is_none());
+    assert!(broken_rule(&e("openapi/mod.rs", "app::api")).is_none());
+    assert!(broken_rule(&e("server/mod.rs", "commodities::handlers")).is_none());
     assert!(broken_rule(&e("cli/mod.rs", "startup")).is_none());
+}
+
+#[test]
+fn a_cycle_is_found_and_a_chain_is_not() {
+    let graph = |pairs: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in pairs {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    };
+    assert!(cycles(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
+    assert_eq!(cycles(&graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])), vec![vec!["a", "b", "c"]]);
 }

@@ -197,7 +197,7 @@ crate::on_both_backends! {
 /// Every problem the layout check finds on one drawn page: plots with no series, text
 /// over a series, and a page that should have plots but has none.
 fn layout_problems(name: &str, svg: &str) -> Vec<String> {
-    let l = quarry::charts::svg_layout::read(svg).unwrap_or_else(|e| panic!("{name} is not XML: {e}"));
+    let l = quarry::plot::svg_layout::read(svg).unwrap_or_else(|e| panic!("{name} is not XML: {e}"));
     let mut out = Vec::new();
     if l.plots.is_empty() {
         out.push(format!("{name}: no plot found"));
@@ -232,7 +232,7 @@ async fn every_page_of_the_demo_pack_keeps_text_off_its_data_and_leaves_no_plot_
             .collect();
         assert!(problems.is_empty(), "{problems:#?}");
 
-        let read = |page: usize| quarry::charts::svg_layout::read(&svgs[page - 1]).unwrap();
+        let read = |page: usize| quarry::plot::svg_layout::read(&svgs[page - 1]).unwrap();
         let p7 = read(7).plots;
         assert_eq!(p7.len(), 2, "page 7: prices over RSI");
         assert!(
@@ -260,7 +260,7 @@ async fn every_page_of_the_demo_pack_keeps_text_off_its_data_and_leaves_no_plot_
 }
 
 fn texts(svg: &str) -> Vec<String> {
-    quarry::charts::svg_layout::read(svg).unwrap().texts.into_iter().map(|t| t.text).collect()
+    quarry::plot::svg_layout::read(svg).unwrap().texts.into_iter().map(|t| t.text).collect()
 }
 
 /// Downloads and the view's axes, on both databases.
@@ -325,7 +325,7 @@ mod views {
 
             // Gold and silver: two axes, each labelled with its own range.
             let two = svg("/api/charts/view.svg?series=gold,silver&range=max").await;
-            let layout = quarry::charts::svg_layout::read(&two).unwrap();
+            let layout = quarry::plot::svg_layout::read(&two).unwrap();
             let plot = layout.plots[0];
             let left: Vec<f64> =
                 layout.texts.iter().filter(|t| t.rect.x1 <= plot.x0).filter_map(|t| t.text.replace(',', "").parse().ok()).collect();
@@ -336,7 +336,7 @@ mod views {
 
             // Log scale: value labels at 1, 2 and 5 times a power of ten.
             let log = svg("/api/charts/view.svg?series=sp500&range=max&log=1").await;
-            let layout = quarry::charts::svg_layout::read(&log).unwrap();
+            let layout = quarry::plot::svg_layout::read(&log).unwrap();
             let plot = layout.plots[0];
             let ticks: Vec<f64> =
                 layout.texts.iter().filter(|t| t.rect.x1 <= plot.x0).filter_map(|t| t.text.replace(',', "").parse().ok()).collect();

@@ -195,7 +195,7 @@ mod abandoned_runs {
                 .await
                 .unwrap();
             }
-            assert_eq!(quarry::jobs::runner::close_abandoned_runs(&state.db).await.unwrap(), 1);
+            assert_eq!(quarry::db::lease::close_abandoned_runs(&state.db).await.unwrap(), 1);
             let runs = job_runs::Entity::find().all(&state.db).await.unwrap();
             let status = |slot: &str| runs.iter().find(|r| r.slot == slot).unwrap().status.clone();
             assert_eq!((status("a").as_str(), status("b").as_str(), status("c").as_str()), ("running", "abandoned", "running"));

@@ -11,7 +11,7 @@ use quarry::db::entities::{series, signals};
 use quarry::ingest::{self, Mode};
 use quarry::jobs::commodity::JobKind;
 use quarry::jobs::runner::run_slot;
-use quarry::macro_::service;
+use quarry::macro_series::service;
 use quarry::universe::{Frequency, Provider, MACRO_GROUP};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -128,7 +128,7 @@ crate::on_both_backends! {
 
         let ov = quarry::commodities::service::overview(&state.db, &state.universe, None, Utc::now()).await.unwrap();
         assert_eq!(ov.instruments.iter().map(|e| e.slug.clone()).collect::<BTreeSet<_>>(), instruments);
-        let table = quarry::commodities::rest::signals_table(&state, None, None, None, None).await.unwrap();
+        let table = quarry::commodities::handlers::signals_table(&state, None, None, None, None).await.unwrap();
         assert_eq!(table.rows.iter().map(|r| r.slug.clone()).collect::<BTreeSet<_>>(), instruments);
         let latest = quarry::commodities::signal_store::latest(&state.db, &state.universe, None, None).await.unwrap();
         assert_eq!(latest.len(), 21);

@@ -101,7 +101,7 @@ crate::on_both_backends! {
             assert_eq!(e.freshness, quarry::commodities::model::Freshness::Demo, "{}: {:?}", e.slug, e.stale_reason);
             assert!(!e.stale, "{}: {:?}", e.slug, e.stale_reason);
         }
-        let macros = quarry::macro_::service::list(&state.db, &state.universe, later).await.unwrap();
+        let macros = quarry::macro_series::service::list(&state.db, &state.universe, later).await.unwrap();
         assert!(macros.series.iter().all(|m| m.freshness == quarry::commodities::model::Freshness::Demo && !m.stale));
         let stale = quarry::commodities::service::stale_instruments(&state.db, &state.universe, later).await.unwrap();
         assert!(stale.is_empty(), "{stale:?}");

@@ -522,7 +522,7 @@ crate::on_both_backends! {
         let state = prepared_state(&url).await;
         fill(&state.db).await;
         let today = d("2026-11-27");
-        let data = quarry::venture::service::pack_data(&state.db, d("2016-01-01")).await.unwrap().unwrap();
+        let data = quarry::charts::pack_service::venture_data(&state.db, d("2016-01-01")).await.unwrap().unwrap();
         // Imported rounds are not Form D filings: only the two EDGAR rounds count.
         assert_eq!(data.form_d, [(d("2025-02-10"), 5e6), (d("2026-06-15"), 0.0)]);
         assert_eq!((data.ipo_filed.len(), data.ipo_priced, data.demo), (2, vec![d("2026-05-05")], false));

@@ -16,7 +16,8 @@ use quarry::sources::edgar_index::{self, IndexEntry};
 use quarry::sources::edgar_prospectus::{self, Offering};
 use quarry::sources::{edgar_submissions, form_d};
 use quarry::state::AppState;
-use quarry::venture::sync::{self, Quiet};
+use quarry::ingest::edgar::{self as sync, Quiet};
+use quarry::venture::classify;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -129,9 +130,9 @@ fn expected_terms(days: &[&str]) -> BTreeMap<String, Result<Option<Offering>, St
     let registrants: BTreeSet<u64> =
         all.iter().filter(|e| ["S-1", "F-1", "S-1/A", "F-1/A"].contains(&e.form.as_str())).map(|e| e.cik).collect();
     let mut out = BTreeMap::new();
-    for l in sync::listed(&all, &sync::IPO_FORMS) {
-        let cik = sync::filer(&l).cik;
-        if !sync::states_terms(l.form) || (l.form == "424B4" && !registrants.contains(&cik)) {
+    for l in classify::listed(&all, &classify::IPO_FORMS) {
+        let cik = classify::filer(&l).cik;
+        if !classify::states_terms(l.form) || (l.form == "424B4" && !registrants.contains(&cik)) {
             continue;
         }
         let json = std::fs::read_to_string(format!("{FIXTURES}/CIK{cik:010}.json"));
@@ -361,8 +362,8 @@ crate::on_both_backends! {
             all.iter().filter(|e| ["S-1", "F-1", "S-1/A", "F-1/A"].contains(&e.form.as_str())).map(|e| e.cik).collect();
         let ipos = ipo_filings::Entity::find().all(&state.db).await.unwrap();
         assert_eq!(ipos.iter().map(|i| i.cik.unwrap() as u64).collect::<BTreeSet<_>>(), registrants);
-        let mut forms = sync::IPO_FORMS.to_vec();
-        forms.extend(sync::ACQUISITION_FORMS);
+        let mut forms = classify::IPO_FORMS.to_vec();
+        forms.extend(classify::ACQUISITION_FORMS);
         let mut want = per_form(&all, &forms);
         let got = recorded(&state).await;
         // 8-Ks are recorded only when they touch an open deal.
@@ -396,7 +397,7 @@ crate::on_both_backends! {
             let newest = events
                 .iter()
                 .filter(|e| matches!(want_terms.get(&e.accession), Some(Ok(Some(_)))))
-                .max_by_key(|e| (e.filed_on, sync::ipo_rank(&e.form)));
+                .max_by_key(|e| (e.filed_on, classify::ipo_rank(&e.form)));
             let shown = (ipo.price_low, ipo.price_high, ipo.shares_offered, ipo.offering_amount);
             match newest {
                 None => assert_eq!((shown, ipo.terms_accession.as_deref()), ((None, None, None, None), None), "{ipo:?}"),
@@ -435,7 +436,7 @@ crate::on_both_backends! {
 
         // One acquisition per S-4, DEFM14A and SC TO-T filing.
         let deals = acquisitions::Entity::find().all(&state.db).await.unwrap();
-        let want_deals: usize = per_form(&all, &sync::ACQUISITION_FORMS).values().sum();
+        let want_deals: usize = per_form(&all, &classify::ACQUISITION_FORMS).values().sum();
         assert_eq!(deals.len(), want_deals);
         let deal = |acc: &str| deals.iter().find(|d| d.key == format!("edgar:{acc}")).unwrap().clone();
         let tender = deal("0001970001-26-000005");
@@ -535,8 +536,8 @@ crate::on_both_backends! {
         assert!(report.outcome.rows_written > 0);
         let all = entries(&[DAY_A, DAY_B]);
         let mut forms = vec!["D", "D/A"];
-        forms.extend(sync::IPO_FORMS);
-        forms.extend(sync::ACQUISITION_FORMS);
+        forms.extend(classify::IPO_FORMS);
+        forms.extend(classify::ACQUISITION_FORMS);
         let mut want = per_form(&all, &forms);
         want.insert("8-K".into(), 1);
         assert_eq!(recorded(&state).await, want);
@@ -562,7 +563,7 @@ crate::on_both_backends! {
         let state = upstream_state(&url, &server.uri()).await;
         let notable = state.config.venture.notable_round_usd;
         let out = sync::vc_sync(&state.db, &state.sources.edgar, &[date(SATURDAY)], notable, &Quiet).await.unwrap();
-        assert_eq!((out.failures.len(), out.rows_written, out.status()), (0, 0, "succeeded"));
+        assert_eq!((out.failures.len(), out.rows_written, quarry::jobs::model::JobOutcome::from(out.clone()).status()), (0, 0, "succeeded"));
         assert_eq!(requests(&server).await, 1);
     }
 
@@ -593,7 +594,7 @@ crate::on_both_backends! {
         let again = sync::vc_sync(&state.db, &state.sources.edgar, &[date(DAY_B)], notable, &Quiet).await.unwrap();
         assert_eq!(again.failures.len(), 1, "{:?}", again.failures);
         assert!(again.failures[0].starts_with("form.20261118.idx: EDGAR rate threshold exceeded"), "{:?}", again.failures);
-        assert_eq!((again.rows_written, again.status()), (0, "failed"));
+        assert_eq!((again.rows_written, quarry::jobs::model::JobOutcome::from(again.clone()).status()), (0, "failed"));
         assert_eq!(requests(&server).await, served);
     }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::commodities::api::{get_compare, get_config};
-use crate::commodities::comparison::{Comparison, MAX_INSTRUMENTS, MIN_INSTRUMENTS};
+use crate::commodities::compare_math::{Comparison, MAX_INSTRUMENTS, MIN_INSTRUMENTS};
 use crate::components::{Col, DemoBadge, EmptyState, ErrorBox, Loading, TableHead};
 use crate::error::AppError;
 use crate::format::{format_change, format_period, format_value};

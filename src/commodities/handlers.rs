@@ -78,7 +78,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
 /// per instrument and query (`kept`): a long daily series is thousands of rows.
 pub async fn history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<History, AppError> {
     let key = format!("{slug}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}", q.from, q.to, q.interval, q.points);
-    let kept = state.histories.get(key, || read_history(state, slug, q)).await?;
+    let kept = state.kept.of::<super::service::HistoryCache>().get(key, || read_history(state, slug, q)).await?;
     Ok(History::clone(&kept))
 }
 

@@ -687,7 +687,7 @@ mod tests {
         let pts = (0..300).map(|i| (d("2020-01-01") + chrono::Days::new(i), 3.0 * 1.02f64.powi(i as i32))).collect();
         c.lines.push(Line { label: "x".into(), points: pts, color: theme::PALETTE[0], width: 1 });
         let svg = render_svg(&c, "log").unwrap();
-        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let l = crate::plot::svg_layout::read(&svg).unwrap();
         let plot = l.plots[0];
         let values: Vec<f64> = l
             .texts
@@ -713,7 +713,7 @@ mod tests {
         c.lines.push(Line { label: "WTI RSI".into(), points: wave(7.0), color: theme::PALETTE[0], width: 1 });
         c.lines.push(Line { label: "Brent RSI".into(), points: wave(5.0), color: theme::PALETTE[3], width: 1 });
         let svg = render_svg(&c, "rsi").unwrap();
-        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let l = crate::plot::svg_layout::read(&svg).unwrap();
         let plot = l.plots[0];
         let find = |s: &str| l.texts.iter().find(|t| t.text == s).unwrap_or_else(|| panic!("{s} drawn: {:?}", l.texts));
         for band in ["70 overbought", "30 oversold"] {

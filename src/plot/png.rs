@@ -236,7 +236,7 @@ impl<B: DrawingBackend> DrawingBackend for Scaled<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::{Band, Line};
+    use crate::plot::{Band, Line};
     use chrono::NaiveDate;
 
     /// A price line with a band around it, as the detail page draws.

@@ -1,6 +1,6 @@
 //! The compare view's arithmetic: several instruments brought onto common dates, rebased to
 //! 100 on a base date, and the correlation of their returns. Pure (no I/O), on both sides
-//! of the wire; `compare` (server only) reads the observations and draws the chart.
+//! of the wire; `compare_service` (server only) reads the observations and draws the chart.
 //!
 //! # Rules
 //!

@@ -50,7 +50,7 @@ pub fn render_svg(title: &str, desc: &str, charts: &[TimeChart], cols: usize, ce
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::time_series::Line;
+    use crate::plot::time_series::Line;
     use chrono::NaiveDate;
 
     #[test]

@@ -92,16 +92,16 @@ fn download(content_type: &str, name: String, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn drawn<T>(r: Result<T, super::ChartError>) -> Result<T, AppError> {
+fn drawn<T>(r: Result<T, crate::plot::ChartError>) -> Result<T, AppError> {
     r.map_err(|e| match e {
-        super::ChartError::Empty(_) => AppError::not_found("no observations in this range: nothing to draw"),
+        crate::plot::ChartError::Empty(_) => AppError::not_found("no observations in this range: nothing to draw"),
         e => AppError::internal("chart not drawn", e),
     })
 }
 
 /// The view's chart in its download frame (title, units, sources, date, DEMO).
-fn framed(d: &super::view::ViewData) -> super::framed::Framed<'_> {
-    super::framed::Framed { chart: &d.chart, caption: d.caption() }
+fn framed(d: &super::view::ViewData) -> crate::plot::framed::Framed<'_> {
+    crate::plot::framed::Framed { chart: &d.chart, caption: d.caption() }
 }
 
 /// The chart view as standalone SVG, with `<title>` and `<desc>`.
@@ -116,7 +116,7 @@ fn framed(d: &super::view::ViewData) -> super::framed::Framed<'_> {
 async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
     match view_data(&state, q)
         .await
-        .and_then(|(v, d)| Ok((v, drawn(super::framed::render_svg(&framed(&d), "chart", true))?)))
+        .and_then(|(v, d)| Ok((v, drawn(crate::plot::framed::render_svg(&framed(&d), "chart", true))?)))
     {
         Ok((v, svg)) => download("image/svg+xml", format!("{}.svg", file_stem(&v)), svg.into_bytes()),
         Err(e) => e.into_response(),
@@ -131,7 +131,7 @@ async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
         (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
     ))]
 async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
-    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(super::render_png(&framed(&d), 2.0))?))) {
+    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(crate::plot::render_png(&framed(&d), 2.0))?))) {
         Ok((v, png)) => download("image/png", format!("{}.png", file_stem(&v)), png),
         Err(e) => e.into_response(),
     }
@@ -147,8 +147,8 @@ async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
 async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
     let pdf = view_data(&state, q).await.and_then(|(v, d)| {
         // Without the SVG's <title>: the frame draws the title, so the PDF adds no band.
-        let svg = drawn(super::framed::render_svg(&framed(&d), "chart", false))?;
-        Ok((v, drawn(super::svgs_to_pdf(&[svg]))?))
+        let svg = drawn(crate::plot::framed::render_svg(&framed(&d), "chart", false))?;
+        Ok((v, drawn(crate::plot::svgs_to_pdf(&[svg]))?))
     });
     match pdf {
         Ok((v, pdf)) => download("application/pdf", format!("{}.pdf", file_stem(&v)), pdf),

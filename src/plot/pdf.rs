@@ -158,7 +158,7 @@ fn without_attr(tag: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::{render_svg, Line, TimeChart};
+    use crate::plot::{render_svg, Line, TimeChart};
     use chrono::NaiveDate;
 
     /// A chart like the detail page's: `n` daily points of a wandering price.

@@ -1,19 +1,18 @@
-//! Answers computed from the observations, kept between requests: the overview (24
-//! queries and the changes of every instrument, about 15 ms of CPU) and histories (a
-//! 15-year daily series is thousands of rows to read), while the data under them changes
-//! a few times a day.
+//! Answers computed from the observations, kept between requests: the commodity overview
+//! (24 queries and the changes of every instrument, about 15 ms of CPU), histories (a
+//! 15-year daily series is thousands of rows to read) and rendered pages, while the data
+//! under them changes a few times a day.
 //!
 //! An entry is dropped when any writer in this process stores observations or a fetch
 //! failure (`invalidate`, called by the ingest and demo writers), and in any case after
 //! `TTL`, which bounds how long a write by another replica, or the date turning over
 //! (staleness is judged against today), goes unseen. Concurrent misses compute once.
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use super::model::{History, Overview};
 
 /// How long an entry may be served without a local write having invalidated it.
 pub const TTL: Duration = Duration::from_secs(5);
@@ -48,11 +47,6 @@ pub struct Kept<K, V> {
 }
 
 pub const MAX_ENTRIES: usize = 512;
-
-/// Overviews by group (`None`: every instrument).
-pub type OverviewCache = Kept<Option<String>, Overview>;
-/// Histories by instrument and query.
-pub type HistoryCache = Kept<String, History>;
 
 impl<K, V> Default for Kept<K, V> {
     fn default() -> Self {
@@ -100,20 +94,36 @@ impl<K: std::hash::Hash + Eq + Clone, V> Kept<K, V> {
     }
 }
 
+/// The kept answers of one state, one [`Kept`] per type: each domain names the answers it
+/// keeps (`commodities::service::OverviewCache`), so the state that holds them need not
+/// know any domain's types.
+#[derive(Default)]
+pub struct Shelf(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
+
+impl Shelf {
+    /// This state's `T`, made empty on first use.
+    pub fn of<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut kinds = self.0.lock().expect("kept shelf");
+        let kept = kinds.entry(TypeId::of::<T>()).or_insert_with(|| Arc::new(T::default())).clone();
+        kept.downcast::<T>().expect("a shelf slot holds the type it is keyed by")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn overview(n: usize) -> Overview {
-        Overview {
-            generated_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::seconds(n as i64),
-            demo: false,
-            notice: None,
-            offline_notice: None,
-            groups: Vec::new(),
-            instruments: Vec::new(),
-        }
+    /// An answer stamped with when it was computed, as an overview is.
+    #[derive(Debug, PartialEq)]
+    struct Stamped {
+        generated_at: u64,
     }
+
+    fn overview(n: usize) -> Stamped {
+        Stamped { generated_at: n as u64 }
+    }
+
+    type OverviewCache = Kept<Option<String>, Stamped>;
 
     #[tokio::test]
     async fn a_kept_overview_is_served_until_a_write_invalidates_it() {
@@ -138,7 +148,7 @@ mod tests {
     #[tokio::test]
     async fn an_error_is_not_kept() {
         let cache = OverviewCache::default();
-        assert_eq!(cache.get(None, || async { Err::<Overview, _>("down") }).await.unwrap_err(), "down");
+        assert_eq!(cache.get(None, || async { Err::<Stamped, _>("down") }).await.unwrap_err(), "down");
         let ok = cache.get(None, || async { Ok::<_, &str>(overview(7)) }).await.unwrap();
         assert_eq!(ok.generated_at, overview(7).generated_at);
     }
@@ -187,6 +197,17 @@ mod tests {
         let (a, b, c) = tokio::join!(cache.get("k", compute), cache.get("k", compute), cache.get("k", compute));
         assert_eq!((*a.unwrap(), *b.unwrap(), *c.unwrap()), (7, 7, 7));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_shelf_gives_each_type_its_own_kept_answers_and_the_same_one_twice() {
+        let shelf = Shelf::default();
+        let a = shelf.of::<Kept<String, usize>>();
+        let b = shelf.of::<Kept<String, usize>>();
+        assert!(Arc::ptr_eq(&a, &b));
+        let other = shelf.of::<Kept<String, u8>>();
+        assert_ne!(Arc::as_ptr(&other) as *const (), Arc::as_ptr(&a) as *const ());
+        assert!(!Arc::ptr_eq(&Shelf::default().of::<Kept<String, usize>>(), &a), "another state, other answers");
     }
 
     #[test]

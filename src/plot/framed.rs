@@ -105,7 +105,7 @@ pub fn render_svg(framed: &Framed, id: &str, accessible: bool) -> Result<String,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::time_series::Line;
+    use crate::plot::time_series::Line;
 
     fn chart() -> TimeChart {
         let d0: NaiveDate = "2025-01-01".parse().unwrap();
@@ -129,7 +129,7 @@ mod tests {
     fn the_frame_says_title_units_sources_date_and_demo_as_text() {
         let c = chart();
         let svg = render_svg(&Framed { chart: &c, caption: caption(true) }, "g", false).unwrap();
-        let l = crate::charts::svg_layout::read(&svg).unwrap();
+        let l = crate::plot::svg_layout::read(&svg).unwrap();
         let texts: Vec<&str> = l.texts.iter().map(|t| t.text.as_str()).collect();
         assert!(texts.contains(&"Gold, 1Y · DEMO"), "{texts:?}");
         assert!(texts.contains(&"Units: USD/troy oz  ·  Sources: LBMA  ·  data as of 2025-04-10"), "{texts:?}");

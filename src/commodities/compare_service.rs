@@ -1,17 +1,17 @@
 //! The compare view's service (server only): checks the parameters, reads the window of
-//! each instrument, and builds the answer with the arithmetic of `comparison` and a chart
+//! each instrument, and builds the answer with the arithmetic of `compare_math` and a chart
 //! of the rebased lines drawn by the shared renderer.
 use std::collections::BTreeSet;
 
 use chrono::{Months, NaiveDate};
 
-use super::comparison::{
+use super::compare_math::{
     align, at_basis, basis, correlation_matrix, method_text, period_end, period_start, rebase, ComparedInstrument,
     Comparison, RebaseError, BASE_VALUE, MAX_INSTRUMENTS, MIN_INSTRUMENTS,
 };
 use super::downsample::{choose, period_close, Interval};
 use super::model::{ChartSvg, DEMO_NOTICE};
-use crate::charts::{render_svg, theme, Line, RefLine, TimeChart};
+use crate::plot::{render_svg, theme, Line, RefLine, TimeChart};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::universe::{source_label, Instrument, Universe, DEMO_SOURCE};
