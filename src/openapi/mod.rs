@@ -172,7 +172,7 @@ pub fn allowed_values(path: &str, name: &str) -> Option<Vec<String>> {
         "table" => list(&crate::venture::rest::CSV_TABLES),
         "sector" if venture => Some(crate::venture::sector::Sector::ALL.iter().map(|s| s.slug().to_string()).collect()),
         "stage" if venture => list(&crate::venture::model::STAGES),
-        "status" if path.starts_with("/api/venture/acquisitions") => list(&crate::venture::rest::ACQUISITION_STATUSES),
+        "status" if path.starts_with("/api/venture/acquisitions") => list(&crate::venture::model::ACQUISITION_STATUSES),
         "status" if path.starts_with("/api/venture/ipo-pipeline") => list(&crate::venture::model::IPO_STATUSES),
         "sort" if path.starts_with("/api/commodities/signals") => Some(
             crate::commodities::model::SIGNAL_SORT_COLUMNS

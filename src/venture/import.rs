@@ -20,7 +20,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::model::STAGES;
+use super::model::{ACQUISITION_STATUSES, STAGES};
 use super::sector::Sector;
 use super::store::{name_key, slug};
 use crate::params::{DateError, FIRST_DATE, LAST_DATE};
@@ -33,7 +33,6 @@ pub const INVESTOR_KINDS: [&str; 6] = ["venture capital", "corporate", "angel", 
 /// Bases of a valuation (`valuations.basis`): a round's post-money, a 409A appraisal, a
 /// secondary sale, or a fund's mark.
 pub const VALUATION_BASES: [&str; 4] = ["post-money", "409A", "secondary", "mark"];
-pub const ACQUISITION_STATUSES: [&str; 4] = ["announced", "pending", "completed", "withdrawn"];
 pub const CASH_FLOW_KINDS: [&str; 3] = ["call", "distribution", "nav"];
 
 /// Every CSV column, in the documented order. `record` comes first in every file.
@@ -657,43 +656,38 @@ fn read_json(text: &str, count: &mut usize, errors: &mut Vec<RowError>) -> Vec<R
             let mut cells = Vec::new();
             let mut refused = Vec::new();
             for (f, v) in fields {
-                let text = match v {
-                    serde_json::Value::Null => String::new(),
-                    serde_json::Value::String(s) => s.trim().to_string(),
-                    serde_json::Value::Number(n) => n.to_string(),
-                    serde_json::Value::Array(a) if f == "lead_investors" || f == "investors" => {
-                        let names: Option<Vec<&str>> = a.iter().map(|x| x.as_str()).collect();
-                        match names {
-                            Some(n) => n.join(";"),
-                            None => {
-                                errors.push(RowError {
-                                    line: Some(line),
-                                    field: Some(f.clone()),
-                                    path: Some(format!("{path}.{f}")),
-                                    reason: "must be a list of names (strings)".into(),
-                                });
-                                refused.push(f.clone());
-                                continue;
-                            }
-                        }
-                    }
-                    _ => {
+                match json_cell(f, v) {
+                    Ok(text) => cells.push((f.clone(), text)),
+                    Err(reason) => {
                         errors.push(RowError {
                             line: Some(line),
                             field: Some(f.clone()),
                             path: Some(format!("{path}.{f}")),
-                            reason: "must be text or a number".into(),
+                            reason: reason.into(),
                         });
                         refused.push(f.clone());
-                        continue;
                     }
-                };
-                cells.push((f.clone(), text));
+                }
             }
             rows.push(RawRow { record, line, path: Some(path), cells, refused });
         }
     }
     rows
+}
+
+/// A JSON field's value as the text of a cell: text, a number, or for the investor lists
+/// an array of names (joined by `;`); anything else is refused, saying why.
+fn json_cell(field: &str, v: &serde_json::Value) -> Result<String, &'static str> {
+    match v {
+        serde_json::Value::Null => Ok(String::new()),
+        serde_json::Value::String(s) => Ok(s.trim().to_string()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Array(a) if field == "lead_investors" || field == "investors" => {
+            let names: Option<Vec<&str>> = a.iter().map(|x| x.as_str()).collect();
+            names.map(|n| n.join(";")).ok_or("must be a list of names (strings)")
+        }
+        _ => Err("must be text or a number"),
+    }
 }
 
 /// The line on which each element of each top-level array starts, by section name. The
@@ -939,6 +933,15 @@ impl<'a> Cells<'a> {
         out
     }
 
+    /// A pre-money figure above the post-money one is an error on `pre_money_usd`.
+    fn pre_not_above_post(&mut self, pre: Option<f64>, post: Option<f64>) {
+        if let (Some(pre), Some(post)) = (pre, post) {
+            if pre > post {
+                self.err("pre_money_usd", format!("pre-money {pre} is above post-money {post}"));
+            }
+        }
+    }
+
     /// Whether the row as a whole was read without error.
     fn ok(&self) -> bool {
         self.errors.is_empty() && self.row.refused.is_empty()
@@ -950,6 +953,17 @@ fn parse_cik(s: &str) -> Option<i64> {
         return None;
     }
     s.parse::<i64>().ok().filter(|c| *c > 0)
+}
+
+/// Notes the keys of a refused company or fund row (its name key and `cik:<cik>`): rows
+/// that name it are not reported again as naming an unknown one.
+fn refuse(refused: &mut HashSet<String>, name: Option<&str>, cik: Option<i64>) {
+    if let Some(n) = name {
+        refused.insert(name_key(n));
+    }
+    if let Some(cik) = cik {
+        refused.insert(format!("cik:{cik}"));
+    }
 }
 
 /// Turns one raw row into a typed row of its table, or records why it cannot be.
@@ -978,12 +992,7 @@ fn typed(raw: &RawRow, set: &mut ImportSet, errors: &mut Vec<RowError>) {
                 description: c.text("description"),
             };
             if !c.ok() {
-                if let Some(n) = &name {
-                    set.refused_companies.insert(name_key(n));
-                }
-                if let Some(cik) = data.cik {
-                    set.refused_companies.insert(format!("cik:{cik}"));
-                }
+                refuse(&mut set.refused_companies, name.as_deref(), data.cik);
             }
             keep!(companies, data)
         }
@@ -1008,12 +1017,7 @@ fn typed(raw: &RawRow, set: &mut ImportSet, errors: &mut Vec<RowError>) {
                 state: c.text("state").map(|s| s.to_ascii_uppercase()),
             };
             if !c.ok() {
-                if let Some(n) = &name {
-                    set.refused_funds.insert(name_key(n));
-                }
-                if let Some(cik) = data.cik {
-                    set.refused_funds.insert(format!("cik:{cik}"));
-                }
+                refuse(&mut set.refused_funds, name.as_deref(), data.cik);
             }
             keep!(funds, data)
         }
@@ -1024,11 +1028,7 @@ fn typed(raw: &RawRow, set: &mut ImportSet, errors: &mut Vec<RowError>) {
             let amount = c.money("amount_usd");
             let pre = c.money("pre_money_usd");
             let post = c.money("post_money_usd");
-            if let (Some(pre), Some(post)) = (pre, post) {
-                if pre > post {
-                    c.err("pre_money_usd", format!("pre-money {pre} is above post-money {post}"));
-                }
-            }
+            c.pre_not_above_post(pre, post);
             let leads = c.names("lead_investors");
             let others = c.names("investors");
             let mut investors: Vec<(String, bool)> = leads.iter().map(|n| (n.clone(), true)).collect();
@@ -1084,11 +1084,7 @@ fn typed(raw: &RawRow, set: &mut ImportSet, errors: &mut Vec<RowError>) {
             let post = c.money("post_money_usd");
             let pre = c.money("pre_money_usd");
             let basis = c.one_of("basis", &VALUATION_BASES);
-            if let (Some(pre), Some(post)) = (pre, post) {
-                if pre > post {
-                    c.err("pre_money_usd", format!("pre-money {pre} is above post-money {post}"));
-                }
-            }
+            c.pre_not_above_post(pre, post);
             if let (Some(company), Some(valued_on), Some(post), Some(basis)) = (company, valued_on, post, basis) {
                 keep!(valuations, ValuationIn { company, valued_on, post_money_usd: post, pre_money_usd: pre, basis })
             }
@@ -1162,34 +1158,18 @@ fn dedup(set: &mut ImportSet, errors: &mut Vec<RowError>) {
             true
         });
     }
+    // A company or a fund is the same row by name or by CIK.
+    fn name_and_cik(table: &str, name: &str, cik: Option<i64>) -> Vec<(&'static str, String)> {
+        let mut k = vec![("name", format!("{table}:{}", name_key(name)))];
+        if let Some(cik) = cik {
+            k.push(("CIK", format!("{table}:cik:{cik}")));
+        }
+        k
+    }
     let mut seen = HashMap::new();
-    pass(
-        &mut set.companies,
-        "company",
-        |c| {
-            let mut k = vec![("name", format!("company:{}", name_key(&c.name)))];
-            if let Some(cik) = c.cik {
-                k.push(("CIK", format!("company:cik:{cik}")));
-            }
-            k
-        },
-        &mut seen,
-        errors,
-    );
+    pass(&mut set.companies, "company", |c| name_and_cik("company", &c.name, c.cik), &mut seen, errors);
     pass(&mut set.investors, "investor", |i| vec![("name", format!("investor:{}", slug(&i.name)))], &mut seen, errors);
-    pass(
-        &mut set.funds,
-        "fund",
-        |f| {
-            let mut k = vec![("name", format!("fund:{}", name_key(&f.name)))];
-            if let Some(cik) = f.cik {
-                k.push(("CIK", format!("fund:cik:{cik}")));
-            }
-            k
-        },
-        &mut seen,
-        errors,
-    );
+    pass(&mut set.funds, "fund", |f| name_and_cik("fund", &f.name, f.cik), &mut seen, errors);
     pass(
         &mut set.rounds,
         "round",

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
-use super::import::{self, CompanyIn, FundIn, ImportSet, Ref, Row, RowError};
+use super::import::{self, CompanyIn, FundIn, ImportSet, InvestorIn, Ref, Row, RowError};
 use super::store::{self, name_key, slug, Tally};
 use crate::db::entities::{
     acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, valuations,
@@ -208,6 +208,11 @@ pub async fn import_with_progress(
         .when(|e| matches!(e, ImportError::Db(d) if crate::db::is_busy(d)))
         .notify(|e, pause| tracing::warn!(error = %e, ?pause, "the database was busy; the import tries again"))
         .await?;
+    Ok(summary(file, &parsed, dry_run, tallies))
+}
+
+/// The report of an import from what each table did.
+fn summary(file: String, parsed: &import::Parsed, dry_run: bool, tallies: Vec<(&'static str, Tally)>) -> ImportReport {
     let tables: Vec<TableCount> = tallies
         .into_iter()
         .map(|(table, t)| TableCount {
@@ -217,7 +222,7 @@ pub async fn import_with_progress(
             unchanged: t.unchanged,
         })
         .collect();
-    Ok(ImportReport {
+    ImportReport {
         file,
         format: match parsed.format {
             Some(import::Format::Json) => "json".into(),
@@ -230,7 +235,7 @@ pub async fn import_with_progress(
         unchanged: tables.iter().map(|t| t.unchanged).sum(),
         tables,
         tracker: None,
-    })
+    }
 }
 
 /// Recomputes the funding aggregates and notable flags after an import that wrote rounds,
@@ -290,6 +295,20 @@ enum InvestorPlan {
     Known(i32),
 }
 
+/// Where the rows an import creates say they came from: source `import`, source id
+/// `<file name>:<line>`, fetched now.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    file: &'a str,
+    now: DateTime<Utc>,
+}
+
+impl Origin<'_> {
+    fn source_id(&self, line: usize) -> String {
+        format!("{}:{line}", self.file)
+    }
+}
+
 /// Looks up everything the rows refer to; records every unknown or ambiguous reference and
 /// every clash of final keys. Reads only.
 async fn resolve(
@@ -299,66 +318,99 @@ async fn resolve(
     now: DateTime<Utc>,
     errors: &mut Vec<RowError>,
 ) -> Result<Plan, DbErr> {
-    let source_id = |line: usize| format!("{file}:{line}");
+    let origin = Origin { file, now };
     let known = Known::load(db, set).await?;
+    let (companies, file_company) = plan_companies(set, &known, origin, errors);
+    let investors = plan_investors(set, &known, origin);
+    let known_funds = funds::Entity::find().filter(funds::Column::Source.ne(DEMO)).all(db).await?;
+    let (funds, file_fund) = plan_funds(set, &known_funds, origin, errors);
 
-    // Companies defined in the file: their key, and the known row they enrich.
-    let mut plan_companies = Vec::new();
-    let mut file_company: HashMap<String, usize> = HashMap::new();
+    let company_refs = CompanyLookups { file: &file_company, known: &known, refused: &set.refused_companies };
+    let fund_refs = FundLookups { file: &file_fund, known: &known_funds, refused: &set.refused_funds };
+    let refs = References::resolve(set, &company_refs, &fund_refs, errors);
+    let mut plan = Plan {
+        companies,
+        funds,
+        investors,
+        round_keys: Vec::new(),
+        round_companies: refs.round_companies,
+        valuation_companies: refs.valuation_companies,
+        acquisition_parties: refs.acquisition_parties,
+        flow_funds: refs.flow_funds,
+        holding_refs: refs.holding_refs,
+    };
+    plan.round_keys = round_keys(set, &plan);
+    check_clashes(set, &plan, errors);
+    Ok(plan)
+}
+
+/// The file's companies as they will be stored, each laid over the known row it enriches,
+/// and where each is in the file by name key and by `cik:<cik>` (what rows refer to it by).
+fn plan_companies(
+    set: &ImportSet,
+    known: &Known,
+    origin: Origin,
+    errors: &mut Vec<RowError>,
+) -> (Vec<companies::Model>, HashMap<String, usize>) {
+    let mut models = Vec::new();
+    let mut in_file = HashMap::new();
     for (i, row) in set.companies.iter().enumerate() {
-        let c = &row.data;
-        let existing = match c.cik {
-            Some(cik) => known.by_key.get(&format!("cik:{cik}")).cloned(),
-            None => {
-                let same = known.by_name.get(&name_key(&c.name)).map(Vec::as_slice).unwrap_or_default();
-                match same.len() {
-                    0 => known.by_key.get(&format!("name:{}", slug(&c.name))).cloned(),
-                    1 => same.first().cloned(),
-                    n => {
-                        errors.push(row.error(
-                            Some("name"),
-                            format!("{n} companies named {:?} are known; add its cik to say which", c.name),
-                        ));
-                        None
-                    }
+        let existing = known_company(row, known, errors);
+        models.push(company_model(row, existing.as_ref(), &origin.source_id(row.line), origin.now));
+        index_in_file(&mut in_file, i, &row.data.name, row.data.cik);
+    }
+    (models, in_file)
+}
+
+/// Records where a company or fund row is in the file, by name key and by `cik:<cik>`.
+fn index_in_file(in_file: &mut HashMap<String, usize>, i: usize, name: &str, cik: Option<i64>) {
+    in_file.insert(name_key(name), i);
+    if let Some(cik) = cik {
+        in_file.insert(format!("cik:{cik}"), i);
+    }
+}
+
+/// The known company a company row enriches: the one with its CIK, or without a CIK the
+/// one of its name (several is an error on the row).
+fn known_company(row: &Row<CompanyIn>, known: &Known, errors: &mut Vec<RowError>) -> Option<companies::Model> {
+    let c = &row.data;
+    match c.cik {
+        Some(cik) => known.by_key.get(&format!("cik:{cik}")).cloned(),
+        None => {
+            let same = known.by_name.get(&name_key(&c.name)).map(Vec::as_slice).unwrap_or_default();
+            match same.len() {
+                0 => known.by_key.get(&format!("name:{}", slug(&c.name))).cloned(),
+                1 => same.first().cloned(),
+                n => {
+                    errors.push(row.error(
+                        Some("name"),
+                        format!("{n} companies named {:?} are known; add its cik to say which", c.name),
+                    ));
+                    None
                 }
             }
-        };
-        plan_companies.push(company_model(row, existing.as_ref(), &source_id(row.line), now));
-        file_company.insert(name_key(&c.name), i);
-        if let Some(cik) = c.cik {
-            file_company.insert(format!("cik:{cik}"), i);
         }
     }
+}
 
-    // Investors: rows of the file, then fund managers and round investors it only names.
-    let mut plan_investors: Vec<(String, InvestorPlan)> = Vec::new();
-    let mut investor_seen: HashSet<String> = HashSet::new();
+/// Investors by slug: the file's investor rows, then the fund managers and round investors
+/// it only names (each once; a known one is referred to, not rewritten).
+fn plan_investors(set: &ImportSet, known: &Known, origin: Origin) -> Vec<(String, InvestorPlan)> {
+    let mut plan = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for row in &set.investors {
         let key = slug(&row.data.name);
-        let existing = known.investors.get(&format!("name:{key}")).cloned();
-        let i = &row.data;
-        let model = match existing {
+        let model = match known.investors.get(&format!("name:{key}")).cloned() {
             Some(old) => investors::Model {
-                kind: i.kind.clone().unwrap_or(old.kind.clone()),
-                website: i.website.clone().or(old.website.clone()),
-                city: i.city.clone().or(old.city.clone()),
+                kind: row.data.kind.clone().unwrap_or(old.kind.clone()),
+                website: row.data.website.clone().or(old.website.clone()),
+                city: row.data.city.clone().or(old.city.clone()),
                 ..old
             },
-            None => investors::Model {
-                id: 0,
-                key: format!("name:{key}"),
-                name: i.name.clone(),
-                kind: i.kind.clone().unwrap_or_else(|| DEFAULT_INVESTOR_KIND.into()),
-                website: i.website.clone(),
-                city: i.city.clone(),
-                source: SOURCE.into(),
-                source_id: source_id(row.line),
-                fetched_at: now,
-            },
+            None => new_investor(&row.data, &key, origin.source_id(row.line), origin.now),
         };
-        investor_seen.insert(key.clone());
-        plan_investors.push((key, InvestorPlan::Upsert(model)));
+        seen.insert(key.clone());
+        plan.push((key, InvestorPlan::Upsert(model)));
     }
     let named = set
         .funds
@@ -367,124 +419,124 @@ async fn resolve(
         .chain(set.rounds.iter().flat_map(|r| r.data.investors.iter().map(move |(n, _)| (n.clone(), r.line))));
     for (name, line) in named.collect::<Vec<_>>() {
         let key = slug(&name);
-        if !investor_seen.insert(key.clone()) {
+        if !seen.insert(key.clone()) {
             continue;
         }
         let p = match known.investors.get(&format!("name:{key}")) {
             Some(old) => InvestorPlan::Known(old.id),
-            None => InvestorPlan::Upsert(investors::Model {
-                id: 0,
-                key: format!("name:{key}"),
-                name,
-                kind: DEFAULT_INVESTOR_KIND.into(),
-                website: None,
-                city: None,
-                source: SOURCE.into(),
-                source_id: source_id(line),
-                fetched_at: now,
-            }),
-        };
-        plan_investors.push((key, p));
-    }
-
-    // Funds defined in the file.
-    let known_funds = funds::Entity::find().filter(funds::Column::Source.ne(DEMO)).all(db).await?;
-    let mut plan_funds = Vec::new();
-    let mut file_fund: HashMap<String, usize> = HashMap::new();
-    for (i, row) in set.funds.iter().enumerate() {
-        let f = &row.data;
-        let existing = match f.cik {
-            Some(cik) => known_funds.iter().find(|k| k.key == format!("cik:{cik}")).cloned(),
             None => {
-                let same: Vec<_> = known_funds.iter().filter(|k| name_key(&k.name) == name_key(&f.name)).collect();
-                match same.len() {
-                    0 => known_funds.iter().find(|k| k.key == format!("name:{}", slug(&f.name))).cloned(),
-                    1 => Some(same[0].clone()),
-                    n => {
-                        errors.push(row.error(
-                            Some("name"),
-                            format!("{n} funds named {:?} are known; add its cik to say which", f.name),
-                        ));
-                        None
-                    }
+                let named = InvestorIn { name, kind: None, website: None, city: None };
+                InvestorPlan::Upsert(new_investor(&named, &key, origin.source_id(line), origin.now))
+            }
+        };
+        plan.push((key, p));
+    }
+    plan
+}
+
+/// A new investor, keyed `name:<slug>`; the default kind when the file gives none.
+fn new_investor(i: &InvestorIn, key: &str, source_id: String, now: DateTime<Utc>) -> investors::Model {
+    investors::Model {
+        id: 0,
+        key: format!("name:{key}"),
+        name: i.name.clone(),
+        kind: i.kind.clone().unwrap_or_else(|| DEFAULT_INVESTOR_KIND.into()),
+        website: i.website.clone(),
+        city: i.city.clone(),
+        source: SOURCE.into(),
+        source_id,
+        fetched_at: now,
+    }
+}
+
+/// The file's funds as they will be stored, and where each is in the file (as for
+/// companies).
+fn plan_funds(
+    set: &ImportSet,
+    known: &[funds::Model],
+    origin: Origin,
+    errors: &mut Vec<RowError>,
+) -> (Vec<funds::Model>, HashMap<String, usize>) {
+    let mut models = Vec::new();
+    let mut in_file = HashMap::new();
+    for (i, row) in set.funds.iter().enumerate() {
+        let existing = known_fund(row, known, errors);
+        models.push(fund_model(row, existing.as_ref(), &origin.source_id(row.line), origin.now));
+        index_in_file(&mut in_file, i, &row.data.name, row.data.cik);
+    }
+    (models, in_file)
+}
+
+/// The known fund a fund row enriches, found as for companies.
+fn known_fund(row: &Row<FundIn>, known: &[funds::Model], errors: &mut Vec<RowError>) -> Option<funds::Model> {
+    let f = &row.data;
+    match f.cik {
+        Some(cik) => known.iter().find(|k| k.key == format!("cik:{cik}")).cloned(),
+        None => {
+            let same: Vec<_> = known.iter().filter(|k| name_key(&k.name) == name_key(&f.name)).collect();
+            match same.len() {
+                0 => known.iter().find(|k| k.key == format!("name:{}", slug(&f.name))).cloned(),
+                1 => Some(same[0].clone()),
+                n => {
+                    errors.push(row.error(
+                        Some("name"),
+                        format!("{n} funds named {:?} are known; add its cik to say which", f.name),
+                    ));
+                    None
                 }
             }
-        };
-        plan_funds.push(fund_model(row, existing.as_ref(), &source_id(row.line), now));
-        file_fund.insert(name_key(&f.name), i);
-        if let Some(cik) = f.cik {
-            file_fund.insert(format!("cik:{cik}"), i);
         }
     }
+}
 
-    // References.
-    let lookups = CompanyLookups { file: &file_company, known: &known, refused: &set.refused_companies };
-    let mut round_companies = Vec::new();
-    for r in &set.rounds {
-        round_companies.push(lookups.required(r, "company", &r.data.company, errors));
-    }
-    let mut valuation_companies = Vec::new();
-    for v in &set.valuations {
-        valuation_companies.push(lookups.required(v, "company", &v.data.company, errors));
-    }
-    let mut acquisition_parties = Vec::new();
-    for a in &set.acquisitions {
-        let acquirer = lookups.optional(&a.data.acquirer);
-        let target = lookups.optional(&a.data.target);
-        acquisition_parties.push((acquirer, target));
-    }
-    let fund_ref = |row_err: &dyn Fn(String) -> RowError, r: &Ref, errors: &mut Vec<RowError>| -> Option<Fu> {
-        if let Some(i) = file_fund.get(&r.key()) {
-            return Some(Fu::File(*i));
+/// What the rows of the other tables refer to, in the order of their rows. An unresolved
+/// reference is an error on its row, and a placeholder here.
+struct References {
+    round_companies: Vec<Co>,
+    valuation_companies: Vec<Co>,
+    acquisition_parties: Vec<(Option<Co>, Option<Co>)>,
+    flow_funds: Vec<Fu>,
+    holding_refs: Vec<(Fu, Co)>,
+}
+
+impl References {
+    fn resolve(
+        set: &ImportSet,
+        companies: &CompanyLookups,
+        funds: &FundLookups,
+        errors: &mut Vec<RowError>,
+    ) -> References {
+        let mut round_companies = Vec::new();
+        for r in &set.rounds {
+            round_companies.push(companies.required(r, "company", &r.data.company, errors));
         }
-        let same: Vec<&funds::Model> = known_funds
+        let mut valuation_companies = Vec::new();
+        for v in &set.valuations {
+            valuation_companies.push(companies.required(v, "company", &v.data.company, errors));
+        }
+        let acquisition_parties: Vec<(Option<Co>, Option<Co>)> = set
+            .acquisitions
             .iter()
-            .filter(|k| match r {
-                Ref::Cik(c) => k.cik == Some(*c),
-                Ref::Name(n) => name_key(&k.name) == name_key(n),
-            })
+            .map(|a| (companies.optional(&a.data.acquirer), companies.optional(&a.data.target)))
             .collect();
-        match same.len() {
-            1 => Some(Fu::Db(same[0].id)),
-            0 if set.refused_funds.contains(&r.key()) => None,
-            0 => {
-                errors.push(row_err(format!("unknown fund {:?}: add a fund row", r.to_string())));
-                None
-            }
-            n => {
-                errors.push(row_err(format!(
-                    "{n} funds named {:?} are known; refer to it as cik:<number>",
-                    r.to_string()
-                )));
-                None
-            }
+        let mut flow_funds = Vec::new();
+        for f in &set.cash_flows {
+            flow_funds.push(funds.required(f, &f.data.fund, errors).unwrap_or(Fu::Db(0)));
         }
-    };
-    let mut flow_funds = Vec::new();
-    for f in &set.cash_flows {
-        let fu = fund_ref(&|m| f.error(Some("fund"), m), &f.data.fund, errors);
-        flow_funds.push(fu.unwrap_or(Fu::Db(0)));
+        let mut holding_refs = Vec::new();
+        for h in &set.holdings {
+            let fu = funds.required(h, &h.data.fund, errors);
+            let co = companies.required(h, "company", &h.data.company, errors);
+            holding_refs.push((fu.unwrap_or(Fu::Db(0)), co));
+        }
+        References { round_companies, valuation_companies, acquisition_parties, flow_funds, holding_refs }
     }
-    let mut holding_refs = Vec::new();
-    for h in &set.holdings {
-        let fu = fund_ref(&|m| h.error(Some("fund"), m), &h.data.fund, errors);
-        let co = lookups.required(h, "company", &h.data.company, errors);
-        holding_refs.push((fu.unwrap_or(Fu::Db(0)), co));
-    }
+}
 
-    let mut plan = Plan {
-        companies: plan_companies,
-        funds: plan_funds,
-        investors: plan_investors,
-        round_keys: Vec::new(),
-        round_companies,
-        valuation_companies,
-        acquisition_parties,
-        flow_funds,
-        holding_refs,
-    };
-    plan.round_keys = set
-        .rounds
+/// Each round's key and the key of the post-money valuation it states (None where its
+/// company is unresolved).
+fn round_keys(set: &ImportSet, plan: &Plan) -> Vec<Option<(String, Option<String>)>> {
+    set.rounds
         .iter()
         .zip(&plan.round_companies)
         .map(|(row, co)| {
@@ -492,10 +544,12 @@ async fn resolve(
             let post = row.data.post_money_usd.map(|_| valuation_key(&name, row.data.announced_on, "post-money"));
             Some((round_key(&name, &row.data), post))
         })
-        .collect();
+        .collect()
+}
 
-    // The same database row reached twice, through a name once and a CIK the other time:
-    // the file says one thing twice.
+/// The same database row reached twice, through a name once and a CIK the other time:
+/// the file says one thing twice.
+fn check_clashes(set: &ImportSet, plan: &Plan, errors: &mut Vec<RowError>) {
     let mut keys: HashMap<String, usize> = HashMap::new();
     let mut clash = |key: String, row_line: usize, err: RowError, errors: &mut Vec<RowError>| {
         if let Some(first) = keys.get(&key) {
@@ -537,8 +591,6 @@ async fn resolve(
             clash(key, row.line, row.error(None, "duplicate cash flow"), errors);
         }
     }
-
-    Ok(plan)
 }
 
 impl Plan {
@@ -727,6 +779,46 @@ impl CompanyLookups<'_> {
     }
 }
 
+/// Fund references: a fund row of the file, or a known one (not a demo row).
+struct FundLookups<'a> {
+    file: &'a HashMap<String, usize>,
+    known: &'a [funds::Model],
+    refused: &'a HashSet<String>,
+}
+
+impl FundLookups<'_> {
+    /// The fund a cash flow or holding names; unknown or ambiguous is an error on the
+    /// row's `fund`, and None (as is a fund whose own row was refused: its error says it).
+    fn required<T>(&self, row: &Row<T>, r: &Ref, errors: &mut Vec<RowError>) -> Option<Fu> {
+        if let Some(i) = self.file.get(&r.key()) {
+            return Some(Fu::File(*i));
+        }
+        let same: Vec<&funds::Model> = self
+            .known
+            .iter()
+            .filter(|k| match r {
+                Ref::Cik(c) => k.cik == Some(*c),
+                Ref::Name(n) => name_key(&k.name) == name_key(n),
+            })
+            .collect();
+        match same.len() {
+            1 => Some(Fu::Db(same[0].id)),
+            0 if self.refused.contains(&r.key()) => None,
+            0 => {
+                errors.push(row.error(Some("fund"), format!("unknown fund {:?}: add a fund row", r.to_string())));
+                None
+            }
+            n => {
+                errors.push(row.error(
+                    Some("fund"),
+                    format!("{n} funds named {:?} are known; refer to it as cik:<number>", r.to_string()),
+                ));
+                None
+            }
+        }
+    }
+}
+
 fn placeholder_company() -> companies::Model {
     companies::Model {
         id: 0,
@@ -851,34 +943,84 @@ const TABLES: [&str; 9] = [
 async fn write(
     db: &DatabaseTransaction,
     set: &ImportSet,
-    plan: Plan,
+    mut plan: Plan,
     file: &str,
     now: DateTime<Utc>,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Vec<(&'static str, Tally)>, DbErr> {
-    let mut tally: HashMap<&'static str, Tally> = TABLES.iter().map(|t| (*t, Tally::default())).collect();
-    let mut done = 0u64;
-    let mut lap = std::time::Instant::now();
-    let mut count = |table: &'static str, t: Tally| {
+    let origin = Origin { file, now };
+    let mut tally = Tallies::new(progress);
+
+    let investor_ids = write_investors(db, std::mem::take(&mut plan.investors), &mut tally).await?;
+    let (company_ids, t) = store::upsert_companies(db, plan.companies.clone()).await?;
+    tally.count("companies", t);
+    let (fund_ids, t) = store::upsert_funds(db, fund_models(set, &plan, &investor_ids)).await?;
+    tally.count("funds", t);
+    let written = Written { plan: &plan, company_ids, fund_ids };
+
+    let (round_ids, t) = store::upsert_rounds(db, round_models(set, &written, origin)).await?;
+    tally.count("rounds", t);
+    let (backers, mut valuations) = round_backers_and_valuations(set, &written, &round_ids, &investor_ids, origin);
+    tally.count("round_investors", store::upsert_round_investors(db, &backers).await?);
+    valuations.extend(valuation_models(set, &written, origin));
+    tally.count("valuations", store::upsert_valuations(db, valuations).await?);
+    tally.count("acquisitions", store::upsert_acquisitions(db, acquisition_models(set, &written, origin)).await?);
+    tally.count("cash_flows", store::upsert_cash_flows(db, flow_models(set, &written, origin)).await?);
+    tally.count("holdings", store::upsert_holdings(db, holding_models(set, &written, origin)).await?);
+
+    Ok(tally.by_table())
+}
+
+/// What each table did so far; `progress` hears the rows done after each table.
+struct Tallies<'a> {
+    tally: HashMap<&'static str, Tally>,
+    done: u64,
+    lap: std::time::Instant,
+    progress: &'a (dyn Fn(u64) + Send + Sync),
+}
+
+impl<'a> Tallies<'a> {
+    fn new(progress: &'a (dyn Fn(u64) + Send + Sync)) -> Self {
+        Tallies {
+            tally: TABLES.iter().map(|t| (*t, Tally::default())).collect(),
+            done: 0,
+            lap: std::time::Instant::now(),
+            progress,
+        }
+    }
+
+    fn count(&mut self, table: &'static str, t: Tally) {
         // Where an import's time goes, table by table (QUARRY_LOG=quarry=debug).
         tracing::debug!(
             table,
             rows = t.inserted + t.updated + t.unchanged,
-            ms = lap.elapsed().as_millis() as u64,
+            ms = self.lap.elapsed().as_millis() as u64,
             "import wrote"
         );
-        lap = std::time::Instant::now();
-        let entry = tally.get_mut(table).expect("known table");
+        self.lap = std::time::Instant::now();
+        let entry = self.tally.get_mut(table).expect("known table");
         entry.inserted += t.inserted;
         entry.updated += t.updated;
         entry.unchanged += t.unchanged;
-        done += t.inserted + t.updated + t.unchanged;
-        progress(done);
-    };
-    let source_id = |line: usize| format!("{file}:{line}");
+        self.done += t.inserted + t.updated + t.unchanged;
+        (self.progress)(self.done);
+    }
 
+    /// Per table, in the order they are written.
+    fn by_table(&self) -> Vec<(&'static str, Tally)> {
+        TABLES.iter().map(|t| (*t, self.tally[t])).collect()
+    }
+}
+
+/// Upserts the investors to write; answers the id of every investor the file names, by
+/// slug (known ones the file only names count as unchanged).
+async fn write_investors(
+    db: &DatabaseTransaction,
+    plan: Vec<(String, InvestorPlan)>,
+    tally: &mut Tallies<'_>,
+) -> Result<HashMap<String, i32>, DbErr> {
     let (mut upserts, mut known_ids, mut known_keys) = (Vec::new(), HashMap::new(), Vec::new());
-    for (key, p) in plan.investors {
+    for (key, p) in plan {
         match p {
             InvestorPlan::Upsert(m) => upserts.push((key, m)),
             InvestorPlan::Known(id) => {
@@ -889,25 +1031,50 @@ async fn write(
     }
     let (keys, models): (Vec<String>, Vec<_>) = upserts.into_iter().unzip();
     let (ids, t) = store::upsert_investors(db, models).await?;
-    count("investors", Tally { unchanged: t.unchanged + known_keys.len() as u64, ..t });
+    tally.count("investors", Tally { unchanged: t.unchanged + known_keys.len() as u64, ..t });
     let mut investor_ids: HashMap<String, i32> = keys.into_iter().zip(ids).collect();
     investor_ids.extend(known_ids);
+    Ok(investor_ids)
+}
 
-    let (company_ids, t) = store::upsert_companies(db, plan.companies.clone()).await?;
-    count("companies", t);
-    // Id, name, sector and state of a referenced company, for the rows that point at it.
-    let company = |co: &Co| -> (i32, String, String, Option<String>) {
+/// The plan, and the ids the file's companies and funds were written under, for the rows
+/// that point at them.
+struct Written<'a> {
+    plan: &'a Plan,
+    company_ids: Vec<i32>,
+    fund_ids: Vec<i32>,
+}
+
+impl Written<'_> {
+    /// Id, name, sector and state of a referenced company.
+    fn company(&self, co: &Co) -> (i32, String, String, Option<String>) {
         match co {
             Co::File(i) => {
-                let m = &plan.companies[*i];
-                (company_ids[*i], m.name.clone(), m.sector.clone(), m.state.clone())
+                let m = &self.plan.companies[*i];
+                (self.company_ids[*i], m.name.clone(), m.sector.clone(), m.state.clone())
             }
             Co::Db(m) => (m.id, m.name.clone(), m.sector.clone(), m.state.clone()),
         }
-    };
+    }
 
-    let funds: Vec<funds::Model> = set
-        .funds
+    fn company_id(&self, co: &Co) -> i32 {
+        match co {
+            Co::File(i) => self.company_ids[*i],
+            Co::Db(m) => m.id,
+        }
+    }
+
+    fn fund_id(&self, fu: &Fu) -> i32 {
+        match fu {
+            Fu::File(i) => self.fund_ids[*i],
+            Fu::Db(id) => *id,
+        }
+    }
+}
+
+/// The file's funds, each with the id of its manager.
+fn fund_models(set: &ImportSet, plan: &Plan, investor_ids: &HashMap<String, i32>) -> Vec<funds::Model> {
+    set.funds
         .iter()
         .zip(&plan.funds)
         .map(|(row, m)| {
@@ -917,22 +1084,17 @@ async fn write(
             }
             m
         })
-        .collect();
-    let (fund_ids, t) = store::upsert_funds(db, funds).await?;
-    count("funds", t);
-    let fund_id = |fu: &Fu| match fu {
-        Fu::File(i) => fund_ids[*i],
-        Fu::Db(id) => *id,
-    };
+        .collect()
+}
 
-    let rounds: Vec<funding_rounds::Model> = set
-        .rounds
+fn round_models(set: &ImportSet, written: &Written, origin: Origin) -> Vec<funding_rounds::Model> {
+    set.rounds
         .iter()
-        .zip(&plan.round_companies)
-        .zip(&plan.round_keys)
+        .zip(&written.plan.round_companies)
+        .zip(&written.plan.round_keys)
         .map(|((row, co), keys)| {
             let r = &row.data;
-            let (company_id, _, sector, state) = company(co);
+            let (company_id, _, sector, state) = written.company(co);
             // Every company resolved: resolve refused the file otherwise.
             let key = keys.as_ref().map(|k| k.0.clone()).unwrap_or_default();
             funding_rounds::Model {
@@ -958,20 +1120,28 @@ async fn write(
                 accession: None,
                 original_accession: None,
                 source: SOURCE.into(),
-                source_id: source_id(row.line),
-                fetched_at: now,
+                source_id: origin.source_id(row.line),
+                fetched_at: origin.now,
             }
         })
-        .collect();
-    let (round_ids, t) = store::upsert_rounds(db, rounds).await?;
-    count("rounds", t);
+        .collect()
+}
 
+/// Each round's investors (round id, investor id, led), and the valuations the rounds'
+/// post-money figures state.
+fn round_backers_and_valuations(
+    set: &ImportSet,
+    written: &Written,
+    round_ids: &[i32],
+    investor_ids: &HashMap<String, i32>,
+    origin: Origin,
+) -> (Vec<(i32, i32, bool)>, Vec<valuations::Model>) {
     let mut backers = Vec::new();
     let mut valuations = Vec::new();
     // Investors by the name as written: a file names the same few investors on many rounds.
     let mut investor_by_name: HashMap<&str, Option<i32>> = HashMap::new();
     for (((row, co), keys), &round_id) in
-        set.rounds.iter().zip(&plan.round_companies).zip(&plan.round_keys).zip(&round_ids)
+        set.rounds.iter().zip(&written.plan.round_companies).zip(&written.plan.round_keys).zip(round_ids)
     {
         let r = &row.data;
         for (investor, lead) in &r.investors {
@@ -983,14 +1153,10 @@ async fn write(
             }
         }
         if let (Some(post), Some((_, Some(vkey)))) = (r.post_money_usd, keys) {
-            let company_id = match co {
-                Co::File(i) => company_ids[*i],
-                Co::Db(m) => m.id,
-            };
             valuations.push(valuations::Model {
                 id: 0,
                 key: vkey.clone(),
-                company_id,
+                company_id: written.company_id(co),
                 round_id: Some(round_id),
                 valued_on: r.announced_on,
                 pre_money: r.pre_money_usd,
@@ -998,41 +1164,48 @@ async fn write(
                 basis: "post-money".into(),
                 currency: "USD".into(),
                 source: SOURCE.into(),
-                source_id: source_id(row.line),
-                fetched_at: now,
+                source_id: origin.source_id(row.line),
+                fetched_at: origin.now,
             });
         }
     }
-    count("round_investors", store::upsert_round_investors(db, &backers).await?);
+    (backers, valuations)
+}
 
-    for (row, co) in set.valuations.iter().zip(&plan.valuation_companies) {
-        let v = &row.data;
-        let (company_id, name, _, _) = company(co);
-        valuations.push(valuations::Model {
-            id: 0,
-            key: valuation_key(&name, v.valued_on, &v.basis),
-            company_id,
-            round_id: None,
-            valued_on: v.valued_on,
-            pre_money: v.pre_money_usd,
-            post_money: v.post_money_usd,
-            basis: v.basis.clone(),
-            currency: "USD".into(),
-            source: SOURCE.into(),
-            source_id: source_id(row.line),
-            fetched_at: now,
-        });
-    }
-    count("valuations", store::upsert_valuations(db, valuations).await?);
-
-    let acquisitions = set
-        .acquisitions
+fn valuation_models(set: &ImportSet, written: &Written, origin: Origin) -> Vec<valuations::Model> {
+    set.valuations
         .iter()
-        .zip(&plan.acquisition_parties)
+        .zip(&written.plan.valuation_companies)
+        .map(|(row, co)| {
+            let v = &row.data;
+            let (company_id, name, _, _) = written.company(co);
+            valuations::Model {
+                id: 0,
+                key: valuation_key(&name, v.valued_on, &v.basis),
+                company_id,
+                round_id: None,
+                valued_on: v.valued_on,
+                pre_money: v.pre_money_usd,
+                post_money: v.post_money_usd,
+                basis: v.basis.clone(),
+                currency: "USD".into(),
+                source: SOURCE.into(),
+                source_id: origin.source_id(row.line),
+                fetched_at: origin.now,
+            }
+        })
+        .collect()
+}
+
+/// Acquisitions, each party linked when it is a company Quarry knows, else kept by name.
+fn acquisition_models(set: &ImportSet, written: &Written, origin: Origin) -> Vec<acquisitions::Model> {
+    set.acquisitions
+        .iter()
+        .zip(&written.plan.acquisition_parties)
         .map(|(row, (acq, tgt))| {
             let a = &row.data;
-            let acq = acq.as_ref().map(&company);
-            let tgt = tgt.as_ref().map(&company);
+            let acq = acq.as_ref().map(|co| written.company(co));
+            let tgt = tgt.as_ref().map(|co| written.company(co));
             acquisitions::Model {
                 id: 0,
                 key: format!("import:{}:{}:{}", slug(&a.acquirer), slug(&a.target), a.announced_on),
@@ -1049,54 +1222,51 @@ async fn write(
                 accession: None,
                 last_filing_on: None,
                 source: SOURCE.into(),
-                source_id: source_id(row.line),
-                fetched_at: now,
+                source_id: origin.source_id(row.line),
+                fetched_at: origin.now,
             }
         })
-        .collect();
-    count("acquisitions", store::upsert_acquisitions(db, acquisitions).await?);
+        .collect()
+}
 
-    let flows = set
-        .cash_flows
+fn flow_models(set: &ImportSet, written: &Written, origin: Origin) -> Vec<fund_cash_flows::Model> {
+    set.cash_flows
         .iter()
-        .zip(&plan.flow_funds)
+        .zip(&written.plan.flow_funds)
         .map(|(row, fu)| {
             let f = &row.data;
             fund_cash_flows::Model {
                 id: 0,
-                fund_id: fund_id(fu),
+                fund_id: written.fund_id(fu),
                 flow_date: f.date,
                 kind: f.kind.clone(),
                 amount: f.amount,
                 source: SOURCE.into(),
-                source_id: source_id(row.line),
-                fetched_at: now,
+                source_id: origin.source_id(row.line),
+                fetched_at: origin.now,
             }
         })
-        .collect();
-    count("cash_flows", store::upsert_cash_flows(db, flows).await?);
+        .collect()
+}
 
-    let holdings = set
-        .holdings
+fn holding_models(set: &ImportSet, written: &Written, origin: Origin) -> Vec<fund_holdings::Model> {
+    set.holdings
         .iter()
-        .zip(&plan.holding_refs)
+        .zip(&written.plan.holding_refs)
         .map(|(row, (fu, co))| {
             let h = &row.data;
             fund_holdings::Model {
                 id: 0,
-                fund_id: fund_id(fu),
-                company_id: company(co).0,
+                fund_id: written.fund_id(fu),
+                company_id: written.company_id(co),
                 invested: h.invested_usd,
                 realized: h.realized_usd,
                 unrealized: h.unrealized_usd,
                 as_of: h.as_of,
                 source: SOURCE.into(),
-                source_id: source_id(row.line),
-                fetched_at: now,
+                source_id: origin.source_id(row.line),
+                fetched_at: origin.now,
             }
         })
-        .collect();
-    count("holdings", store::upsert_holdings(db, holdings).await?);
-
-    Ok(TABLES.iter().map(|t| (*t, tally[t])).collect())
+        .collect()
 }

@@ -28,6 +28,9 @@ pub fn stage_label(stage: &str) -> &str {
 /// The pipeline statuses an IPO filing moves through, in order.
 pub const IPO_STATUSES: [&str; 4] = ["filed", "amended", "priced", "withdrawn"];
 
+/// The states an acquisition may be in: the API's `status` filter and an import's.
+pub const ACQUISITION_STATUSES: [&str; 4] = ["announced", "pending", "completed", "withdrawn"];
+
 /// Where a row came from and when: shown next to every figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

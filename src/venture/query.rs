@@ -70,6 +70,14 @@ pub fn one_of(name: &str, v: &Option<String>, allowed: &[&str], default: &str) -
     }
 }
 
+/// An optional filter: absent when blank, else one of `allowed`.
+pub fn optional_one_of(name: &str, v: &Option<String>, allowed: &[&str]) -> Result<Option<String>, AppError> {
+    match present(v) {
+        None => Ok(None),
+        Some(_) => Ok(Some(one_of(name, v, allowed, "")?)),
+    }
+}
+
 pub fn whole(name: &str, v: &Option<String>, min: u64, max: u64, default: u64) -> Result<u64, AppError> {
     match present(v) {
         None => Ok(default),
@@ -78,6 +86,16 @@ pub fn whole(name: &str, v: &Option<String>, min: u64, max: u64, default: u64) -
             _ => Err(AppError::bad_parameter(name, format!("'{s}' is not a whole number from {min} to {max}"))),
         },
     }
+}
+
+/// The page of a paged list, from 1 (default 1).
+pub fn page(v: &Option<String>) -> Result<u64, AppError> {
+    whole("page", v, 1, 1_000_000, 1)
+}
+
+/// Rows a page: 1 to [`MAX_PER_PAGE`] (default [`DEFAULT_PER_PAGE`]).
+pub fn per_page(v: &Option<String>) -> Result<u64, AppError> {
+    whole("per_page", v, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)
 }
 
 /// Free-text search: at most 100 characters, so a pasted page cannot become a query.
@@ -89,7 +107,8 @@ pub fn search(v: &Option<String>) -> Result<Option<String>, AppError> {
     }
 }
 
-fn ordered(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), AppError> {
+/// `from` not after `to`: a 400 naming `from`.
+pub fn ordered(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), AppError> {
     match (from, to) {
         (Some(f), Some(t)) if f > t => Err(AppError::bad_parameter("from", format!("from {f} is after to {t}"))),
         _ => Ok(()),
@@ -173,8 +192,8 @@ impl FundingParams {
                 && present(&self.notable) != Some("0"),
             sort: one_of("sort", &self.sort, &FUNDING_SORTS, "date")?,
             dir: one_of("dir", &self.dir, &["asc", "desc"], "desc")?,
-            page: whole("page", &self.page, 1, 1_000_000, 1)?,
-            per_page: whole("per_page", &self.per_page, 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)?,
+            page: page(&self.page)?,
+            per_page: per_page(&self.per_page)?,
         };
         ordered(f.from, f.to)?;
         if let (Some(lo), Some(hi)) = (f.min_amount, f.max_amount) {
@@ -187,6 +206,17 @@ impl FundingParams {
 }
 
 impl FundingFilter {
+    /// `path` with the query string that reproduces this filter at `page` (`path` alone
+    /// when every value is the default), for links.
+    pub fn href(&self, path: &str, page: u64) -> String {
+        let q = self.query_string(page);
+        if q.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{q}")
+        }
+    }
+
     /// The query string that reproduces this filter (defaults left out), for links.
     pub fn query_string(&self, page: u64) -> String {
         let mut parts: Vec<(String, String)> = Vec::new();
@@ -311,6 +341,8 @@ mod tests {
             f.query_string(3),
             "sector=ai-software&stage=series-a&state=CA&min_amount=1000000&from=2025-01-01&sort=amount&page=3"
         );
+        assert_eq!(f.href("/venture/funding", 1), format!("/venture/funding?{}", f.query_string(1)));
+        assert_eq!(FundingParams::default().parse().unwrap().href("/venture/funding", 1), "/venture/funding");
     }
 
     #[test]

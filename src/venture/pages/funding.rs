@@ -19,15 +19,6 @@ use crate::venture::sector::label_of;
 
 const PATH: &str = "/venture/funding";
 
-fn href(f: &FundingFilter, page: u64) -> String {
-    let q = f.query_string(page);
-    if q.is_empty() {
-        PATH.to_string()
-    } else {
-        format!("{PATH}?{q}")
-    }
-}
-
 /// The filter after clicking a column header: the active column flips its direction; a
 /// new one starts with the biggest (or newest) first, except the company name, A to Z.
 fn sorted_by(f: &FundingFilter, column: &str) -> FundingFilter {
@@ -113,14 +104,7 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
         };
         return view! { {form} {empty} }.into_any();
     }
-    let csv = format!("/api/venture/funding.csv{}", {
-        let q = f.query_string(1);
-        if q.is_empty() {
-            q
-        } else {
-            format!("?{q}")
-        }
-    });
+    let csv = f.href("/api/venture/funding.csv", 1);
     let as_of = newest(page.rows.iter().map(|r| &r.provenance));
     let shown = page.rows.len();
     let pager_f = f.clone();
@@ -130,12 +114,12 @@ fn Body(p: FundingParams, answer: Result<Page<RoundRow>, AppError>) -> impl Into
             page=page.page
             per_page=page.per_page
             shown
-            href=Callback::new(move |n: u64| href(&pager_f, n))
+            href=Callback::new(move |n: u64| pager_f.href(PATH, n))
         />
     };
     let header = |label: &'static str, column: &'static str, numeric: bool| {
         let sorted = (f.sort == column).then(|| f.dir == "desc");
-        view! { <SortHeader label column href=href(&sorted_by(&f, column), 1) sorted numeric/> }
+        view! { <SortHeader label column href=sorted_by(&f, column).href(PATH, 1) sorted numeric/> }
     };
     view! {
         {form}
