@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::Utc;
 
 use crate::state::AppState;
-use crate::venture::import_store::{import, refresh_tracker, ImportError};
+use crate::venture::import_write::{import, refresh_tracker, ImportError};
 
 /// The file's bytes, read before start-up so a wrong path costs no migration.
 pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {

@@ -3,7 +3,7 @@
 //! answer labels it, and generated venture data (companies, rounds, funds...) likewise.
 //!
 //! Generation is pure and lives apart from the writing: `factors` (the one factor model
-//! every market moves with: common factors, stress, the calendar), `prices` (the
+//! every market moves with: common factors, stress, the calendar), `commodities` (the
 //! commodities), `macro_series` (the macro series), `venture` (the venture models), `stats`
 //! (figures over them); this module and `venture_store` write them. Each value depends
 //! only on the series and the date, so seeding again tomorrow extends the same history
@@ -17,7 +17,7 @@ use crate::universe::{Instrument, Universe, DEMO_SOURCE, MACRO_GROUP};
 
 pub mod factors;
 pub mod macro_series;
-pub mod prices;
+pub mod commodities;
 mod rng;
 pub mod stats;
 pub mod venture;
@@ -56,7 +56,7 @@ pub fn generate_for(inst: &Instrument, end: NaiveDate) -> Vec<(NaiveDate, f64)> 
             return points;
         }
     }
-    prices::generate(&inst.slug, inst.frequency, end)
+    commodities::generate(&inst.slug, inst.frequency, end)
 }
 
 /// Fills every series (instruments and macro series) that holds no real data with demo

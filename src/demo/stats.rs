@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use super::factors::Market;
-use super::{macro_series, prices};
+use super::{commodities, macro_series};
 use crate::universe::Frequency;
 
 /// Pearson's correlation; NaN for fewer than two points or a constant series.
@@ -78,10 +78,10 @@ pub fn report(end: NaiveDate) -> String {
     let market = Market::until(end);
     let rows = |slug: &str, f: Frequency| match macro_series::generate(slug, f, end) {
         Some(v) => v,
-        None => prices::generate(slug, f, end),
+        None => commodities::generate(slug, f, end),
     };
     let daily = |slug: &str| rows(slug, Frequency::Daily);
-    let path = |slug: &str| prices::daily_path(&market, slug);
+    let path = |slug: &str| commodities::daily_path(&market, slug);
     let mut out = String::new();
     let _ = writeln!(out, "Demo markets from 2010-01-04 to {end}: {} business days\n", market.dates.len());
     let _ = writeln!(out, "Correlations of daily log returns (stored rows unless noted)");
@@ -117,7 +117,7 @@ pub fn report(end: NaiveDate) -> String {
     for (slug, f) in FREQUENCIES {
         let v = rows(slug, f);
         let (min, max, _) = min_max_mean(&v);
-        let p = prices::profile(slug);
+        let p = commodities::profile(slug);
         let (lo, hi) = p.band();
         let _ = writeln!(
             out,

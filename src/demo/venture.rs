@@ -20,7 +20,7 @@ use crate::db::entities::{
     valuations,
 };
 use crate::venture::sector::Sector;
-use crate::venture::store;
+use crate::venture::upsert;
 
 /// The source, source id and form type of every demo row.
 pub const DEMO: &str = "demo";
@@ -264,12 +264,12 @@ fn gen_companies(
             let name = format!("{core} {}, Inc.", suffixes[pick(rng, suffixes.len())]);
             let (state, _, cities) = STATES[weighted(rng, &state_weights)];
             let city = cities[pick(rng, cities.len())];
-            let slug = store::slug(&name);
+            let slug = upsert::slug(&name);
             companies::Model {
                 id: 0,
                 key: format!("demo:company:{slug}"),
                 cik: None,
-                name_key: store::name_key(&name),
+                name_key: upsert::name_key(&name),
                 name,
                 sector: sector.slug().to_string(),
                 state: Some(state.to_string()),
@@ -313,7 +313,7 @@ fn gen_investors(rng: &mut Rng, used: &mut HashSet<String>, at: DateTime<Utc>) -
             } else {
                 format!("{core} {}", suffixes[pick(rng, suffixes.len())])
             };
-            let slug = store::slug(&name);
+            let slug = upsert::slug(&name);
             out.push(investors::Model {
                 id: 0,
                 key: format!("demo:investor:{slug}"),
@@ -757,7 +757,7 @@ fn gen_funds(rng: &mut Rng, seed: u64, data: &mut DemoData, today: NaiveDate, at
         *number += 1;
         let base = data.investors[manager].name.clone();
         let name = format!("{base} Fund {}, L.P.", roman(*number + 1));
-        let slug = store::slug(&name);
+        let slug = upsert::slug(&name);
         let target = (between(rng, 100.0, 800.0) / 5.0).round() * 5.0 * 1e6;
         let raised = (target * between(rng, 0.85, 1.1) / 1e6).round() * 1e6;
         let state = ["CA", "CA", "NY", "MA"][pick(rng, 4)];

@@ -14,7 +14,7 @@ use crate::db::entities::{
     acquisitions, companies, fund_cash_flows, fund_holdings, funding_monthly, funding_rounds, funds, investors,
     ipo_events, ipo_filings, round_investors, valuations,
 };
-use crate::venture::store::{self, Tally};
+use crate::venture::upsert::{self, Tally};
 
 /// What a seed did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,7 +62,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
     let mut keys = Vec::new();
     for c in data.companies {
         keys.push(c.key.clone());
-        let (id, ch) = store::upsert_company(db, c).await?;
+        let (id, ch) = upsert::upsert_company(db, c).await?;
         t.add(ch);
         company_ids.push(id);
     }
@@ -73,7 +73,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
     let mut keys = Vec::new();
     for i in data.investors {
         keys.push(i.key.clone());
-        let (id, ch) = store::upsert_investor(db, i).await?;
+        let (id, ch) = upsert::upsert_investor(db, i).await?;
         t.add(ch);
         investor_ids.push(id);
     }
@@ -86,16 +86,16 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
         round.company_id = company_ids[r.company];
         round.notable = round.amount_sold.is_some_and(|a| a >= notable_usd);
         round_keys.push(round.key.clone());
-        let (round_id, ch) = store::upsert_round(db, round).await?;
+        let (round_id, ch) = upsert::upsert_round(db, round).await?;
         t.add(ch);
         for (inv, lead) in r.investors {
-            t.add(store::upsert_round_investor(db, round_id, investor_ids[inv], lead).await?);
+            t.add(upsert::upsert_round_investor(db, round_id, investor_ids[inv], lead).await?);
         }
         if let Some(mut v) = r.valuation {
             v.company_id = company_ids[r.company];
             v.round_id = Some(round_id);
             valuation_keys.push(v.key.clone());
-            t.add(store::upsert_valuation(db, v).await?);
+            t.add(upsert::upsert_valuation(db, v).await?);
         }
     }
     removed += prune_keyed::<funding_rounds::Entity, _, _>(
@@ -118,13 +118,13 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
         let mut fund = f.fund;
         fund.manager_id = Some(investor_ids[f.manager]);
         keys.push(fund.key.clone());
-        let (fund_id, ch) = store::upsert_fund(db, fund).await?;
+        let (fund_id, ch) = upsert::upsert_fund(db, fund).await?;
         t.add(ch);
         let mut wanted = HashSet::new();
         for mut flow in f.flows {
             flow.fund_id = fund_id;
             wanted.insert((flow.flow_date, flow.kind.clone()));
-            t.add(store::upsert_cash_flow(db, flow).await?);
+            t.add(upsert::upsert_cash_flow(db, flow).await?);
         }
         // A NAV row of a quarter that is no longer the last one, and the like.
         let stale: Vec<i32> = fund_cash_flows::Entity::find()
@@ -148,7 +148,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
             h.fund_id = fund_id;
             h.company_id = company_ids[c];
             held.push(h.company_id);
-            t.add(store::upsert_holding(db, h).await?);
+            t.add(upsert::upsert_holding(db, h).await?);
         }
         removed += fund_holdings::Entity::delete_many()
             .filter(fund_holdings::Column::FundId.eq(fund_id))
@@ -166,7 +166,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
         acq.acquirer_id = a.acquirer.map(|i| company_ids[i]);
         acq.target_id = Some(company_ids[a.target]);
         keys.push(acq.key.clone());
-        t.add(store::upsert_acquisition(db, acq).await?);
+        t.add(upsert::upsert_acquisition(db, acq).await?);
     }
     removed +=
         prune_keyed::<acquisitions::Entity, _, _>(db, acquisitions::Column::Key, acquisitions::Column::Source, keys)
@@ -177,9 +177,9 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
         let mut ipo = i.ipo;
         ipo.company_id = Some(company_ids[i.company]);
         keys.push(ipo.key.clone());
-        let (ipo_id, ch) = store::upsert_ipo(db, ipo).await?;
+        let (ipo_id, ch) = upsert::upsert_ipo(db, ipo).await?;
         t.add(ch);
-        if ch == store::Change::Updated {
+        if ch == upsert::Change::Updated {
             // Its dates moved (a later day): the history is recorded again, since an event
             // already seen is never rewritten.
             let accessions: Vec<String> = i.events.iter().map(|e| e.accession.clone()).collect();
@@ -195,7 +195,7 @@ async fn write(db: &impl ConnectionTrait, data: DemoData, notable_usd: f64) -> R
         }
         for mut e in i.events {
             e.ipo_id = ipo_id;
-            t.add(store::record_ipo_event(db, e).await?);
+            t.add(upsert::record_ipo_event(db, e).await?);
         }
     }
     removed +=

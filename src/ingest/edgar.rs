@@ -28,7 +28,7 @@ use crate::sources::edgar_submissions::Submissions;
 use crate::sources::form_d::FormD;
 use crate::venture::classify::*;
 use crate::venture::sector::Sector;
-use crate::venture::store::{self, Change};
+use crate::venture::upsert::{self, Change};
 
 /// What a sync did: days, broken index lines and filings looked at, rows written, and one
 /// line per failure ("what: why"); the venture jobs hand it on as their outcome.
@@ -352,7 +352,7 @@ async fn store_fund(db: &DatabaseConnection, l: &Listed<'_>, d: &FormD, now: Dat
                 (a, b) => a.or(b),
             };
         }
-        written += wrote(store::upsert_fund(&txn, row).await?.1);
+        written += wrote(upsert::upsert_fund(&txn, row).await?.1);
     }
     written += record(&txn, l, d.cik, "stored", None, now).await?;
     txn.commit().await?;
@@ -372,7 +372,7 @@ async fn store_round(
     let mut written = 0;
     let company = merge_company(company_from_form_d(d, subs, l.accession, now), old_company);
     let sector = company.sector.clone();
-    let (company_id, change) = store::upsert_company(&txn, company).await?;
+    let (company_id, change) = upsert::upsert_company(&txn, company).await?;
     written += wrote(change);
 
     // An amendment of an amendment names the one before it: find the round that shows (or
@@ -409,7 +409,7 @@ async fn store_round(
                 // The round was announced by its original filing: the earliest date.
                 row.announced_on = o.announced_on.min(l.filed);
                 row.original_accession = o.original_accession.clone().or(row.original_accession);
-                // `notable` stays as funding_tracker set it: store::upsert_round keeps it.
+                // `notable` stays as funding_tracker set it: upsert::upsert_round keeps it.
                 row
             } else {
                 // The original, met after its amendment: its figures stay superseded, but
@@ -418,7 +418,7 @@ async fn store_round(
             }
         }
     };
-    written += wrote(store::upsert_round(&txn, row).await?.1);
+    written += wrote(upsert::upsert_round(&txn, row).await?.1);
     written += record(&txn, l, d.cik, "stored", None, now).await?;
     txn.commit().await?;
     Ok(written)
@@ -454,7 +454,7 @@ async fn ensure_company(
         Err(subs) => {
             let row = company_from_index(party, subs.as_ref(), accession, now);
             let sector = row.sector.clone();
-            let (id, change) = store::upsert_company(txn, row).await?;
+            let (id, change) = upsert::upsert_company(txn, row).await?;
             *written += wrote(change);
             Ok((id, sector))
         }
@@ -589,7 +589,7 @@ async fn ipo_pass(
             Some(TermsRead::Unknown { why, paused }) => (row, Some((why.clone(), *paused))),
             _ => (row, None),
         };
-        let (ipo_id, change) = store::upsert_ipo(&txn, row).await?;
+        let (ipo_id, change) = upsert::upsert_ipo(&txn, row).await?;
         written += wrote(change);
         let event = ipo_events::Model {
             id: 0,
@@ -599,7 +599,7 @@ async fn ipo_pass(
             accession: l.accession.to_string(),
             status: status.to_string(),
         };
-        written += wrote(store::record_ipo_event(&txn, event).await?);
+        written += wrote(upsert::record_ipo_event(&txn, event).await?);
         // The move is stored all the same; the filing's record says why its terms are unknown.
         let note = unknown.as_ref().map(|(why, _)| format!("offering terms unknown: {why}"));
         written += record(&txn, l, party.cik, "stored", note.clone(), now).await?;
@@ -667,7 +667,7 @@ async fn acquisition_pass(
             source_id: l.accession.to_string(),
             fetched_at: now,
         };
-        written += wrote(store::upsert_acquisition(&txn, row).await?);
+        written += wrote(upsert::upsert_acquisition(&txn, row).await?);
         let cik = target.or(acquirer).map_or(filer(l).cik, |p| p.cik);
         written += record(&txn, l, cik, "stored", None, now).await?;
         txn.commit().await?;
@@ -719,7 +719,7 @@ async fn eight_k_pass(
                 continue;
             }
             deal.last_filing_on = Some(l.filed);
-            written += wrote(store::upsert_acquisition(&txn, deal.clone()).await?);
+            written += wrote(upsert::upsert_acquisition(&txn, deal.clone()).await?);
             party_cik = Some(p.cik);
         }
         if let Some(cik) = party_cik {

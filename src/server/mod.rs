@@ -109,8 +109,8 @@ fn plain_routes() -> Listed<RouterState> {
         .get("/api/openapi.json", crate::openapi::openapi_json)
         .merge(crate::commodities::handlers::routes())
         .merge(crate::charts::handlers::routes())
-        .merge(crate::venture::rest::routes())
-        .merge(crate::venture::import_rest::routes())
+        .merge(crate::venture::handlers::routes())
+        .merge(crate::venture::import_handlers::routes())
 }
 
 /// Method and path of every plain axum route the router serves. With the server functions

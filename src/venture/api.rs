@@ -1,6 +1,6 @@
 //! Venture server functions: the pages call them, and so can anyone with curl. Their URLs
 //! are part of the public API (/api/openapi.json lists them). The endpoints whose URL carries an id
-//! (`/api/venture/companies/{id}`, ...) and the CSV downloads live in `rest.rs`, over the
+//! (`/api/venture/companies/{id}`, ...) and the CSV downloads live in `handlers.rs`, over the
 //! same parameter checks and services.
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
@@ -38,7 +38,7 @@ pub async fn get_landscape(
     sector: Option<String>,
 ) -> Result<Landscape, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::landscape(&state, &from, &to, &sector).await
+    super::handlers::landscape(&state, &from, &to, &sector).await
 }
 
 /// Funding rounds, filtered, sorted and paged.
@@ -94,7 +94,7 @@ pub async fn get_funding(
     params(
         ("q" = Option<String>, Query, description = "Part of the name (at most 100 characters)."),
         ("sector" = Option<String>, Query, description = "Only this sector."),
-        crate::venture::rest::Paging,
+        crate::venture::handlers::Paging,
     ),
     responses(
         (status = 200, description = "One page of companies.", body = Page<CompanyRow>),
@@ -108,7 +108,7 @@ pub async fn get_companies(
     per_page: Option<String>,
 ) -> Result<Page<CompanyRow>, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::companies(&state, &q, &sector, &page, &per_page).await
+    super::handlers::companies(&state, &q, &sector, &page, &per_page).await
 }
 
 /// One company by id: the same answer as `/api/venture/companies/{id}`.
@@ -122,14 +122,14 @@ pub async fn get_companies(
 #[server(prefix = "/api", endpoint = "venture/company", input = GetUrl, output = Json)]
 pub async fn get_company(id: String) -> Result<CompanyDetail, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::company(&state, &id).await
+    super::handlers::company(&state, &id).await
 }
 
 /// Investors, most rounds first: rounds, rounds led and dollars in those rounds.
 #[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/investors", tag = "venture",
     params(
         ("q" = Option<String>, Query, description = "Part of the name (at most 100 characters)."),
-        crate::venture::rest::Paging,
+        crate::venture::handlers::Paging,
     ),
     responses(
         (status = 200, description = "One page of investors.", body = Page<InvestorRow>),
@@ -142,7 +142,7 @@ pub async fn get_investors(
     per_page: Option<String>,
 ) -> Result<Page<InvestorRow>, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::investors(&state, &q, &page, &per_page).await
+    super::handlers::investors(&state, &q, &page, &per_page).await
 }
 
 /// One investor by id: the same answer as `/api/venture/investors/{id}`.
@@ -156,7 +156,7 @@ pub async fn get_investors(
 #[server(prefix = "/api", endpoint = "venture/investor", input = GetUrl, output = Json)]
 pub async fn get_investor(id: String) -> Result<InvestorDetail, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::investor(&state, &id).await
+    super::handlers::investor(&state, &id).await
 }
 
 /// Acquisitions: acquirer, target, dates, price, status, the filing form and accession.
@@ -166,7 +166,7 @@ pub async fn get_investor(id: String) -> Result<InvestorDetail, AppError> {
         ("sector" = Option<String>, Query, description = "Only this sector (the target's)."),
         ("from" = Option<chrono::NaiveDate>, Query, description = "Announced on or after, `YYYY-MM-DD`."),
         ("to" = Option<chrono::NaiveDate>, Query, description = "Announced on or before, `YYYY-MM-DD`."),
-        crate::venture::rest::Paging,
+        crate::venture::handlers::Paging,
     ),
     responses(
         (status = 200, description = "One page of deals.", body = Page<AcquisitionRow>),
@@ -182,14 +182,14 @@ pub async fn get_acquisitions(
     per_page: Option<String>,
 ) -> Result<Page<AcquisitionRow>, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::acquisitions(&state, &status, &sector, &from, &to, &page, &per_page).await
+    super::handlers::acquisitions(&state, &status, &sector, &from, &to, &page, &per_page).await
 }
 
 /// Valuations: pre- and post-money by date and basis.
 #[cfg_attr(feature = "ssr", utoipa::path(get, path = "/api/venture/valuations", tag = "venture",
     params(
         ("company" = Option<u32>, Query, minimum = 1, description = "Only this company's (its id)."),
-        crate::venture::rest::Paging,
+        crate::venture::handlers::Paging,
     ),
     responses(
         (status = 200, description = "One page of valuations.", body = Page<ValuationRow>),
@@ -202,7 +202,7 @@ pub async fn get_valuations(
     per_page: Option<String>,
 ) -> Result<Page<ValuationRow>, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::valuations(&state, &company, &page, &per_page).await
+    super::handlers::valuations(&state, &company, &page, &per_page).await
 }
 
 /// Every fund with its returns: IRR, TVPI, DPI, RVPI, MOIC and KS-PME.
@@ -228,7 +228,7 @@ pub async fn get_funds() -> Result<Page<FundRow>, AppError> {
 #[server(prefix = "/api", endpoint = "venture/fund", input = GetUrl, output = Json)]
 pub async fn get_fund(id: String) -> Result<FundDetail, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::fund(&state, &id).await
+    super::handlers::fund(&state, &id).await
 }
 
 /// The IPO pipeline, grouped by status, each entry with its dates, amendments and events.
@@ -241,7 +241,7 @@ pub async fn get_fund(id: String) -> Result<FundDetail, AppError> {
 #[server(prefix = "/api", endpoint = "venture/ipo-pipeline", input = GetUrl, output = Json)]
 pub async fn get_ipo_pipeline(status: Option<String>) -> Result<IpoPipeline, AppError> {
     let state = crate::state::use_app_state()?;
-    super::rest::ipo_pipeline(&state, &status).await
+    super::handlers::ipo_pipeline(&state, &status).await
 }
 
 /// The sector taxonomy, with the rounds and dollars in each.

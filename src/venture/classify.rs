@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::sector::{self, Sector};
-use super::store;
+use super::upsert;
 use crate::db::entities::{companies, funding_rounds, funds, ipo_filings};
 use crate::sources::edgar_index::IndexEntry;
 use crate::sources::edgar_prospectus::Offering;
@@ -135,7 +135,7 @@ pub fn company_from_form_d(
         key: format!("cik:{}", d.cik),
         cik: Some(d.cik as i64),
         name: d.entity_name.clone(),
-        name_key: store::name_key(&d.entity_name),
+        name_key: upsert::name_key(&d.entity_name),
         sector: company_sector(d, sic).slug().to_string(),
         state: d.state.clone(),
         city: subs.and_then(|s| s.city.clone()),
@@ -280,7 +280,7 @@ pub fn company_from_index(
         id: 0,
         key: format!("cik:{}", party.cik),
         cik: Some(party.cik as i64),
-        name_key: store::name_key(&name),
+        name_key: upsert::name_key(&name),
         name,
         sector: sic.map(sector::from_sic).unwrap_or(Sector::Other).slug().to_string(),
         state: subs.and_then(|s| s.state.clone()),

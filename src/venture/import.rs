@@ -1,7 +1,7 @@
 //! The import layout for what EDGAR lacks (named investors, stages, valuations, funds and
 //! their cash flows), and its validation. Pure: bytes in, typed rows and every error out.
 //! Checks that need the database (does a referenced company exist?) happen in
-//! `import_store`, before anything is written.
+//! `import_write`, before anything is written.
 //!
 //! CSV: one file holds every table. Its first column is `record` and says which table a
 //! line belongs to; the header is the union of the columns the file uses (any subset of
@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ACQUISITION_STATUSES, STAGES};
 use super::sector::Sector;
-use super::store::{name_key, slug};
+use super::upsert::{name_key, slug};
 use crate::params::{DateError, FIRST_DATE, LAST_DATE};
 
 /// Larger files are refused: an import is a hand-curated list, not a bulk feed.

@@ -1,4 +1,4 @@
-//! An upload's way from the socket to the database, for the HTTP import (`import_rest`):
+//! An upload's way from the socket to the database, for the HTTP import (`import_handlers`):
 //! - the body is streamed to a temporary file, never held whole in memory, and refused at
 //!   `MAX_IMPORT_BYTES` + 1 byte; at most `MAX_UPLOADS` bodies stream at once;
 //! - the import then runs as a job of its own (`venture_import` in `job_runs`, so the jobs
@@ -22,7 +22,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::import::{RowError, MAX_IMPORT_BYTES};
-use super::import_store::{self, ImportError, ImportReport};
+use super::import_write::{self, ImportError, ImportReport};
 use crate::db::entities::job_runs;
 use crate::state::AppState;
 
@@ -196,7 +196,7 @@ pub async fn start(
     dry_run: bool,
 ) -> Result<(String, tokio::task::JoinHandle<()>), sea_orm::DbErr> {
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let file = import_store::display_name(name);
+    let file = import_write::display_name(name);
     let id = crate::db::lease::acquire(&state.db, JOB, &run, Utc::now())
         .await?
         .ok_or_else(|| sea_orm::DbErr::Custom("a fresh run token was taken".into()))?;
@@ -263,8 +263,8 @@ async fn execute(
             *p = f;
         }
     };
-    let mut report = import_store::import_with_progress(&state.db, file, bytes, dry_run, now, &progress).await?;
-    import_store::refresh_tracker(&state.db, &mut report, state.config.venture.notable_round_usd, now).await;
+    let mut report = import_write::import_with_progress(&state.db, file, bytes, dry_run, now, &progress).await?;
+    import_write::refresh_tracker(&state.db, &mut report, state.config.venture.notable_round_usd, now).await;
     tracing::info!(
         file = %report.file,
         dry_run,

@@ -141,7 +141,7 @@ async fn fill_hostile(state: &quarry::state::AppState) -> (i32, i32, i32) {
         ],
         "holdings": [{"fund": fund, "company": company, "invested_usd": 5000000, "as_of": "2025-03-31"}]
     });
-    let report = quarry::venture::import_store::import(
+    let report = quarry::venture::import_write::import(
         &state.db,
         &format!("{p}.json"),
         serde_json::to_string(&doc).unwrap().as_bytes(),
@@ -474,7 +474,7 @@ crate::on_both_backends! {
             "rounds": [{"company": "=HYPERLINK(\"http://evil.example\",\"click\")", "announced_on": "2025-03-04",
                         "stage": "seed", "amount_usd": 1000000}]
         });
-        quarry::venture::import_store::import(&state.db, "formulas.json", serde_json::to_string(&doc).unwrap().as_bytes(), false, Utc::now())
+        quarry::venture::import_write::import(&state.db, "formulas.json", serde_json::to_string(&doc).unwrap().as_bytes(), false, Utc::now())
             .await
             .unwrap();
         let app = quarry::server::router(state);

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, Utc};
 use quarry::db::entities::{
     companies, fund_cash_flows, funding_rounds, funds, investors, ipo_events, ipo_filings, observations, series,
 };
-use quarry::venture::store;
+use quarry::venture::upsert;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -47,7 +47,7 @@ fn company(key: &str, name: &str, cik: Option<i64>, sector: &str, state: &str) -
         key: key.into(),
         cik,
         name: name.into(),
-        name_key: store::name_key(name),
+        name_key: upsert::name_key(name),
         sector: sector.into(),
         state: Some(state.into()),
         city: None,
@@ -111,13 +111,13 @@ struct Ids {
 /// S&P 500 history for the PME.
 async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
     let (alpha, _) =
-        store::upsert_company(db, company("cik:1001", "Alpha Robotics AI", Some(1001), "ai-software", "CA"))
+        upsert::upsert_company(db, company("cik:1001", "Alpha Robotics AI", Some(1001), "ai-software", "CA"))
             .await
             .unwrap();
     let (beta, _) =
-        store::upsert_company(db, company("name:beta-bio", "Beta Bio", None, "biotech", "MA")).await.unwrap();
+        upsert::upsert_company(db, company("name:beta-bio", "Beta Bio", None, "biotech", "MA")).await.unwrap();
     let (gamma, _) =
-        store::upsert_company(db, company("name:acme-grid", "Acme Grid", None, "energy", "TX")).await.unwrap();
+        upsert::upsert_company(db, company("name:acme-grid", "Acme Grid", None, "energy", "TX")).await.unwrap();
     let rounds = [
         round("edgar:0001001-25-000001", alpha, "2025-02-10", "unstated", "ai-software", "CA", Some(5e6)),
         round("import:alpha:2025-08-01:series-a", alpha, "2025-08-01", "series-a", "ai-software", "CA", Some(30e6)),
@@ -129,7 +129,7 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
     ];
     let mut ids = Vec::new();
     for r in rounds {
-        ids.push(store::upsert_round(db, r).await.unwrap().0);
+        ids.push(upsert::upsert_round(db, r).await.unwrap().0);
     }
     let inv = |key: &str, name: &str| investors::Model {
         id: 0,
@@ -142,13 +142,13 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
         source_id: "test.csv:9".into(),
         fetched_at: Utc::now(),
     };
-    let (north, _) = store::upsert_investor(db, inv("name:north-star", "North Star Ventures")).await.unwrap();
-    let (kite, _) = store::upsert_investor(db, inv("name:kite", "Kite Capital")).await.unwrap();
-    store::upsert_round_investor(db, ids[1], north, true).await.unwrap();
-    store::upsert_round_investor(db, ids[1], kite, false).await.unwrap();
-    store::upsert_round_investor(db, ids[2], kite, true).await.unwrap();
+    let (north, _) = upsert::upsert_investor(db, inv("name:north-star", "North Star Ventures")).await.unwrap();
+    let (kite, _) = upsert::upsert_investor(db, inv("name:kite", "Kite Capital")).await.unwrap();
+    upsert::upsert_round_investor(db, ids[1], north, true).await.unwrap();
+    upsert::upsert_round_investor(db, ids[1], kite, false).await.unwrap();
+    upsert::upsert_round_investor(db, ids[2], kite, true).await.unwrap();
 
-    let (fund, _) = store::upsert_fund(
+    let (fund, _) = upsert::upsert_fund(
         db,
         funds::Model {
             id: 0,
@@ -180,7 +180,7 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
         ("2009-02-15", "distribution", 3_250.0),
         ("2009-04-01", "distribution", 2_750.0),
     ] {
-        store::upsert_cash_flow(
+        upsert::upsert_cash_flow(
             db,
             fund_cash_flows::Model {
                 id: 0,
@@ -223,7 +223,7 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
         (2002, "Quiet Compute", "filed", "2026-09-09", vec![("S-1", "2026-09-09", "filed")]),
     ] {
         let last = events.last().unwrap().1;
-        let (ipo, _) = store::upsert_ipo(
+        let (ipo, _) = upsert::upsert_ipo(
             db,
             ipo_filings::Model {
                 id: 0,
@@ -256,7 +256,7 @@ async fn fill(db: &sea_orm::DatabaseConnection) -> Ids {
         .await
         .unwrap();
         for (i, (form, on, st)) in events.iter().enumerate() {
-            store::record_ipo_event(
+            upsert::record_ipo_event(
                 db,
                 ipo_events::Model {
                     id: 0,

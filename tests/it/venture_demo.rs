@@ -11,7 +11,7 @@ use quarry::db::entities::{
     ipo_events, ipo_filings, round_investors, valuations,
 };
 use quarry::demo::venture_store as demo;
-use quarry::venture::{store, tracker};
+use quarry::venture::{tracker, upsert};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -42,10 +42,10 @@ where
 fn company(name: &str, source: &str) -> companies::Model {
     companies::Model {
         id: 0,
-        key: format!("name:{}", store::slug(name)),
+        key: format!("name:{}", upsert::slug(name)),
         cik: None,
         name: name.to_string(),
-        name_key: store::name_key(name),
+        name_key: upsert::name_key(name),
         sector: "ai-software".into(),
         state: Some("CA".into()),
         city: None,
@@ -167,8 +167,8 @@ crate::on_both_backends! {
         let empty = tracker::run(&db, 1e8, Utc::now()).await.unwrap();
         assert_eq!(empty, tracker::TrackerOutcome { months: 0, rows: 0, notable: 0 });
 
-        let (a, _) = store::upsert_company(&db, company("Acme Robotics, Inc.", "import")).await.unwrap();
-        let (b, _) = store::upsert_company(&db, company("Borealis Bio, Inc.", "demo")).await.unwrap();
+        let (a, _) = upsert::upsert_company(&db, company("Acme Robotics, Inc.", "import")).await.unwrap();
+        let (b, _) = upsert::upsert_company(&db, company("Borealis Bio, Inc.", "demo")).await.unwrap();
         let rows = [
             round(a, "r1", "2026-01-05", "ai-software", "seed", Some(2e6), "import"),
             round(a, "r2", "2026-01-20", "ai-software", "seed", None, "import"),
@@ -181,7 +181,7 @@ crate::on_both_backends! {
         for mut r in rows {
             // A stale flag the tracker must clear.
             r.notable = r.key == "r1";
-            store::upsert_round(&db, r).await.unwrap();
+            upsert::upsert_round(&db, r).await.unwrap();
         }
 
         let first = tracker::run(&db, 1e8, Utc::now()).await.unwrap();
@@ -290,7 +290,7 @@ crate::on_both_backends! {
         assert!(!demo::has_real_data(&db).await.unwrap());
         assert_eq!(demo::give_way(&db).await.unwrap(), 0, "nothing real yet: the demo stays");
 
-        let (id, _) = store::upsert_company(&db, company("Acme Robotics, Inc.", "import")).await.unwrap();
+        let (id, _) = upsert::upsert_company(&db, company("Acme Robotics, Inc.", "import")).await.unwrap();
         assert!(demo::has_real_data(&db).await.unwrap());
         let refused = demo::seed(&db, today, 1e8).await.unwrap();
         assert!(refused.real_data && refused.written() == 0, "{refused:?}");
@@ -309,13 +309,13 @@ crate::on_both_backends! {
 
         // The same through `give_way`, as the server runs it, with a real round and its
         // month surviving.
-        store::upsert_round(&db, round(id, "import:acme-robotics-inc:2026-01-05:seed", "2026-01-05", "ai-software", "seed", Some(2e6), "import")).await.unwrap();
+        upsert::upsert_round(&db, round(id, "import:acme-robotics-inc:2026-01-05:seed", "2026-01-05", "ai-software", "seed", Some(2e6), "import")).await.unwrap();
         let seeded = demo::refresh(&db, true, today, 1e8).await.unwrap();
         assert!(seeded.real_data && seeded.written() == 0, "real data: no demo is seeded");
         // Demo rows written before the real ones arrived (an older run) give way.
         let mut fake = company("Zz Demo Co", "demo");
         fake.key = "demo:company:zz-demo-co".into();
-        store::upsert_company(&db, fake).await.unwrap();
+        upsert::upsert_company(&db, fake).await.unwrap();
         tracker::run(&db, 1e8, Utc::now()).await.unwrap();
         assert!(demo::give_way(&db).await.unwrap() >= 1);
         assert_eq!(count_where::<companies::Entity>(&db, companies::Column::Source.eq("demo")).await, 0);

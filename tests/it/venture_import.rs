@@ -10,7 +10,7 @@ use quarry::db::entities::{
     acquisitions, companies, fund_cash_flows, fund_holdings, funding_monthly, funding_rounds, funds, investors,
     round_investors, valuations,
 };
-use quarry::venture::import_store::{import, ImportError, ImportReport};
+use quarry::venture::import_write::{import, ImportError, ImportReport};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -287,7 +287,7 @@ crate::on_both_backends! {
             jurisdiction: Some("DELAWARE".into()), year_of_inc: None, sic: Some(2834), industry_group: Some("Biotechnology".into()),
             website: None, description: None, tickers: None, source: "edgar".into(), source_id: "0001999001-24-000001".into(), fetched_at: now,
         };
-        quarry::venture::store::upsert_company(&state.db, edgar).await.unwrap();
+        quarry::venture::upsert::upsert_company(&state.db, edgar).await.unwrap();
         let r = import(&state.db, "import_valid.csv", &fixture("import_valid.csv"), false, now).await.unwrap();
         assert_eq!(per_table(&r)["companies"], (3, 1, 0));
         let h = companies::Entity::find().filter(companies::Column::Cik.eq(1999001i64)).all(&state.db).await.unwrap();
@@ -546,7 +546,7 @@ mod defaults {
 
     crate::on_both_backends! {
         // Bulk inserts leave out the columns that are NULL in every row of a batch
-        // (`store::omit_null_columns`): that stores NULL only while these tables declare no
+        // (`upsert::omit_null_columns`): that stores NULL only while these tables declare no
         // column defaults.
         fn venture_tables_declare_no_column_defaults_so_omitted_columns_are_null(url) {
             use sea_orm::{ConnectionTrait, DbBackend, Statement};

@@ -1,7 +1,7 @@
 //! Writes a validated import: all of it in one transaction, or nothing. Rows are first
 //! resolved against the file and the database (which company a round names, which key a
 //! company gets), and only when every row is good does anything get written, through
-//! `venture::store`, whose upserts leave identical rows untouched: a re-import writes
+//! `venture::upsert`, whose upserts leave identical rows untouched: a re-import writes
 //! nothing.
 //!
 //! A company or fund row that matches a known one (the same CIK, or without a CIK the same
@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, Entit
 use serde::{Deserialize, Serialize};
 
 use super::import::{self, CompanyIn, FundIn, ImportSet, InvestorIn, Ref, Row, RowError};
-use super::store::{self, name_key, slug, Tally};
+use super::upsert::{self, name_key, slug, Tally};
 use crate::db::entities::{
     acquisitions, companies, fund_cash_flows, fund_holdings, funding_rounds, funds, investors, valuations,
 };
@@ -696,18 +696,18 @@ impl Known {
             .collect();
 
         let mut known = Known::default();
-        for chunk in keys.into_iter().collect::<Vec<_>>().chunks(store::BATCH) {
+        for chunk in keys.into_iter().collect::<Vec<_>>().chunks(upsert::BATCH) {
             let q = companies::Entity::find().filter(companies::Column::Key.is_in(chunk.iter().cloned()));
             known.by_key.extend(q.all(db).await?.into_iter().map(|m| (m.key.clone(), m)));
         }
         let not_demo = || companies::Entity::find().filter(companies::Column::Source.ne(DEMO));
-        for chunk in names.into_iter().collect::<Vec<_>>().chunks(store::BATCH) {
+        for chunk in names.into_iter().collect::<Vec<_>>().chunks(upsert::BATCH) {
             let q = not_demo().filter(companies::Column::NameKey.is_in(chunk.iter().cloned()));
             for m in q.all(db).await? {
                 known.by_name.entry(m.name_key.clone()).or_default().push(m);
             }
         }
-        for chunk in ciks.into_iter().collect::<Vec<_>>().chunks(store::BATCH) {
+        for chunk in ciks.into_iter().collect::<Vec<_>>().chunks(upsert::BATCH) {
             let q = not_demo().filter(companies::Column::Cik.is_in(chunk.iter().copied()));
             for m in q.all(db).await? {
                 if let Some(cik) = m.cik {
@@ -715,7 +715,7 @@ impl Known {
                 }
             }
         }
-        for chunk in investor_keys.into_iter().collect::<Vec<_>>().chunks(store::BATCH) {
+        for chunk in investor_keys.into_iter().collect::<Vec<_>>().chunks(upsert::BATCH) {
             let q = investors::Entity::find().filter(investors::Column::Key.is_in(chunk.iter().cloned()));
             known.investors.extend(q.all(db).await?.into_iter().map(|m| (m.key.clone(), m)));
         }
@@ -938,7 +938,7 @@ const TABLES: [&str; 9] = [
 ];
 
 /// Writes every row, table by table in dependency order, each table in bulk (see
-/// `store::BATCH`); answers what each table did. `progress` hears the rows done so far
+/// `upsert::BATCH`); answers what each table did. `progress` hears the rows done so far
 /// after each table.
 async fn write(
     db: &DatabaseTransaction,
@@ -952,21 +952,21 @@ async fn write(
     let mut tally = Tallies::new(progress);
 
     let investor_ids = write_investors(db, std::mem::take(&mut plan.investors), &mut tally).await?;
-    let (company_ids, t) = store::upsert_companies(db, plan.companies.clone()).await?;
+    let (company_ids, t) = upsert::upsert_companies(db, plan.companies.clone()).await?;
     tally.count("companies", t);
-    let (fund_ids, t) = store::upsert_funds(db, fund_models(set, &plan, &investor_ids)).await?;
+    let (fund_ids, t) = upsert::upsert_funds(db, fund_models(set, &plan, &investor_ids)).await?;
     tally.count("funds", t);
     let written = Written { plan: &plan, company_ids, fund_ids };
 
-    let (round_ids, t) = store::upsert_rounds(db, round_models(set, &written, origin)).await?;
+    let (round_ids, t) = upsert::upsert_rounds(db, round_models(set, &written, origin)).await?;
     tally.count("rounds", t);
     let (backers, mut valuations) = round_backers_and_valuations(set, &written, &round_ids, &investor_ids, origin);
-    tally.count("round_investors", store::upsert_round_investors(db, &backers).await?);
+    tally.count("round_investors", upsert::upsert_round_investors(db, &backers).await?);
     valuations.extend(valuation_models(set, &written, origin));
-    tally.count("valuations", store::upsert_valuations(db, valuations).await?);
-    tally.count("acquisitions", store::upsert_acquisitions(db, acquisition_models(set, &written, origin)).await?);
-    tally.count("cash_flows", store::upsert_cash_flows(db, flow_models(set, &written, origin)).await?);
-    tally.count("holdings", store::upsert_holdings(db, holding_models(set, &written, origin)).await?);
+    tally.count("valuations", upsert::upsert_valuations(db, valuations).await?);
+    tally.count("acquisitions", upsert::upsert_acquisitions(db, acquisition_models(set, &written, origin)).await?);
+    tally.count("cash_flows", upsert::upsert_cash_flows(db, flow_models(set, &written, origin)).await?);
+    tally.count("holdings", upsert::upsert_holdings(db, holding_models(set, &written, origin)).await?);
 
     Ok(tally.by_table())
 }
@@ -1030,7 +1030,7 @@ async fn write_investors(
         }
     }
     let (keys, models): (Vec<String>, Vec<_>) = upserts.into_iter().unzip();
-    let (ids, t) = store::upsert_investors(db, models).await?;
+    let (ids, t) = upsert::upsert_investors(db, models).await?;
     tally.count("investors", Tally { unchanged: t.unchanged + known_keys.len() as u64, ..t });
     let mut investor_ids: HashMap<String, i32> = keys.into_iter().zip(ids).collect();
     investor_ids.extend(known_ids);
@@ -1099,7 +1099,7 @@ fn round_models(set: &ImportSet, written: &Written, origin: Origin) -> Vec<fundi
             let key = keys.as_ref().map(|k| k.0.clone()).unwrap_or_default();
             funding_rounds::Model {
                 id: 0,
-                // A new round's flag; a stored one keeps its own (store::upsert_rounds).
+                // A new round's flag; a stored one keeps its own (upsert::upsert_rounds).
                 notable: false,
                 key,
                 company_id,

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::import::{RowError, MAX_IMPORT_BYTES};
 use super::import_run::{self, RunStatus, SpoolError, Spooled};
-use super::import_store::ImportReport;
+use super::import_write::ImportReport;
 use crate::error::AppError;
 use crate::format::escape;
 use crate::routing::Listed;
