@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: unit tests, integration tests on SQLite and on PostgreSQL, and the
-# browser tests in headless Chromium. Installs what it needs. Exits non-zero on any failure.
+# The test command: formatting and lints, unit tests, integration tests on SQLite and on
+# PostgreSQL, and the browser tests in headless Chromium. Installs what it needs. Exits
+# non-zero on any failure; a lint failure does not stop the tests (one run shows both).
 #
 # PostgreSQL: QUARRY_TEST_PG_URL, else postgres://postgres@127.0.0.1:5432. Each test makes
 # its own database there and drops it; leftovers of failed tests are swept at the end.
@@ -54,6 +55,27 @@ sweep_pg() {
     while read -r db; do psql "$QUARRY_TEST_PG_URL/postgres" -qc "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true; done
 }
 
+# ---- formatting and lints, on both sides of the wire
+lint_rc=0
+set +e
+for tool in fmt clippy; do
+  cargo "$tool" --version >/dev/null 2>&1 || { echo "FAIL: cargo $tool is missing (rustup component add ${tool/fmt/rustfmt})" >&2; lint_rc=1; }
+done
+if [ "$lint_rc" = 0 ]; then
+  say "cargo fmt --check"
+  if ! cargo fmt --all --check >"$logs/fmt.log" 2>&1; then
+    lint_rc=1
+    grep -m 20 '^Diff in' "$logs/fmt.log" >&2
+    echo "FAIL: formatting differs from rustfmt.toml (cargo fmt --all fixes it)" >&2
+  fi
+  say "cargo clippy, warnings as errors: the server (every target) and the browser bundle (wasm)"
+  cargo clippy --workspace --all-targets --features ssr --color never -- -D warnings >"$logs/clippy.log" 2>&1 || lint_rc=1
+  cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown --color never \
+    -- -D warnings >>"$logs/clippy.log" 2>&1 || lint_rc=1
+  [ "$lint_rc" = 0 ] || grep -E -A8 '^(error|warning)' "$logs/clippy.log" | head -80 >&2
+fi
+set -e
+
 # ---- unit and integration tests
 say "cargo test (unit + integration)"
 set +e
@@ -89,7 +111,8 @@ echo "unit tests:        $unit_p passed, $unit_f failed"
 echo "integration tests: $it_p passed, $it_f failed ($it_sqlite on SQLite, $it_pg on PostgreSQL${QUARRY_TEST_PG_SKIP:+, PostgreSQL SKIPPED})"
 echo "browser tests:     $e2e_p passed, $e2e_f failed"
 echo "slowloris:         $(tail -1 "$logs/slowloris.log" 2>/dev/null || echo "not run")"
+echo "fmt and clippy:    $([ "$lint_rc" = 0 ] && echo ok || echo "FAILED (see above)")"
 total_p=$((unit_p + it_p + e2e_p)); total_f=$((unit_f + it_f + e2e_f))
 [ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ] || total_f=$((total_f > 0 ? total_f : 1))
 echo "summary: $total_p passed, $total_f failed"
-[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ]
+[ "$cargo_rc" = 0 ] && [ "$e2e_rc" = 0 ] && [ "$lint_rc" = 0 ]

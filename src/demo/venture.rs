@@ -730,7 +730,8 @@ fn fund_path(rng: &mut Rng, committed: f64) -> Vec<(usize, f64, f64, f64)> {
         let skip = rng.uniform();
         let pace = between(rng, 0.5, 1.5);
         nav *= growth * shock;
-        let call = if q < CALL_QUARTERS { (called * weights[q] / wsum / 1000.0).round() * 1000.0 } else { 0.0 };
+        // Calls in the first CALL_QUARTERS quarters only (`weights` has one per such quarter).
+        let call = weights.get(q).map_or(0.0, |w| (called * w / wsum / 1000.0).round() * 1000.0);
         nav += call;
         let dist = if q >= CALL_QUARTERS && skip >= 0.3 {
             let rate = if q >= 48 { 0.25 } else { (0.04 + 0.01 * (q - CALL_QUARTERS) as f64).min(0.2) };

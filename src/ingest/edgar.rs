@@ -11,6 +11,7 @@
 //!
 //! What each filing becomes is decided by `venture::classify` (pure); this module fetches
 //! (`sources::edgar*`), asks it, and writes.
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
@@ -476,12 +477,12 @@ async fn submissions_cached<'c>(
     cik: u64,
     cache: &'c mut HashMap<u64, Result<Submissions, (String, bool)>>,
 ) -> &'c Result<Submissions, (String, bool)> {
-    if !cache.contains_key(&cik) {
+    if let Entry::Vacant(slot) = cache.entry(cik) {
         let got = edgar.submissions(cik).await.map_err(|e| {
             let paused = e.stops_the_run();
             (format!("submissions JSON of CIK {cik}: {e}"), paused)
         });
-        cache.insert(cik, got);
+        slot.insert(got);
     }
     &cache[&cik]
 }

@@ -149,12 +149,8 @@ pub fn read(svg: &str) -> Result<Layout, String> {
         let stroke = n.attribute("stroke").unwrap_or("").to_ascii_uppercase();
         let fill = n.attribute("fill").unwrap_or("").to_ascii_uppercase();
         match n.tag_name().name() {
-            "text" => {
-                // Faint text (the DEMO watermark) is meant to lie across the plot.
-                if opacity(&n) >= 0.3 {
-                    layout.texts.extend(text_box(&n));
-                }
-            }
+            // Faint text (the DEMO watermark) is meant to lie across the plot.
+            "text" if opacity(&n) >= 0.3 => layout.texts.extend(text_box(&n)),
             "polyline" | "line" => {
                 let pts = if n.tag_name().name() == "line" {
                     match (num(&n, "x1"), num(&n, "y1"), num(&n, "x2"), num(&n, "y2")) {

@@ -220,7 +220,7 @@ mod tests {
         a.serve(&Method::GET, path, &h).unwrap()
     }
 
-    fn hv<'a>(r: &'a Response, k: header::HeaderName) -> &'a str {
+    fn hv(r: &Response, k: header::HeaderName) -> &str {
         r.headers().get(k).map(|v| v.to_str().unwrap()).unwrap_or("")
     }
 

@@ -96,7 +96,7 @@ pub async fn serve(
         };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             // Log the first refusal and then one in a thousand, not a line per connection.
-            if refused.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+            if refused.fetch_add(1, Ordering::Relaxed).is_multiple_of(1000) {
                 tracing::warn!(%peer, max = limits.max_connections, "connection cap reached: connection closed");
             }
             drop(stream);

@@ -322,7 +322,7 @@ fn set_price(lower: &str) -> Option<(f64, Option<f64>)> {
         let window = after(lower, from, 60);
         let Some(dollar) = window.find('$') else { continue };
         let dollar = if window[..dollar].ends_with("us") { dollar - 2 } else { dollar };
-        let gap_ok = window[..dollar].split(|c: char| c == ' ' || c == ',').all(|w| {
+        let gap_ok = window[..dollar].split([' ', ',']).all(|w| {
             let w = w.trim_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == '*');
             w.is_empty() || PRICE_GAP.contains(&w)
         });

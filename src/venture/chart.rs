@@ -5,9 +5,12 @@ use crate::plot::{theme, ChartError};
 
 use super::model::CashFlowRow;
 
+/// A running total at each date.
+pub type DatedSums = Vec<(chrono::NaiveDate, f64)>;
+
 /// Cumulative series from dated flows (calls stored negative are shown as positive
 /// paid-in), one point per flow date.
-pub fn cumulative(flows: &[CashFlowRow]) -> (Vec<(chrono::NaiveDate, f64)>, Vec<(chrono::NaiveDate, f64)>) {
+pub fn cumulative(flows: &[CashFlowRow]) -> (DatedSums, DatedSums) {
     let (mut called, mut distributed) = (0.0, 0.0);
     let (mut c, mut d) = (Vec::new(), Vec::new());
     let mut sorted: Vec<&CashFlowRow> = flows.iter().filter(|f| f.kind != "nav").collect();
