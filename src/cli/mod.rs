@@ -1,8 +1,9 @@
 //! The `quarry` command line. [`run`] checks what can be checked without a database, builds
 //! the state once (`crate::startup::prepare`) and hands it to the subcommand: `serve` (the
 //! server), `migrate`, and the foreground commands in this folder (`backfill.rs`,
-//! `pack.rs`, `import.rs`).
+//! `pack.rs`, `import.rs`, `database.rs`).
 mod backfill;
+mod database;
 mod import;
 mod pack;
 
@@ -75,6 +76,23 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Check the database's invariants: integrity, references that point at nothing,
+    /// non-finite values, job leases held by a process that died. Exits non-zero when one
+    /// fails; series without observations are listed as a note.
+    Check,
+    /// Write a consistent copy of the SQLite database to FILE (a new file), while the
+    /// server runs. On PostgreSQL it says how to use pg_dump instead.
+    Backup {
+        /// Where to write the copy; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (stop the server first). The replaced
+    /// database is kept beside it as `<file>.before-restore-<time>`; the restored one is
+    /// migrated and checked.
+    Restore {
+        /// A file `quarry backup` wrote.
+        file: std::path::PathBuf,
+    },
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -90,6 +108,9 @@ impl Cli {
             Some(Command::ChartPack { out }) => Command::ChartPack { out: out.clone() },
             Some(Command::VcBackfill { from, to }) => Command::VcBackfill { from: *from, to: *to },
             Some(Command::Import { file, dry_run }) => Command::Import { file: file.clone(), dry_run: *dry_run },
+            Some(Command::Check) => Command::Check,
+            Some(Command::Backup { file }) => Command::Backup { file: file.clone() },
+            Some(Command::Restore { file }) => Command::Restore { file: file.clone() },
             None => Command::Serve { demo: false },
         }
     }
@@ -134,5 +155,8 @@ pub async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let bytes = import::read(&file)?;
             import::run(&prepare(config).await?, &file, &bytes, dry_run).await
         }
+        Command::Check => database::check(config).await,
+        Command::Backup { file } => database::backup(config, &file).await,
+        Command::Restore { file } => database::restore(config, &file).await,
     }
 }

@@ -16,23 +16,31 @@ fn owner() -> String {
     format!("{}:{}", host(), std::process::id())
 }
 
-/// Closes the records of runs that a process on this host left "running" when it died
-/// (killed, or the machine restarted), so the jobs page does not follow them forever.
-/// Runs of other hosts, and of processes still alive here, are left alone.
-pub async fn close_abandoned_runs(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+/// The runs recorded "running" by a process on this host that no longer exists (killed, or
+/// the machine restarted): leases held by the dead, with the dead process's id. Runs of
+/// other hosts, and of processes still alive here, are not judged.
+pub async fn held_by_the_dead(db: &impl ConnectionTrait) -> Result<Vec<(job_runs::Model, String)>, DbErr> {
     let prefix = format!("{}:", host());
     let running = job_runs::Entity::find().filter(job_runs::Column::Status.eq("running")).all(db).await?;
-    let mut closed = 0;
-    for run in running {
-        let Some(pid) = run.owner.as_deref().and_then(|o| o.strip_prefix(&prefix)) else { continue };
-        if std::path::Path::new(&format!("/proc/{pid}")).exists() {
-            continue;
-        }
+    Ok(running
+        .into_iter()
+        .filter_map(|run| {
+            let pid = run.owner.as_deref()?.strip_prefix(&prefix)?.to_string();
+            let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
+            (!alive).then_some((run, pid))
+        })
+        .collect())
+}
+
+/// Closes the records of runs held by the dead ([`held_by_the_dead`]), so the jobs page
+/// does not follow them forever and their slots run again.
+pub async fn close_abandoned_runs(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let dead = held_by_the_dead(db).await?;
+    for (run, pid) in &dead {
         let error = format!("abandoned: process {pid} stopped before the run finished");
         finish(db, run.id, "abandoned", run.rows_written.max(0) as u64, Some(error)).await?;
-        closed += 1;
     }
-    Ok(closed)
+    Ok(dead.len() as u64)
 }
 
 /// Takes the lease on (job, slot): inserts the run row unless another run (here or on

@@ -1,4 +1,6 @@
 //! Database connection and schema. Entities mirror the migrations and know no domain.
+pub mod backup;
+pub mod check;
 pub mod entities;
 pub mod lease;
 
@@ -117,7 +119,8 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
 }
 
-fn sqlite_path(url: &str) -> Option<String> {
+/// The file of a SQLite URL (`None` for PostgreSQL or an in-memory database).
+pub(crate) fn sqlite_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or("");
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())

@@ -111,6 +111,119 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
 
+/// Rows in `table` of the SQLite file, read by its own connection.
+fn rows(db: &std::path::Path, table: &str) -> i64 {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let conn = quarry::db::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let sql = sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, format!("SELECT COUNT(*) FROM {table}"));
+        let n = conn.query_one_raw(sql).await.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap();
+        conn.close().await.unwrap();
+        n
+    })
+}
+
+fn sql(db: &std::path::Path, statement: &str) {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let conn = quarry::db::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        conn.execute_unprepared(statement).await.unwrap();
+        conn.close().await.unwrap();
+    })
+}
+
+/// A backup taken from a live file restores what it held; the database it replaces is
+/// kept beside it; nothing is overwritten, and a file that is not a sound backup of a
+/// schema this build knows, or a database a server holds open, is refused untouched.
+#[test]
+fn backup_and_restore_round_trip_and_refuse_what_would_lose_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| quarry(dir.path()).args(args).output().unwrap();
+    let text = |o: &std::process::Output| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(run(&["migrate"]).status.success());
+    let live = dir.path().join("data/quarry.db");
+    sql(&live, "INSERT INTO observations (series_id, date, value, source, fetched_at) \
+        SELECT id, '2026-01-02', 2000.5, 'lbma', '2026-01-02T00:00:00Z' FROM series WHERE slug = 'gold'");
+    assert_eq!(rows(&live, "observations"), 1);
+
+    let backup = dir.path().join("keep/b1.db");
+    let out = run(&["backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("checked sound"), "{}", text(&out));
+    let again = run(&["backup", backup.to_str().unwrap()]);
+    assert!(!again.status.success() && text(&again).contains("already exists"), "{}", text(&again));
+
+    sql(&live, "DELETE FROM observations");
+    let out = run(&["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(rows(&live, "observations"), 1, "the backup's row is back");
+    assert!(text(&out).contains("check passed"), "{}", text(&out));
+    let aside: Vec<_> = std::fs::read_dir(dir.path().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            name.starts_with("quarry.db.before-restore-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "the replaced database is kept: {aside:?}");
+    assert_eq!(rows(&aside[0], "observations"), 0, "and it is the one from before the restore");
+
+    // Refused, each leaving the live database as it was.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database").unwrap();
+    let out = run(&["restore", junk.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("not an SQLite database"), "{}", text(&out));
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    sql(&newer, "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20991231_000001_from_the_future', 0)");
+    let out = run(&["restore", newer.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("made by a newer Quarry"), "{}", text(&out));
+    let port = free_port();
+    let mut server = quarry(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_ready(port), "server did not become ready");
+    let out = run(&["restore", backup.to_str().unwrap()]);
+    stop(&mut server);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(&format!("open in process {}", server.id())), "{}", text(&out));
+    assert_eq!(rows(&live, "observations"), 1);
+    assert!(run(&["check"]).status.success());
+
+    // PostgreSQL: the command says what to use, before connecting to anything.
+    let out = quarry(dir.path())
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/never")
+        .args(["backup", dir.path().join("pg.db").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && text(&out).contains("pg_dump --format=custom"), "{}", text(&out));
+}
+
+/// `quarry check` exits non-zero and names what is wrong.
+#[test]
+fn check_fails_on_a_dangling_reference_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(quarry(dir.path()).arg("migrate").output().unwrap().status.success());
+    let ok = quarry(dir.path()).arg("check").output().unwrap();
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("check passed: 5 checks"), "{}", String::from_utf8_lossy(&ok.stdout));
+    sql(
+        &dir.path().join("data/quarry.db"),
+        "INSERT INTO acquisitions (key, acquirer_id, announced_on, status, sector, form_type, source, source_id, fetched_at) \
+         VALUES ('import:gone', 424242, '2026-01-02', 'announced', 'other', 'import', 'import', 't:1', '2026-01-02T00:00:00Z')",
+    );
+    let out = quarry(dir.path()).arg("check").output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("FAIL  orphans: 1 acquisitions.acquirer_id point at no companies row"), "{stdout}");
+    assert!(stderr.contains("check failed: 1 of 5 checks"), "{stderr}");
+}
+
 mod live {
     //! `quarry serve` and `quarry backfill` against a local upstream in every real format.
     use std::time::{Duration, Instant};

@@ -202,3 +202,66 @@ mod abandoned_runs {
         }
     }
 }
+
+mod check {
+    use chrono::Utc;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+
+    crate::on_both_backends! {
+        // `quarry check` reads: a sound database passes; a reference to a company that is gone
+        // and a lease held by a dead process each fail, named; closing the dead runs clears the
+        // lease failure and leaves the orphan's.
+        fn the_check_names_dangling_references_and_leases_held_by_the_dead(url) {
+            use quarry::db::entities::{acquisitions, job_runs};
+            let state = crate::support::prepared_state(&url).await;
+            let report = quarry::db::check::check(&state.db).await.unwrap();
+            assert!(report.passed(), "{report:?}");
+            assert!(report.notes.iter().any(|n| n.contains("series without observations")), "{:?}", report.notes);
+            let checks: Vec<&str> = report.findings.iter().map(|f| f.check).collect();
+            assert!(checks.contains(&"orphans") && checks.contains(&"leases") && checks.contains(&"values"), "{checks:?}");
+
+            // acquirer_id has no foreign key: only the check can see this row points nowhere.
+            acquisitions::Entity::insert(acquisitions::ActiveModel {
+                key: Set("import:gone".into()),
+                acquirer_id: Set(Some(424_242)),
+                announced_on: Set("2026-01-02".parse().unwrap()),
+                status: Set("announced".into()),
+                sector: Set("other".into()),
+                form_type: Set("import".into()),
+                source: Set("import".into()),
+                source_id: Set("t:1".into()),
+                fetched_at: Set(Utc::now()),
+                ..Default::default()
+            })
+            .exec(&state.db)
+            .await
+            .unwrap();
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+            job_runs::Entity::insert(job_runs::ActiveModel {
+                job: Set("backfill".into()),
+                slot: Set("manual:dead".into()),
+                started_at: Set(Utc::now()),
+                status: Set("running".into()),
+                rows_written: Set(3),
+                // Above Linux's largest pid: never alive.
+                owner: Set(Some(format!("{host}:4194305"))),
+                ..Default::default()
+            })
+            .exec(&state.db)
+            .await
+            .unwrap();
+
+            let report = quarry::db::check::check(&state.db).await.unwrap();
+            let failed = |name: &str| report.findings.iter().find(|f| f.check == name).filter(|f| !f.ok).map(|f| f.detail.clone());
+            assert_eq!(report.failed(), 2, "{report:?}");
+            let orphans = failed("orphans").expect("the dangling acquirer is a failure");
+            assert!(orphans.contains("1 acquisitions.acquirer_id point at no companies row"), "{orphans}");
+            let leases = failed("leases").expect("the dead lease is a failure");
+            assert!(leases.contains("backfill (slot manual:dead) is held by process 4194305"), "{leases}");
+
+            quarry::db::lease::close_abandoned_runs(&state.db).await.unwrap();
+            let report = quarry::db::check::check(&state.db).await.unwrap();
+            assert_eq!(report.findings.iter().filter(|f| !f.ok).map(|f| f.check).collect::<Vec<_>>(), ["orphans"]);
+        }
+    }
+}
