@@ -74,6 +74,12 @@ pub async fn venture(state: &AppState, from: NaiveDate, to: NaiveDate) -> anyhow
 /// Runs `kind` under a manual slot with a progress bar until it ends; Ctrl-C records the
 /// run as interrupted and exits with 130.
 async fn in_foreground(state: &AppState, kind: JobKind, words: &Words) -> anyhow::Result<RunReport> {
+    // A backfill killed outright (kill -9, a power cut) left its run "running": this one
+    // takes over, so that record is closed as the server would close it at start.
+    let closed = crate::db::lease::close_abandoned_runs(&state.db).await?;
+    if closed > 0 {
+        eprintln!("closed {closed} run(s) left running by a process that died");
+    }
     let slot = format!("manual:{}", Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"));
     let run_id = acquire(&state.db, kind.name(), &slot, Utc::now())
         .await?

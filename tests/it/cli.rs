@@ -113,14 +113,21 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
 
 /// Rows in `table` of the SQLite file, read by its own connection.
 fn rows(db: &std::path::Path, table: &str) -> i64 {
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
+    scalar(db, &format!("SELECT COUNT(*) FROM {table}"))
+}
+
+/// A number a query on the SQLite file answers.
+pub(crate) fn scalar(db: &std::path::Path, query: &str) -> i64 {
+    let run = async {
         use sea_orm::ConnectionTrait;
         let conn = quarry::db::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-        let sql = sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, format!("SELECT COUNT(*) FROM {table}"));
+        let sql = sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, query);
         let n = conn.query_one_raw(sql).await.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap();
         conn.close().await.unwrap();
         n
-    })
+    };
+    // From a plain test or from inside a tokio test alike.
+    std::thread::scope(|s| s.spawn(|| tokio::runtime::Runtime::new().unwrap().block_on(run)).join().unwrap())
 }
 
 fn sql(db: &std::path::Path, statement: &str) {
@@ -512,6 +519,65 @@ mod live {
         let out = cmd(&["backfill", "--series", "unobtainium"]).output().unwrap();
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("unknown series 'unobtainium'"));
+    }
+
+    /// kill -9 mid-backfill: what was committed stays whole, nothing else is there, the
+    /// dead run's lease is what `quarry check` names, and the same command resumes (closing
+    /// that run), after which the check passes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_backfill_killed_outright_leaves_nothing_partial_resumes_and_then_checks_clean() {
+        let server = MockServer::start().await;
+        let today = Utc::now().date_naive();
+        let gold = upstream::daily(today, 500, 1200.0);
+        upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
+        Mock::given(path("/json/silver.json"))
+            .respond_with(
+                ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json")
+                    .set_delay(Duration::from_secs(30)),
+            )
+            .mount(&server)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        let env = upstream::env_for(&server.uri());
+        let cmd = |args: &[&str]| {
+            let mut c = quarry(dir.path());
+            c.envs(env.clone()).env("QUARRY_SOURCES__FETCH_TIMEOUT_SECS", "60").args(args);
+            c
+        };
+        let db = dir.path().join("data/quarry.db");
+        let of = |slug: &str| {
+            super::scalar(&db, &format!(
+                "SELECT COUNT(*) FROM observations o JOIN series s ON s.id = o.series_id WHERE s.slug = '{slug}'"
+            ))
+        };
+
+        let mut child = cmd(&["backfill", "--series", "gold"]).output().unwrap();
+        assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stderr));
+        let mut running = cmd(&["backfill"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        // Past gold (already whole) and into silver, which hangs.
+        let started = Instant::now();
+        while server.received_requests().await.unwrap().iter().all(|r| r.url.path() != "/json/silver.json") {
+            assert!(started.elapsed() < Duration::from_secs(60), "the backfill never asked for silver");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let pid = running.id();
+        std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
+        running.wait().unwrap();
+        assert_eq!((of("gold"), of("silver")), (500, 0), "committed series whole, the killed one absent");
+
+        child = cmd(&["check"]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&child.stdout).to_string();
+        assert_eq!(child.status.code(), Some(1), "{stdout}");
+        assert!(stdout.contains(&format!("held by process {pid}, which is gone")), "{stdout}");
+
+        server.reset().await;
+        upstream::mount_source(&server, Provider::Lbma, "silver", &upstream::daily(today, 10, 20.0)).await;
+        child = cmd(&["backfill", "--series", "silver"]).output().unwrap();
+        assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stderr));
+        assert!(String::from_utf8_lossy(&child.stderr).contains("closed 1 run(s) left running by a process that died"));
+        assert_eq!((of("gold"), of("silver")), (500, 10));
+        child = cmd(&["check"]).output().unwrap();
+        assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stdout));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
