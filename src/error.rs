@@ -69,7 +69,34 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
+        if database_unavailable(&e) {
+            // Not a bug to report but a state to wait out: 503, and the pool reconnects
+            // by itself once the database answers again.
+            tracing::warn!(error = %e, "the database is not answering");
+            return Self {
+                kind: ErrorKind::UpstreamUnavailable,
+                message: "the database is not answering; try again shortly".into(),
+                parameter: None,
+            };
+        }
         AppError::internal("database error", e)
+    }
+}
+
+/// `true` when the database could not be reached (no connection within the pool's wait,
+/// or the connection broke), as opposed to a statement that failed.
+#[cfg(feature = "ssr")]
+pub fn database_unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::DbErr;
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(_) | DbErr::Exec(_) => {
+            let text = e.to_string().to_ascii_lowercase();
+            ["connection refused", "connection reset", "broken pipe", "terminating connection", "error communicating"]
+                .iter()
+                .any(|t| text.contains(t))
+        }
+        _ => false,
     }
 }
 
@@ -142,4 +169,23 @@ pub fn set_page_status(e: &AppError) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = e;
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+
+    use super::{AppError, ErrorKind};
+
+    #[test]
+    fn a_database_that_does_not_answer_is_a_503_and_a_failed_statement_a_500() {
+        let kind = |e: DbErr| AppError::from(e).kind;
+        assert_eq!(kind(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)), ErrorKind::UpstreamUnavailable);
+        assert_eq!(kind(DbErr::Conn(RuntimeErr::Internal("Connection refused (os error 111)".into()))), ErrorKind::UpstreamUnavailable);
+        assert_eq!(kind(DbErr::Query(RuntimeErr::Internal("Connection reset by peer".into()))), ErrorKind::UpstreamUnavailable);
+        assert_eq!(kind(DbErr::Query(RuntimeErr::Internal("syntax error at or near \"FORM\"".into()))), ErrorKind::Internal);
+        assert_eq!(kind(DbErr::RecordNotFound("x".into())), ErrorKind::Internal);
+        let e = AppError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!((e.kind.status(), e.message.as_str()), (503, "the database is not answering; try again shortly"));
+    }
 }

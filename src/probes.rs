@@ -20,7 +20,10 @@ pub async fn healthz() -> &'static str {
         (status = 503, description = "`database unreachable`.", content_type = "text/plain", body = String),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if crate::db::ping(&state.db).await {
+    // Unready within a second when the database does not answer, so a load balancer's
+    // probe (typically 1-5 s) sees the state, not its own timeout.
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(1), crate::db::ping(&state.db)).await;
+    if answered.unwrap_or(false) {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

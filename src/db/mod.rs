@@ -16,6 +16,11 @@ use sea_orm::{
 /// How long a SQLite connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a request waits for a PostgreSQL connection. A healthy pool hands one over in
+/// microseconds; waiting longer means the server is down or overloaded, and the request
+/// answers 503 at once rather than after the 10 s that SQLite's writers may need.
+pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
+
 /// Connects to `url`; for SQLite, creates the file's folder first, and every pooled
 /// connection runs in WAL mode (page reads never wait for a job's write) with a busy
 /// timeout, `synchronous=NORMAL` and foreign keys on.
@@ -43,7 +48,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
         });
     } else {
-        opts.max_connections(16);
+        // A PostgreSQL that stopped answering must cost a request an error page within
+        // seconds, not a hang: connections are waited for this long at most.
+        opts.max_connections(16).acquire_timeout(PG_ACQUIRE_TIMEOUT);
     }
     let db = Database::connect(opts).await?;
     Ok(db)
