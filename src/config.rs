@@ -42,6 +42,11 @@ impl Secret {
             None => Err(AppError::unauthorized(format!("an admin token is required ({how})"))),
         }
     }
+
+    /// Whether `given` is this secret (compared in constant time); never when it is unset.
+    pub fn matches(&self, given: &str) -> bool {
+        self.expose().is_some_and(|expected| !given.is_empty() && same_secret(given, expected))
+    }
 }
 
 /// Compares the SHA-256 digests of both in constant time: digests have one length, so
@@ -168,6 +173,7 @@ struct RawConfig {
     request_timeout_secs: u64,
     server: ServerConfig,
     admin_token: Secret,
+    metrics_token: Secret,
     #[serde(deserialize_with = "lenient_bool")]
     backfill_on_start: bool,
     log: String,
@@ -189,6 +195,8 @@ pub struct Config {
     pub request_timeout_secs: u64,
     pub server: ServerConfig,
     pub admin_token: Secret,
+    /// The Bearer token `/metrics` asks for; unset, `/metrics` is open.
+    pub metrics_token: Secret,
     /// Load the full history of series that have none, in the background, at start-up.
     pub backfill_on_start: bool,
     pub log: String,
@@ -285,6 +293,7 @@ impl Config {
                 max_connections: raw.server.max_connections.max(1),
             },
             admin_token: raw.admin_token,
+            metrics_token: raw.metrics_token,
             backfill_on_start: raw.backfill_on_start,
             log: raw.log,
             log_format: raw.log_format,
@@ -415,6 +424,14 @@ mod tests {
         }
         assert_eq!(s.authorize(None, "").unwrap_err().kind, crate::error::ErrorKind::Unauthorized);
         assert_eq!(Secret::default().authorize(Some("x"), "").unwrap_err().kind, crate::error::ErrorKind::Forbidden);
+    }
+
+    #[test]
+    fn the_metrics_token_matches_only_itself_and_an_unset_one_nothing() {
+        let s = Secret::new("scrape-me");
+        assert!(s.matches("scrape-me"));
+        assert!(!s.matches("scrape-m") && !s.matches("scrape-mee") && !s.matches(""));
+        assert!(!Secret::default().matches("") && !Secret::default().matches("x"));
     }
 
     #[test]

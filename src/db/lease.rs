@@ -39,6 +39,8 @@ pub async fn close_abandoned_runs(db: &impl ConnectionTrait) -> Result<u64, DbEr
     for (run, pid) in &dead {
         let error = format!("abandoned: process {pid} stopped before the run finished");
         finish(db, run.id, "abandoned", run.rows_written.max(0) as u64, Some(error)).await?;
+        // Its rows were counted, if at all, by the process that wrote them.
+        crate::metrics::job_run(&run.job, "abandoned", 0);
     }
     Ok(dead.len() as u64)
 }

@@ -131,6 +131,16 @@ impl From<DbErr> for Halt {
     }
 }
 
+/// Counts a failed EDGAR call among the upstream failures (`crate::metrics`), every call
+/// site passing its error through here. A missing User-Agent is not EDGAR failing: nothing
+/// was sent, and the run's own failure says what to set.
+fn counted(e: EdgarError) -> EdgarError {
+    if !matches!(e, EdgarError::NotConfigured(_)) {
+        crate::metrics::upstream_failure(crate::universe::Provider::Edgar.as_str());
+    }
+    e
+}
+
 /// Puts an EDGAR error in the outcome, and says whether the run can go on.
 fn on_edgar_error(e: EdgarError, what: &str, out: &mut Tally) -> Result<(), Halt> {
     match e {
@@ -202,7 +212,7 @@ async fn run_days(
 /// be fetched (the failure is in the outcome). Broken lines are failures with their number.
 async fn day_index(edgar: &Edgar, date: NaiveDate, out: &mut Tally) -> Result<Option<ParsedIndex>, Halt> {
     let file = format!("form.{}.idx", date.format("%Y%m%d"));
-    match edgar.daily_index(date).await {
+    match edgar.daily_index(date).await.map_err(counted) {
         Ok(None) => Ok(None),
         Ok(Some(index)) => {
             for (line, why) in &index.errors {
@@ -260,7 +270,7 @@ fn wrote(c: Change) -> u64 {
 /// A company's details from its submissions JSON; a failure there leaves them out (the
 /// filing is stored all the same) unless EDGAR paused, which stops the run.
 async fn submissions(edgar: &Edgar, cik: u64, out: &mut Tally) -> Result<Option<Submissions>, Halt> {
-    match edgar.submissions(cik).await {
+    match edgar.submissions(cik).await.map_err(counted) {
         Ok(s) => Ok(Some(s)),
         Err(e) if e.stops_the_run() => on_edgar_error(e, &format!("submissions of CIK {cik}"), out).map(|()| None),
         Err(e) => {
@@ -298,7 +308,7 @@ async fn form_d_pass(
     for l in filings.iter().filter(|l| !seen.contains(l.accession)) {
         out.items += 1;
         let party = filer(l);
-        let d = match edgar.form_d(party.cik, l.accession).await {
+        let d = match edgar.form_d(party.cik, l.accession).await.map_err(counted) {
             Ok(d) => d,
             Err(e) if e.is_about_the_filing() => {
                 let why = e.to_string();
@@ -478,7 +488,7 @@ async fn submissions_cached<'c>(
     cache: &'c mut HashMap<u64, Result<Submissions, (String, bool)>>,
 ) -> &'c Result<Submissions, (String, bool)> {
     if let Entry::Vacant(slot) = cache.entry(cik) {
-        let got = edgar.submissions(cik).await.map_err(|e| {
+        let got = edgar.submissions(cik).await.map_err(counted).map_err(|e| {
             let paused = e.stops_the_run();
             (format!("submissions JSON of CIK {cik}: {e}"), paused)
         });
@@ -505,7 +515,7 @@ async fn read_terms(
             paused: false,
         };
     };
-    match edgar.prospectus_terms(cik, l.accession, &document).await {
+    match edgar.prospectus_terms(cik, l.accession, &document).await.map_err(counted) {
         Ok(t) => TermsRead::Read(offering(&t, l.form == "424B4")),
         Err(e) => TermsRead::Unknown { why: format!("{document}: {e}"), paused: e.stops_the_run() },
     }

@@ -84,6 +84,7 @@ pub async fn feed_succeeded(
     Ok(())
 }
 
+/// Records a failed fetch from a feed, and counts it among the upstream failures.
 pub async fn feed_failed(
     db: &impl ConnectionTrait,
     provider: &str,
@@ -93,6 +94,7 @@ pub async fn feed_failed(
 ) -> Result<(), DbErr> {
     // A fetch's outcome can change what the overview says is stale.
     crate::series::kept::invalidate();
+    crate::metrics::upstream_failure(provider);
     let mut row = blank_feed(provider, code, now);
     row.last_error_at = Set(Some(now));
     row.last_error = Set(Some(error.to_string()));

@@ -52,7 +52,8 @@ impl JobContext {
 /// Runs a job whose lease `run_id` is held, and records how it ended. Panics and errors are
 /// captured into the record; the caller gets the outcome either way.
 pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Option<ProgressFn>) -> RunReport {
-    let span = tracing::info_span!("job", name = kind.name(), run_id);
+    let kind_name = kind.name();
+    let span = tracing::info_span!("job", name = kind_name, run_id);
     let ctx = JobContext { state: state.clone(), run_id, progress };
     let started = std::time::Instant::now();
     // A task of its own, so that a panic inside the job is caught here; aborted when this
@@ -76,6 +77,7 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
     if let Err(e) = finish(&state.db, run_id, status, outcome.rows_written, error.clone()).await {
         tracing::error!(error = %e, "cannot record the end of a job run");
     }
+    crate::metrics::job_run(kind_name, status, outcome.rows_written);
     // Whatever the job wrote (rounds, aggregates, signals) may be in a kept answer or page.
     crate::series::kept::invalidate();
     // A job that stored real venture rows (vc_sync, an import) retires the venture demo.

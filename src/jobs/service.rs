@@ -166,3 +166,24 @@ pub async fn failures(db: &impl ConnectionTrait, page: u64) -> Result<Option<Fai
         .collect();
     Ok(Some(FailurePage { groups, page, pages, total_runs }))
 }
+
+/// When each job's newest run that succeeded, wholly or in part, ended: one statement, and
+/// for each job a walk back along `(job, started_at)` that stops at its first such run.
+/// Jobs without one are left out. The job names are the code's own constants.
+pub async fn last_successes(db: &impl ConnectionTrait) -> Result<Vec<(String, DateTime<Utc>)>, DbErr> {
+    let jobs: Vec<String> = Job::NAMES.iter().map(|n| format!("SELECT '{n}' AS job")).collect();
+    let sql = format!(
+        "SELECT j.job AS job, (SELECT r.finished_at FROM job_runs r WHERE r.job = j.job \
+         AND r.status IN ('succeeded', 'partial') AND r.finished_at IS NOT NULL \
+         ORDER BY r.started_at DESC LIMIT 1) AS at FROM ({}) j",
+        jobs.join(" UNION ALL ")
+    );
+    let rows = db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(at) = r.try_get::<Option<DateTime<Utc>>>("", "at")? {
+            out.push((r.try_get::<String>("", "job")?, at));
+        }
+    }
+    Ok(out)
+}

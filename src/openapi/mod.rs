@@ -74,6 +74,7 @@ pub const TAGS: [&str; 6] = ["commodities", "macro", "charts", "venture", "jobs"
         openapi_json,
         crate::probes::healthz,
         crate::probes::readyz,
+        crate::probes::metrics,
     ),
     tags(
         (name = "commodities", description = "Commodity instruments: the overview, signals, movers, comparisons and histories."),
@@ -81,7 +82,7 @@ pub const TAGS: [&str; 6] = ["commodities", "macro", "charts", "venture", "jobs"
         (name = "charts", description = "Chart views as JSON with inline SVG, and as SVG, PNG, PDF and CSV downloads; the kept chart packs."),
         (name = "venture", description = "Funding rounds, companies, investors, acquisitions, valuations, funds and the IPO pipeline, with their provenance; CSV downloads and the admin import."),
         (name = "jobs", description = "The scheduled jobs, their runs and failures, feed health, and \"run now\"."),
-        (name = "status", description = "The running version, liveness and readiness, and this document."),
+        (name = "status", description = "The running version, liveness and readiness, the Prometheus metrics, and this document."),
     )
 )]
 struct ApiDoc;
@@ -134,6 +135,11 @@ fn finish(doc: &mut Value) {
         "type": "http",
         "scheme": "bearer",
         "description": "The admin token (`QUARRY_ADMIN_TOKEN`). 403 when none is configured, 401 when it is missing or wrong."
+    });
+    doc["components"]["securitySchemes"]["metrics_token"] = json!({
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The metrics token (`QUARRY_METRICS_TOKEN`), asked for only when one is configured: then 401 when it is missing or wrong."
     });
     if let Some(job) = doc.pointer_mut("/components/schemas/RunJobForm/properties/job") {
         job["enum"] = json!(crate::jobs::kind::Job::NAMES);

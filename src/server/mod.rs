@@ -5,6 +5,7 @@ pub mod etag;
 pub mod fallback;
 pub mod listen;
 pub mod page_cache;
+pub mod request_metrics;
 pub mod security;
 
 use std::sync::Arc;
@@ -105,6 +106,7 @@ fn plain_routes() -> Listed<RouterState> {
     Listed::new()
         .get("/healthz", crate::probes::healthz)
         .get("/readyz", crate::probes::readyz)
+        .get(request_metrics::METRICS_PATH, crate::probes::metrics)
         .get("/pkg/{*file}", pkg_file)
         .get("/api/openapi.json", crate::openapi::openapi_json)
         .merge(crate::commodities::handlers::routes())
@@ -121,7 +123,8 @@ pub fn plain_route_list() -> Vec<(Method, &'static str)> {
 }
 
 /// The layers every response passes through, innermost first: page ETags, compression,
-/// the request timeout, panic capture, the security headers, tracing.
+/// the request timeout, panic capture, the security headers, tracing, and the request
+/// metrics (outermost, so a request's time includes every other layer's).
 pub fn with_middleware(router: Router, timeout: Duration) -> Router {
     router
         .layer(axum::middleware::from_fn(etag::pages))
@@ -133,6 +136,7 @@ pub fn with_middleware(router: Router, timeout: Duration) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
         // Every response at DEBUG (a 404 is not an error); failures (5xx) stay at ERROR.
         .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)))
+        .layer(axum::middleware::from_fn(request_metrics::record))
 }
 
 /// A panic inside a handler: logged with its message, answered as an internal error in the

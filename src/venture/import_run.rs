@@ -242,6 +242,8 @@ pub async fn start(
         if let Err(e) = job_runs::Entity::update(update).exec(&state.db).await {
             tracing::error!(error = %e, run = %token, "cannot record the end of an import run");
         }
+        // A dry run writes nothing, whatever its report counts.
+        crate::metrics::job_run(JOB, status, if dry_run { 0 } else { rows });
         // The imported rounds may be in a kept landscape page.
         crate::series::kept::invalidate();
         LIVE.lock().expect("progress map").remove(&token);

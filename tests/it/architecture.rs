@@ -13,7 +13,20 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
-        &["error", "format", "params", "universe", "config", "csv_export", "db", "components", "routing", "series", "plot"],
+        &[
+            "error",
+            "format",
+            "params",
+            "universe",
+            "config",
+            "csv_export",
+            "db",
+            "components",
+            "routing",
+            "series",
+            "plot",
+            "metrics",
+        ],
     ),
     ("sources", &["sources"]),
     ("state", &["state"]),

@@ -13,6 +13,7 @@ mod database;
 mod history;
 mod ingest;
 mod macro_series;
+mod metrics;
 mod offline;
 mod openapi;
 mod replicas;
