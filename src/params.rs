@@ -1,5 +1,6 @@
 //! Query parameters every endpoint and page shares: one reader per kind of value, each
-//! answering a 400 that names the parameter. Pure; used on both sides of the wire.
+//! answering a 400 that names the parameter. Pure and used on both sides of the wire, but
+//! for [`ApiQuery`], the plain axum handlers' query string (server only).
 use chrono::NaiveDate;
 
 use crate::error::AppError;
@@ -91,6 +92,29 @@ pub fn date_span(from: Option<&str>, to: Option<&str>) -> Result<(Option<NaiveDa
     match (f, t) {
         (Some(f), Some(t)) if f > t => Err(AppError::bad_parameter("from", format!("from ({f}) is after to ({t})"))),
         _ => Ok((f, t)),
+    }
+}
+
+/// A plain axum handler's query string read into `T`. One axum cannot read (a value of the
+/// wrong type, a malformed string) is a 400 naming `query`, in the API's JSON shape like
+/// every other error. A handler with a check that must answer first takes
+/// `Result<ApiQuery<T>, AppError>` and returns the error when its turn comes.
+#[cfg(feature = "ssr")]
+pub struct ApiQuery<T>(pub T);
+
+#[cfg(feature = "ssr")]
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, AppError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(q)) => Ok(ApiQuery(q)),
+            Err(e) => Err(AppError::bad_parameter("query", e.body_text())),
+        }
     }
 }
 

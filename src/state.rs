@@ -33,6 +33,18 @@ impl AppState {
     }
 }
 
+/// A router state that carries the app's: the domains' plain axum routes are built for any
+/// such state (the server's holds more than the app's) and take the `AppState` from it.
+pub trait WithApp: Clone + Send + Sync + 'static {
+    fn app(&self) -> AppState;
+}
+
+impl<S: WithApp> axum::extract::FromRef<S> for AppState {
+    fn from_ref(s: &S) -> AppState {
+        s.app()
+    }
+}
+
 /// The state inside a server function. Its absence is a wiring bug, reported as such.
 pub fn use_app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()

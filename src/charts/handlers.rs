@@ -1,19 +1,15 @@
 //! Chart downloads over plain HTTP: the kept chart packs as PDF.
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::view::ViewQuery;
+use super::view::{View, ViewData, ViewQuery};
 use crate::error::AppError;
+use crate::params::ApiQuery;
 use crate::routing::Listed;
-use crate::state::AppState;
+use crate::state::{AppState, WithApp};
 
-pub fn routes<S>() -> Listed<S>
-where
-    S: Clone + Send + Sync + 'static,
-    AppState: FromRef<S>,
-{
+pub fn routes<S: WithApp>() -> Listed<S> {
     Listed::new()
         .get("/api/charts/pack/{file}", pack_pdf)
         .get("/api/charts/view.svg", view_svg)
@@ -44,7 +40,7 @@ async fn series_file(State(state): State<AppState>, Path(file): Path<String>, q:
             .into_response();
     };
     let q = match q {
-        Ok(Query(mut q)) => {
+        Ok(ApiQuery(mut q)) => {
             if q.series.is_some() || q.ratio.is_some() {
                 return AppError::bad_parameter(
                     "series",
@@ -53,31 +49,51 @@ async fn series_file(State(state): State<AppState>, Path(file): Path<String>, q:
                 .into_response();
             }
             q.series = Some(slug.to_string());
-            Ok(Query(q))
+            Ok(q)
         }
         Err(e) => Err(e),
     };
-    match ext {
-        "svg" => view_svg(State(state), q).await,
-        "png" => view_png(State(state), q).await,
-        "pdf" => view_pdf(State(state), q).await,
-        "csv" => view_csv(State(state), q).await,
-        other => AppError::not_found(format!("no '.{other}' charts: svg, png, pdf or csv")).into_response(),
+    let Some(format) = [SVG, PNG, PDF, CSV].into_iter().find(|f| f.ext == ext) else {
+        return AppError::not_found(format!("no '.{ext}' charts: svg, png, pdf or csv")).into_response();
+    };
+    match q {
+        Ok(q) => view_file(&state, &q, format).await,
+        Err(e) => e.into_response(),
     }
 }
 
-type ViewQ = Result<Query<ViewQuery>, QueryRejection>;
+/// The view's query, its error held back: a series download answers its path's errors first.
+type ViewQ = Result<ApiQuery<ViewQuery>, AppError>;
 
-/// Validates and builds a view for a download; errors in the API's JSON shape.
-async fn view_data(state: &AppState, q: ViewQ) -> Result<(super::view::View, super::view::ViewData), AppError> {
-    let Query(q) = q.map_err(|e| AppError::bad_parameter("query", e.body_text()))?;
+/// A file a chart view downloads as: its extension, its content type and how it is made.
+struct Format {
+    ext: &'static str,
+    content_type: &'static str,
+    make: fn(&ViewData) -> Result<Vec<u8>, AppError>,
+}
+
+const SVG: Format = Format { ext: "svg", content_type: "image/svg+xml", make: svg };
+const PNG: Format = Format { ext: "png", content_type: "image/png", make: png };
+const PDF: Format = Format { ext: "pdf", content_type: "application/pdf", make: pdf };
+const CSV: Format = Format { ext: "csv", content_type: "text/csv; charset=utf-8", make: csv };
+
+/// Validates and builds the view, then makes its file, named after the view
+/// (`quarry-SERIES-RANGE.EXT`); errors in the API's JSON shape.
+async fn view_file(state: &AppState, q: &ViewQuery, format: Format) -> Response {
+    match view_data(state, q).await.and_then(|(v, d)| Ok((v, (format.make)(&d)?))) {
+        Ok((v, body)) => download(format.content_type, format!("{}.{}", file_stem(&v), format.ext), body),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn view_data(state: &AppState, q: &ViewQuery) -> Result<(View, ViewData), AppError> {
     let known: Vec<String> = super::view::options(&state.db).await?.into_iter().map(|o| o.slug).collect();
-    let view = super::view::parse(&q, &known)?;
+    let view = super::view::parse(q, &known)?;
     let data = super::view::build(&state.db, &view).await?;
     Ok((view, data))
 }
 
-fn file_stem(view: &super::view::View) -> String {
+fn file_stem(view: &View) -> String {
     format!("quarry-{}-{}", view.series.join("-"), view.range.as_str())
 }
 
@@ -100,8 +116,32 @@ fn drawn<T>(r: Result<T, crate::plot::ChartError>) -> Result<T, AppError> {
 }
 
 /// The view's chart in its download frame (title, units, sources, date, DEMO).
-fn framed(d: &super::view::ViewData) -> crate::plot::framed::Framed<'_> {
+fn framed(d: &ViewData) -> crate::plot::framed::Framed<'_> {
     crate::plot::framed::Framed { chart: &d.chart, caption: d.caption() }
+}
+
+fn svg(d: &ViewData) -> Result<Vec<u8>, AppError> {
+    Ok(drawn(crate::plot::framed::render_svg(&framed(d), "chart", true))?.into_bytes())
+}
+
+fn png(d: &ViewData) -> Result<Vec<u8>, AppError> {
+    drawn(crate::plot::render_png(&framed(d), 2.0))
+}
+
+fn pdf(d: &ViewData) -> Result<Vec<u8>, AppError> {
+    // Without the SVG's <title>: the frame draws the title, so the PDF adds no band.
+    let svg = drawn(crate::plot::framed::render_svg(&framed(d), "chart", false))?;
+    drawn(crate::plot::svgs_to_pdf(&[svg]))
+}
+
+/// Every observation in the range, one column per line drawn.
+fn csv(d: &ViewData) -> Result<Vec<u8>, AppError> {
+    let mut header = vec!["date"];
+    header.extend(d.columns.iter().map(String::as_str));
+    let rows = d.rows.iter().map(|(day, vals)| {
+        std::iter::once(day.to_string()).chain(vals.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()))
+    });
+    crate::csv_export::write(&header, rows).map_err(|e| AppError::internal("cannot write CSV", e))
 }
 
 /// The chart view as standalone SVG, with `<title>` and `<desc>`.
@@ -113,14 +153,8 @@ fn framed(d: &super::view::ViewData) -> crate::plot::framed::Framed<'_> {
         (status = 400, description = "No series, more than four, a repeated one, `ratio` without exactly two, overlays on more than one, or an unknown range or overlay; `parameter` names it.", body = AppError),
         (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
     ))]
-async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
-    match view_data(&state, q)
-        .await
-        .and_then(|(v, d)| Ok((v, drawn(crate::plot::framed::render_svg(&framed(&d), "chart", true))?)))
-    {
-        Ok((v, svg)) => download("image/svg+xml", format!("{}.svg", file_stem(&v)), svg.into_bytes()),
-        Err(e) => e.into_response(),
-    }
+async fn view_svg(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
+    view_file(&state, &q, SVG).await
 }
 
 /// The chart view as a PNG at twice its 960 x 420 size.
@@ -130,11 +164,8 @@ async fn view_svg(State(state): State<AppState>, q: ViewQ) -> Response {
         (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
         (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
     ))]
-async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
-    match view_data(&state, q).await.and_then(|(v, d)| Ok((v, drawn(crate::plot::render_png(&framed(&d), 2.0))?))) {
-        Ok((v, png)) => download("image/png", format!("{}.png", file_stem(&v)), png),
-        Err(e) => e.into_response(),
-    }
+async fn view_png(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
+    view_file(&state, &q, PNG).await
 }
 
 /// The chart view as a one-page vector PDF.
@@ -144,16 +175,8 @@ async fn view_png(State(state): State<AppState>, q: ViewQ) -> Response {
         (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
         (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
     ))]
-async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
-    let pdf = view_data(&state, q).await.and_then(|(v, d)| {
-        // Without the SVG's <title>: the frame draws the title, so the PDF adds no band.
-        let svg = drawn(crate::plot::framed::render_svg(&framed(&d), "chart", false))?;
-        Ok((v, drawn(crate::plot::svgs_to_pdf(&[svg]))?))
-    });
-    match pdf {
-        Ok((v, pdf)) => download("application/pdf", format!("{}.pdf", file_stem(&v)), pdf),
-        Err(e) => e.into_response(),
-    }
+async fn view_pdf(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
+    view_file(&state, &q, PDF).await
 }
 
 /// The chart view's data as CSV, one column per line drawn.
@@ -165,20 +188,8 @@ async fn view_pdf(State(state): State<AppState>, q: ViewQ) -> Response {
         (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
         (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
     ))]
-async fn view_csv(State(state): State<AppState>, q: ViewQ) -> Response {
-    let (view, data) = match view_data(&state, q).await {
-        Ok(x) => x,
-        Err(e) => return e.into_response(),
-    };
-    let mut header = vec!["date"];
-    header.extend(data.columns.iter().map(String::as_str));
-    let rows = data.rows.iter().map(|(d, vals)| {
-        std::iter::once(d.to_string()).chain(vals.iter().map(|v| v.map(|x| x.to_string()).unwrap_or_default()))
-    });
-    match crate::csv_export::write(&header, rows) {
-        Ok(body) => download("text/csv; charset=utf-8", format!("{}.csv", file_stem(&view)), body),
-        Err(e) => AppError::internal("cannot write CSV", e).into_response(),
-    }
+async fn view_csv(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
+    view_file(&state, &q, CSV).await
 }
 
 /// A kept macro chart pack as PDF: the latest, or a given day's.
@@ -217,14 +228,7 @@ async fn pack_pdf(State(state): State<AppState>, Path(file): Path<String>) -> Re
         .into_response();
     };
     match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (header::CONTENT_DISPOSITION, format!("inline; filename=\"quarry-chart-pack-{day}.pdf\"")),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => download("application/pdf", format!("quarry-chart-pack-{day}.pdf"), bytes),
         Err(e) => {
             AppError::internal("the chart pack file is missing", format!("{}: {e}", path.display())).into_response()
         }

@@ -1,8 +1,7 @@
 //! The commodity endpoints whose URL carries the instrument (`/api/commodities/{slug}/...`),
 //! which server functions cannot express: thin axum handlers over the same services,
 //! answering errors in the same JSON shape as every other endpoint.
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
@@ -11,18 +10,15 @@ use serde::Deserialize;
 use super::downsample::{choose, period_close, Interval};
 use super::model::{Detail, History, HistoryPoint, SignalsTable, SourceInfo, DEMO_NOTICE};
 use crate::error::AppError;
+use crate::params::ApiQuery;
 use crate::routing::Listed;
-use crate::state::AppState;
+use crate::state::{AppState, WithApp};
 use crate::universe::DEMO_SOURCE;
 
 const DEFAULT_POINTS: usize = 2000;
 const MAX_POINTS: usize = 10_000;
 
-pub fn routes<S>() -> Listed<S>
-where
-    S: Clone + Send + Sync + 'static,
-    AppState: FromRef<S>,
-{
+pub fn routes<S: WithApp>() -> Listed<S> {
     Listed::new()
         .get("/api/commodities/signals.csv", signals_csv)
         .get("/api/commodities/{slug}", detail_json)
@@ -50,10 +46,6 @@ pub struct HistoryQuery {
     points: Option<String>,
 }
 
-fn fail(e: AppError) -> Response {
-    e.into_response()
-}
-
 /// The `group` parameter: empty means all groups; an unknown one is a 400 listing the known.
 pub fn group_param(universe: &crate::universe::Universe, group: Option<String>) -> Result<Option<String>, AppError> {
     let group = group.filter(|g| !g.is_empty());
@@ -67,11 +59,6 @@ pub fn group_param(universe: &crate::universe::Universe, group: Option<String>) 
         }
     }
     Ok(group)
-}
-
-/// A query string that axum could not read is a 400, in the same JSON shape as the rest.
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
-    q.map(|Query(q)| q).map_err(|e| AppError::bad_parameter("query", e.body_text()))
 }
 
 /// Validates the request and reads the history; shared by the JSON and CSV answers. Kept
@@ -156,16 +143,9 @@ async fn read_history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<
 async fn history_json(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    q: Result<Query<HistoryQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Response {
-    let q = match query(q) {
-        Ok(q) => q,
-        Err(e) => return fail(e),
-    };
-    match history(&state, &slug, &q).await {
-        Ok(h) => Json(h).into_response(),
-        Err(e) => fail(e),
-    }
+    history(&state, &slug, &q).await.map(Json).into_response()
 }
 
 /// The history as CSV: `date,value,unit,source`, every stored observation by default.
@@ -183,18 +163,14 @@ async fn history_json(
 async fn history_csv(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    q: Result<Query<HistoryQuery>, QueryRejection>,
+    ApiQuery(mut q): ApiQuery<HistoryQuery>,
 ) -> Response {
-    let mut q = match query(q) {
-        Ok(q) => q,
-        Err(e) => return fail(e),
-    };
     if q.interval.as_deref().is_none_or(str::is_empty) {
         q.interval = Some("raw".into());
     }
     let h = match history(&state, &slug, &q).await {
         Ok(h) => h,
-        Err(e) => return fail(e),
+        Err(e) => return e.into_response(),
     };
     let rows = h.points.iter().map(|p| vec![p.date.to_string(), p.value.to_string(), h.unit.clone(), p.source.clone()]);
     crate::csv_export::response(
@@ -216,10 +192,7 @@ async fn history_csv(
         (status = 404, description = "An unknown instrument.", body = AppError),
     ))]
 async fn detail_json(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    match detail(&state, &slug).await {
-        Ok(d) => Json(d).into_response(),
-        Err(e) => fail(e),
-    }
+    detail(&state, &slug).await.map(Json).into_response()
 }
 
 pub async fn detail(state: &AppState, slug: &str) -> Result<Detail, AppError> {
@@ -317,14 +290,10 @@ pub struct SignalsQuery {
         (status = 200, description = "The table as CSV.", content_type = "text/csv", body = String),
         (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
     ))]
-async fn signals_csv(State(state): State<AppState>, q: Result<Query<SignalsQuery>, QueryRejection>) -> Response {
-    let q = match query(q) {
-        Ok(q) => q,
-        Err(e) => return fail(e),
-    };
+async fn signals_csv(State(state): State<AppState>, ApiQuery(q): ApiQuery<SignalsQuery>) -> Response {
     let table = match signals_table(&state, q.group, q.stance, q.sort, q.dir).await {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => return e.into_response(),
     };
     let columns: Vec<&str> = super::signals::Indicator::ALL
         .into_iter()

@@ -42,9 +42,9 @@ impl FromRef<RouterState> for LeptosOptions {
     }
 }
 
-impl FromRef<RouterState> for AppState {
-    fn from_ref(s: &RouterState) -> Self {
-        s.app.clone()
+impl crate::state::WithApp for RouterState {
+    fn app(&self) -> AppState {
+        self.app.clone()
     }
 }
 

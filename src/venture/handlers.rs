@@ -1,8 +1,7 @@
 //! The venture endpoints that carry an id in their URL, and the CSV download of every
 //! table: thin axum handlers over the same parameter checks and services as the server
 //! functions, answering errors in the same JSON shape.
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
@@ -12,8 +11,9 @@ use super::model::*;
 use super::query::{self, FundingFilter, FundingParams, MAX_PER_PAGE};
 use super::service;
 use crate::error::AppError;
+use crate::params::ApiQuery;
 use crate::routing::Listed;
-use crate::state::AppState;
+use crate::state::{AppState, WithApp};
 
 /// The most rows one CSV download holds; the file says when it was cut.
 pub const CSV_MAX_ROWS: u64 = 100_000;
@@ -31,11 +31,7 @@ pub const CSV_TABLES: [&str; 9] = [
     "sectors",
 ];
 
-pub fn routes<S>() -> Listed<S>
-where
-    S: Clone + Send + Sync + 'static,
-    AppState: FromRef<S>,
-{
+pub fn routes<S: WithApp>() -> Listed<S> {
     Listed::new()
         .get("/api/venture/companies/{id}", company_json)
         .get("/api/venture/investors/{id}", investor_json)
@@ -299,15 +295,15 @@ where
 async fn csv_table(
     State(state): State<AppState>,
     Path(table): Path<String>,
-    q: Result<Query<CsvQuery>, QueryRejection>,
+    q: Result<ApiQuery<CsvQuery>, AppError>,
 ) -> Response {
     let Some(name) = table.strip_suffix(".csv") else {
         return AppError::not_found(format!("no endpoint /api/venture/{table}; /api lists the venture API"))
             .into_response();
     };
     let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return AppError::bad_parameter("query", e.body_text()).into_response(),
+        Ok(ApiQuery(q)) => q,
+        Err(e) => return e.into_response(),
     };
     match csv_rows(&state, name, &q).await {
         Ok((header, rows)) => {

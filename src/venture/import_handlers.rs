@@ -14,8 +14,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
@@ -26,8 +25,9 @@ use super::import_run::{self, RunStatus, SpoolError, Spooled};
 use super::import_write::ImportReport;
 use crate::error::AppError;
 use crate::format::escape;
+use crate::params::ApiQuery;
 use crate::routing::Listed;
-use crate::state::AppState;
+use crate::state::{AppState, WithApp};
 
 /// How long a request waits for its import before answering 202 with the status URL: well
 /// inside the request timeout, and far more than a 10 MB file takes.
@@ -36,11 +36,7 @@ const MAX_WAIT_SECS: u64 = 25;
 /// The form's text fields (token, name, dry_run) are short; a longer one is refused.
 const MAX_FIELD_BYTES: usize = 4096;
 
-pub fn routes<S>() -> Listed<S>
-where
-    S: Clone + Send + Sync + 'static,
-    AppState: FromRef<S>,
-{
+pub fn routes<S: WithApp>() -> Listed<S> {
     Listed::new()
         // The body is streamed and counted by the handler, not buffered by an extractor.
         .post_streamed("/api/venture/import", upload)
@@ -122,15 +118,15 @@ struct TooLarge {
 async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
-    query: Result<Query<UploadQuery>, QueryRejection>,
+    query: Result<ApiQuery<UploadQuery>, AppError>,
     body: Body,
 ) -> Response {
     if let Err(e) = authorize(&state, bearer(&headers).as_deref()) {
         return e.into_response();
     }
-    let Query(q) = match query {
+    let ApiQuery(q) = match query {
         Ok(q) => q,
-        Err(e) => return AppError::bad_parameter("query", e.body_text()).into_response(),
+        Err(e) => return e.into_response(),
     };
     let dry_run = match parse_bool(q.dry_run.as_deref()) {
         Ok(b) => b,

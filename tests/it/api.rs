@@ -429,3 +429,49 @@ async fn instrument_pages_are_kept_per_range_until_a_write() {
     })
     .await;
 }
+
+/// A query string axum cannot read (a repeated key here) is a 400 naming `query`, in the
+/// API's JSON shape, on every plain handler; where a handler checks its path first (the
+/// venture CSV's table, a series download's file name and type), that answer comes first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_query_string_is_a_400_naming_query_after_the_path_checks() {
+    crate::support::with_db(crate::support::Backend::Sqlite, |url| async move {
+        let app = quarry::server::router(prepared_state(&url).await);
+        let answer = |status: StatusCode, ctype: &str, body: &str| -> Value {
+            assert!(ctype.contains("json"), "{ctype}: {body}");
+            let v: Value = serde_json::from_str(body).unwrap();
+            assert_eq!(v["kind"], if status == StatusCode::BAD_REQUEST { "bad_request" } else { "not_found" }, "{v}");
+            v
+        };
+        for uri in [
+            "/api/commodities/gold/history?from=a&from=b",
+            "/api/commodities/gold/history.csv?interval=raw&interval=week",
+            "/api/commodities/signals.csv?group=energy&group=metals",
+            "/api/venture/funding.csv?sector=a&sector=b",
+            "/api/charts/view.svg?series=gold&series=silver",
+            "/api/charts/view.png?range=1y&range=5y",
+            "/api/charts/view.pdf?log=1&log=0",
+            "/api/charts/view.csv?rebase=1&rebase=0",
+            "/api/charts/series/gold.svg?range=1y&range=5y",
+        ] {
+            let (status, ctype, body) = get(&app, uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+            let v = answer(status, &ctype, &body);
+            assert_eq!(v["parameter"], "query", "{uri}: {v}");
+            assert!(v["message"].as_str().unwrap().contains("duplicate field"), "{uri}: {v}");
+        }
+        for uri in [
+            "/api/venture/nope?sector=a&sector=b",
+            "/api/charts/series/gold?range=1y&range=5y",
+            "/api/charts/series/gold.gif?range=1y&range=5y",
+        ] {
+            let (status, ctype, body) = get(&app, uri).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
+            answer(status, &ctype, &body);
+        }
+        let (status, ctype, body) = get(&app, "/api/charts/series/gold.gif?series=silver").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(answer(status, &ctype, &body)["parameter"], "series");
+    })
+    .await;
+}
