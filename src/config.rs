@@ -419,8 +419,14 @@ mod tests {
     fn the_admin_check_accepts_only_the_exact_token() {
         let s = Secret::new("correct horse battery staple");
         assert!(s.authorize(Some("correct horse battery staple"), "").is_ok());
-        for wrong in ["correct horse battery stapl", "correct horse battery staplee", "x", "Correct horse battery staple"] {
-            assert_eq!(s.authorize(Some(wrong), "").unwrap_err().kind, crate::error::ErrorKind::Unauthorized, "{wrong}");
+        for wrong in
+            ["correct horse battery stapl", "correct horse battery staplee", "x", "Correct horse battery staple"]
+        {
+            assert_eq!(
+                s.authorize(Some(wrong), "").unwrap_err().kind,
+                crate::error::ErrorKind::Unauthorized,
+                "{wrong}"
+            );
         }
         assert_eq!(s.authorize(None, "").unwrap_err().kind, crate::error::ErrorKind::Unauthorized);
         assert_eq!(Secret::default().authorize(Some("x"), "").unwrap_err().kind, crate::error::ErrorKind::Forbidden);

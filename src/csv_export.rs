@@ -43,7 +43,13 @@ where
     match write(header, rows) {
         Ok(body) => {
             let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], "_"));
-            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
                 .into_response()
         }
         Err(e) => AppError::internal("cannot write CSV", e).into_response(),
@@ -56,7 +62,14 @@ mod tests {
 
     #[test]
     fn formula_like_text_is_defused_and_numbers_are_not() {
-        for risky in ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1", "\r=1"] {
+        for risky in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "\t=1",
+            "\r=1",
+        ] {
             assert_eq!(safe_cell(risky), format!("'{risky}"), "{risky:?}");
         }
         for plain in ["-1.5", "+2", "0", "Acme Robotics", "", "2024-01-31", "a=b"] {

@@ -181,9 +181,18 @@ mod tests {
     fn a_database_that_does_not_answer_is_a_503_and_a_failed_statement_a_500() {
         let kind = |e: DbErr| AppError::from(e).kind;
         assert_eq!(kind(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)), ErrorKind::UpstreamUnavailable);
-        assert_eq!(kind(DbErr::Conn(RuntimeErr::Internal("Connection refused (os error 111)".into()))), ErrorKind::UpstreamUnavailable);
-        assert_eq!(kind(DbErr::Query(RuntimeErr::Internal("Connection reset by peer".into()))), ErrorKind::UpstreamUnavailable);
-        assert_eq!(kind(DbErr::Query(RuntimeErr::Internal("syntax error at or near \"FORM\"".into()))), ErrorKind::Internal);
+        assert_eq!(
+            kind(DbErr::Conn(RuntimeErr::Internal("Connection refused (os error 111)".into()))),
+            ErrorKind::UpstreamUnavailable
+        );
+        assert_eq!(
+            kind(DbErr::Query(RuntimeErr::Internal("Connection reset by peer".into()))),
+            ErrorKind::UpstreamUnavailable
+        );
+        assert_eq!(
+            kind(DbErr::Query(RuntimeErr::Internal("syntax error at or near \"FORM\"".into()))),
+            ErrorKind::Internal
+        );
         assert_eq!(kind(DbErr::RecordNotFound("x".into())), ErrorKind::Internal);
         let e = AppError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
         assert_eq!((e.kind.status(), e.message.as_str()), (503, "the database is not answering; try again shortly"));

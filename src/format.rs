@@ -104,14 +104,16 @@ fn without_parentheses(s: &str) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn escaped_text_cannot_open_a_tag_or_close_an_attribute() {
-        assert_eq!(escape(r#"</title><a href="x" title='y'>&"#), "&lt;&#x2F;title&gt;&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;");
+        assert_eq!(
+            escape(r#"</title><a href="x" title='y'>&"#),
+            "&lt;&#x2F;title&gt;&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;"
+        );
         assert_eq!(escape("Gold · 2024"), "Gold · 2024");
     }
 

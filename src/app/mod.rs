@@ -12,8 +12,8 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::commodities::pages::{ComparePage, GroupPage, InstrumentPage, OverviewPage, SignalsPage, TrendingPage};
 use crate::charts::pages::PackPage;
+use crate::commodities::pages::{ComparePage, GroupPage, InstrumentPage, OverviewPage, SignalsPage, TrendingPage};
 use crate::jobs::pages::MakePackNow;
 use crate::venture::pages as venture;
 use layout::{Layout, NotFound};

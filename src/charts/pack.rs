@@ -9,12 +9,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::format::{format_change, format_period, format_value};
 use crate::plot::bars::{self, BarChart, BarSeries};
 use crate::plot::theme::{self, FONT};
 use crate::plot::time_series::{self, Line, RefLine, TimeChart};
-use crate::plot::transform::{change_over, monthly_mean, net_liquidity, per_quarter, quarter_label, ratio, year_on_year};
+use crate::plot::transform::{
+    change_over, monthly_mean, net_liquidity, per_quarter, quarter_label, ratio, year_on_year,
+};
 use crate::plot::ChartError;
-use crate::format::{format_change, format_period, format_value};
 use crate::universe::Frequency;
 
 /// Page size: A4 landscape at 96 px per inch.

@@ -125,10 +125,7 @@ pub async fn load(
 /// What the chart pack's venture pages draw since `from`: each Form D round's date and
 /// amount sold (rounds of unknown amount count with zero dollars), and the dates IPO
 /// registrations were filed and priced. `None` when there is nothing to draw.
-pub async fn venture_data(
-    db: &impl ConnectionTrait,
-    from: NaiveDate,
-) -> Result<Option<VentureData>, DbErr> {
+pub async fn venture_data(db: &impl ConnectionTrait, from: NaiveDate) -> Result<Option<VentureData>, DbErr> {
     let rounds: Vec<(NaiveDate, Option<f64>, String)> = funding_rounds::Entity::find()
         .select_only()
         .column(funding_rounds::Column::AnnouncedOn)
@@ -144,7 +141,8 @@ pub async fn venture_data(
     if rounds.is_empty() && ipos.is_empty() {
         return Ok(None);
     }
-    let demo = rounds.iter().any(|r| r.2 == crate::venture::service::DEMO) || ipos.iter().any(|i| i.source == crate::venture::service::DEMO);
+    let demo = rounds.iter().any(|r| r.2 == crate::venture::service::DEMO)
+        || ipos.iter().any(|i| i.source == crate::venture::service::DEMO);
     let mut ipo_filed: Vec<NaiveDate> = ipos.iter().map(|i| i.filed_on).collect();
     let mut ipo_priced: Vec<NaiveDate> = ipos.iter().filter_map(|i| i.priced_on).collect();
     ipo_filed.sort();

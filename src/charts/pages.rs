@@ -147,7 +147,6 @@ fn PackListing() -> impl IntoView {
     }
 }
 
-
 #[component]
 fn Packs(list: PackList) -> impl IntoView {
     if list.packs.is_empty() {

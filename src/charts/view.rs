@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 
-use crate::plot::axes::{self, Axis};
 use super::model::{ChartView, SeriesOption};
-use crate::plot::time_series::{Band, Line, TimeChart};
-use crate::plot::{theme, transform};
 use crate::commodities::downsample::{choose, period_close};
 use crate::commodities::range::Range;
 use crate::db::entities::{observations, series, signals};
 use crate::error::AppError;
+use crate::plot::axes::{self, Axis};
+use crate::plot::time_series::{Band, Line, TimeChart};
+use crate::plot::{theme, transform};
 use crate::universe::{source_label, Frequency};
 
 pub const MAX_SERIES: usize = 4;

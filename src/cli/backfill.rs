@@ -9,9 +9,9 @@ use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
+use crate::db::lease::{acquire, finish};
 use crate::jobs::kind::JobKind;
 use crate::jobs::model::Progress;
-use crate::db::lease::{acquire, finish};
 use crate::jobs::runner::{execute, RunReport};
 use crate::state::AppState;
 

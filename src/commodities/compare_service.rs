@@ -11,8 +11,8 @@ use super::compare_math::{
 };
 use super::downsample::{choose, period_close, Interval};
 use super::model::{ChartSvg, DEMO_NOTICE};
-use crate::plot::{render_svg, theme, Line, RefLine, TimeChart};
 use crate::error::AppError;
+use crate::plot::{render_svg, theme, Line, RefLine, TimeChart};
 use crate::state::AppState;
 use crate::universe::{source_label, Instrument, Universe, DEMO_SOURCE};
 

@@ -10,9 +10,9 @@ use super::downsample::{choose, period_close, Interval};
 use super::model::{ChartSvg, Detail, HistoryPoint, InstrumentPage};
 use super::range::Range;
 use super::signals::{applies, Indicator};
-use crate::plot::{render_svg, theme, Band, Bars, Line, RefLine, TimeChart};
 use crate::db::entities::signals as table;
 use crate::error::AppError;
+use crate::plot::{render_svg, theme, Band, Bars, Line, RefLine, TimeChart};
 use crate::state::AppState;
 use crate::universe::Instrument;
 

@@ -19,4 +19,3 @@ pub fn ErrorText(full: String, #[prop(optional, into)] class: String) -> impl In
     });
     view! { <span class=format!("error-short {class}")>{short}</span>{more} }
 }
-

@@ -100,8 +100,8 @@ mod render {
 
     #[test]
     fn empty_states_and_misses_keep_their_classes_and_role() {
-        let html = view! { <NoMatch text="No deal matches." reset="/venture/acquisitions" label="Show all deals"/> }
-            .to_html();
+        let html =
+            view! { <NoMatch text="No deal matches." reset="/venture/acquisitions" label="Show all deals"/> }.to_html();
         // leptos writes `class` after the other attributes.
         assert!(html.starts_with(r#"<p role="status" class="empty-state">No deal matches. "#), "{html}");
         assert!(html.contains(r#"<a href="/venture/acquisitions">Show all deals</a></p>"#), "{html}");
@@ -113,7 +113,10 @@ mod render {
     fn an_error_box_says_what_failed_and_offers_the_reset() {
         let e = AppError::bad_parameter("sector", "unknown sector 'x'");
         let html = view! { <ErrorBox e what="companies" reset="/venture/companies"/> }.to_html();
-        assert!(html.starts_with(r#"<div role="alert" class="error"><p>The companies could not be loaded: "#), "{html}");
+        assert!(
+            html.starts_with(r#"<div role="alert" class="error"><p>The companies could not be loaded: "#),
+            "{html}"
+        );
         assert!(html.contains("unknown sector 'x'</p>"), "{html}");
         assert!(html.contains(r#"<p><a href="/venture/companies">Clear the filters</a></p>"#), "{html}");
     }

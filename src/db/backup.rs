@@ -107,8 +107,7 @@ pub async fn inspect(file: &Path) -> Result<(), BackupError> {
             Ok(rows) => rows.iter().filter_map(|r| r.try_get_by_index::<String>(0).ok()).collect::<Vec<_>>(),
             Err(_) => return Ok(Err(invalid("it holds no Quarry schema (no seaql_migrations table)".into()))),
         };
-        let known: Vec<String> =
-            migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+        let known: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
         if let Some(newer) = applied.iter().find(|v| !known.contains(v)) {
             return Ok(Err(invalid(format!("it was made by a newer Quarry (migration {newer} is unknown here)"))));
         }

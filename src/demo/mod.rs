@@ -15,9 +15,9 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
 use crate::db::entities::observations;
 use crate::universe::{Instrument, Universe, DEMO_SOURCE, MACRO_GROUP};
 
+pub mod commodities;
 pub mod factors;
 pub mod macro_series;
-pub mod commodities;
 mod rng;
 pub mod stats;
 pub mod venture;
@@ -42,8 +42,7 @@ What is in the demo (generated, labelled DEMO everywhere, deterministic):
     15 IPO filings: {url}venture
   - the jobs and data health: {url}jobs
 {notice}.
-"
-    ,
+",
         notice = crate::config::DEMO_OFFLINE_NOTICE
     )
 }

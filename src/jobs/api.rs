@@ -33,7 +33,8 @@ pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
 pub async fn get_health() -> Result<Health, AppError> {
     let state = crate::state::use_app_state()?;
     let admin = state.config.admin_token.expose().is_some();
-    let mut health = super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?;
+    let mut health =
+        super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?;
     health.offline_notice = state.config.demo.then(|| crate::config::DEMO_OFFLINE_NOTICE.to_string());
     Ok(health)
 }

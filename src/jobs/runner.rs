@@ -145,7 +145,12 @@ pub async fn run_slot_then_dependents(state: &AppState, kind: JobKind, slot: &st
 }
 
 /// Like `run_slot_then_dependents`, for a run whose lease is already held ("run now").
-pub async fn execute_then_dependents(state: &AppState, run_id: i64, kind: JobKind, slot: &str) -> Result<RunReport, DbErr> {
+pub async fn execute_then_dependents(
+    state: &AppState,
+    run_id: i64,
+    kind: JobKind,
+    slot: &str,
+) -> Result<RunReport, DbErr> {
     let wrote = kind.writes_observations();
     let report = execute(state, run_id, kind, None).await;
     if wrote && report.outcome.rows_written > 0 {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::model::{FailureGroup, FailurePage, FeedHealth, Health, JobRunView, JobView, StaleSeries};
 use super::kind::Job;
+use super::model::{FailureGroup, FailurePage, FeedHealth, Health, JobRunView, JobView, StaleSeries};
 use super::scheduler::next_run;
 use crate::config::JobsConfig;
 use crate::db::entities::job_runs;
@@ -149,8 +149,13 @@ pub async fn failures(db: &impl ConnectionTrait, page: u64) -> Result<Option<Fai
         .take(FAILURE_GROUPS_PER_PAGE as usize)
         .collect();
     let ids: Vec<i64> = shown.iter().map(|(_, (_, id))| *id).collect();
-    let runs: std::collections::HashMap<i64, job_runs::Model> =
-        job_runs::Entity::find().filter(job_runs::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|r| (r.id, r)).collect();
+    let runs: std::collections::HashMap<i64, job_runs::Model> = job_runs::Entity::find()
+        .filter(job_runs::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
     let groups = shown
         .into_iter()
         .filter_map(|((job, reason), (count, id))| {

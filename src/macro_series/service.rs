@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::model::{MacroSeriesEntry, MacroSeriesList};
 use crate::commodities::model::{judge, Freshness, DEMO_NOTICE};
-use crate::series::{latest_failures, observations_between};
 use crate::db::entities::series;
+use crate::series::{latest_failures, observations_between};
 use crate::universe::{source_label, Instrument, Universe};
 
 /// The id of the series with this slug, of any kind.

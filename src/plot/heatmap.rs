@@ -78,8 +78,12 @@ pub fn draw<DB: DrawingBackend>(h: &Heatmap, area: &DrawingArea<DB, Shift>) -> R
     let label_font = (FONT, 13).into_font().color(&theme::TEXT);
     for (r, name) in h.rows.iter().enumerate() {
         let y = 5 + r as i32 * cell_h;
-        area.draw(&Text::new(name.clone(), (left - 8, y + cell_h / 2), label_font.clone().pos(Pos::new(HPos::Right, VPos::Center))))
-            .map_err(err)?;
+        area.draw(&Text::new(
+            name.clone(),
+            (left - 8, y + cell_h / 2),
+            label_font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(err)?;
         for c in 0..h.cols.len() {
             let x = left + c as i32 * cell_w;
             let v = h.values.get(r).and_then(|row| row.get(c)).copied().flatten();
@@ -103,11 +107,16 @@ pub fn draw<DB: DrawingBackend>(h: &Heatmap, area: &DrawingArea<DB, Shift>) -> R
     for (c, name) in h.cols.iter().enumerate() {
         if c % every == 0 || c == h.cols.len() - 1 {
             let x = left + c as i32 * cell_w + cell_w / 2;
-            area.draw(&Text::new(name.clone(), (x, 8 + h.rows.len() as i32 * cell_h), col_font.clone())).map_err(err)?;
+            area.draw(&Text::new(name.clone(), (x, 8 + h.rows.len() as i32 * cell_h), col_font.clone()))
+                .map_err(err)?;
         }
     }
     if let Some(wm) = &h.watermark {
-        let font = (FONT, 72).into_font().style(FontStyle::Bold).color(&theme::DOWN.mix(0.15)).pos(Pos::new(HPos::Center, VPos::Center));
+        let font = (FONT, 72)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&theme::DOWN.mix(0.15))
+            .pos(Pos::new(HPos::Center, VPos::Center));
         area.draw(&Text::new(wm.clone(), (w as i32 / 2, ht as i32 / 2), font)).map_err(err)?;
     }
     Ok(())

@@ -13,7 +13,14 @@ fn err<E: std::fmt::Display>(e: E) -> ChartError {
 
 /// Draws `charts` in a grid of `cols` columns; each cell is captioned with its chart's
 /// title. Cells whose chart has nothing to draw say so.
-pub fn render_svg(title: &str, desc: &str, charts: &[TimeChart], cols: usize, cell: (u32, u32), id: &str) -> Result<String, ChartError> {
+pub fn render_svg(
+    title: &str,
+    desc: &str,
+    charts: &[TimeChart],
+    cols: usize,
+    cell: (u32, u32),
+    id: &str,
+) -> Result<String, ChartError> {
     if charts.is_empty() {
         return Err(ChartError::Empty("no charts"));
     }
@@ -28,7 +35,8 @@ pub fn render_svg(title: &str, desc: &str, charts: &[TimeChart], cols: usize, ce
         root.fill(&WHITE).map_err(err)?;
         let areas = root.split_evenly((rows, cols));
         for (chart, area) in charts.iter().zip(areas.iter()) {
-            let font = (FONT, 14).into_font().style(FontStyle::Bold).color(&theme::TEXT).pos(Pos::new(HPos::Left, VPos::Top));
+            let font =
+                (FONT, 14).into_font().style(FontStyle::Bold).color(&theme::TEXT).pos(Pos::new(HPos::Left, VPos::Top));
             area.draw(&Text::new(chart.title.clone(), (8, 4), font)).map_err(err)?;
             let body = area.margin(caption, 0, 0, 0);
             let mut c = chart.clone();

@@ -36,7 +36,8 @@ mod tests {
 
     #[test]
     fn title_and_desc_follow_the_opening_tag_and_label_it() {
-        let svg = r#"<svg width="800" height="300" viewBox="0 0 800 300" xmlns="http://www.w3.org/2000/svg"><rect/></svg>"#;
+        let svg =
+            r#"<svg width="800" height="300" viewBox="0 0 800 300" xmlns="http://www.w3.org/2000/svg"><rect/></svg>"#;
         let out = accessible(svg, "price", "Gold & silver", "A <line>");
         assert_eq!(
             out,

@@ -68,9 +68,7 @@ pub fn monthly_mean(points: &Points) -> Vec<(NaiveDate, f64)> {
 /// `a / b` on the dates both have (exact date match); zero denominators are skipped.
 pub fn ratio(a: &Points, b: &Points) -> Vec<(NaiveDate, f64)> {
     let bs: std::collections::HashMap<NaiveDate, f64> = b.iter().copied().collect();
-    a.iter()
-        .filter_map(|(d, x)| bs.get(d).filter(|y| **y != 0.0).map(|y| (*d, x / y)))
-        .collect()
+    a.iter().filter_map(|(d, x)| bs.get(d).filter(|y| **y != 0.0).map(|y| (*d, x / y))).collect()
 }
 
 /// The last value and its change over `days` calendar days (against the latest value on

@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use crate::db::entities::{observations, series, series_health};
@@ -112,12 +112,7 @@ pub async fn newest_observations(
     series_id: i32,
     n: u64,
 ) -> Result<Vec<(NaiveDate, f64, String)>, DbErr> {
-    rows_of(series_id)
-        .order_by_desc(observations::Column::Date)
-        .limit(n)
-        .into_tuple()
-        .all(db)
-        .await
+    rows_of(series_id).order_by_desc(observations::Column::Date).limit(n).into_tuple().all(db).await
 }
 
 /// Observations of one series between two dates (either open), oldest first, with source.

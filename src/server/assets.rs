@@ -56,12 +56,19 @@ impl Assets {
             }
             let content_type = mime_guess::from_path(name.as_str())
                 .first_raw()
-                .map(|m| if m.starts_with("text/") || m.ends_with("javascript") { format!("{m}; charset=utf-8") } else { m.to_string() })
+                .map(|m| {
+                    if m.starts_with("text/") || m.ends_with("javascript") {
+                        format!("{m}; charset=utf-8")
+                    } else {
+                        m.to_string()
+                    }
+                })
                 .unwrap_or_else(|| "application/octet-stream".into());
             files.insert(
                 (*name).clone(),
                 Asset {
-                    content_type: HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                    content_type: HeaderValue::from_str(&content_type)
+                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                     etag: HeaderValue::from_str(&format!("\"{}\"", hex(&digest[..12]))).expect("hex is a valid header"),
                     identity: bytes::Bytes::from(bytes.clone()),
                     gzip: raw.get(&format!("{name}.gz")).map(|b| bytes::Bytes::from(b.clone())),
@@ -140,9 +147,7 @@ fn preferred(headers: &HeaderMap) -> Option<&'static str> {
     for part in accept.split(',') {
         let mut it = part.trim().split(';');
         let coding = it.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = it
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
-            .unwrap_or(1.0);
+        let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok())).unwrap_or(1.0);
         let name = match coding.as_str() {
             "br" => "br",
             "gzip" => "gzip",

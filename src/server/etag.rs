@@ -6,9 +6,9 @@
 //! by the nonce: when the content is unchanged, the `304` repeats the policy with the nonce
 //! of the copy the browser holds, so its inline scripts still run.
 use axum::body::{to_bytes, Body, Bytes};
-use axum::http::response::Parts;
 use axum::extract::Request;
 use axum::http::header::{self, HeaderValue};
+use axum::http::response::Parts;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -70,7 +70,9 @@ pub(super) async fn read_page(res: Response) -> Result<(Parts, Bytes, String), R
 }
 
 pub(super) fn policy_nonce(policy: &str) -> Option<String> {
-    policy.split_whitespace().find_map(|w| w.strip_prefix("'nonce-").map(|n| n.trim_end_matches(['\'', ';']).to_string()))
+    policy
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("'nonce-").map(|n| n.trim_end_matches(['\'', ';']).to_string()))
 }
 
 /// xxh3 of the page with every occurrence of the nonce removed: cheap enough for every

@@ -23,10 +23,8 @@ pub async fn fallback(State(rs): State<RouterState>, req: Request<Body>) -> Resp
         return file;
     }
     let app = rs.app.clone();
-    let handler = leptos_axum::file_and_error_handler_with_context::<RouterState, _>(
-        move || provide_context(app.clone()),
-        shell,
-    );
+    let handler =
+        leptos_axum::file_and_error_handler_with_context::<RouterState, _>(move || provide_context(app.clone()), shell);
     let uri = req.uri().clone();
     let res = handler(uri, State(rs), req).await;
     if res.status() == StatusCode::NOT_FOUND {

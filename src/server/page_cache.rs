@@ -19,8 +19,8 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::series::kept::Kept;
 use crate::commodities::range::Range;
+use crate::series::kept::Kept;
 use crate::universe::Universe;
 
 /// The fixed pages kept: the overview of every instrument or of a group, the venture

@@ -223,7 +223,8 @@ impl Edgar {
         }
         self.limiter.until_ready().await;
         let headers = [("user-agent", ua)];
-        let body = match self.http.get_head(Provider::Edgar, &url, Expect::Html, &headers, PROSPECTUS_HEAD_BYTES).await {
+        let body = match self.http.get_head(Provider::Edgar, &url, Expect::Html, &headers, PROSPECTUS_HEAD_BYTES).await
+        {
             Ok(b) => b,
             Err(SourceError::Status { status: 403, .. }) => {
                 return Err(EdgarError::RateLimited { until: self.pause() })
@@ -414,9 +415,10 @@ mod tests {
         let cover = "<p>PRELIMINARY PROSPECTUS</p><p>We are offering 5,000,000 shares. The initial public offering \
                      price will be between $9.00 and $11.00 per share.</p>";
         let filler = "<p>Risk factors and other matters.</p>".repeat(2 * PROSPECTUS_HEAD_BYTES / 38);
-        for (doc, body) in
-            [("top.htm", format!("<html><body>{cover}{filler}</body></html>")), ("tail.htm", format!("<html><body>{filler}{cover}</body></html>"))]
-        {
+        for (doc, body) in [
+            ("top.htm", format!("<html><body>{cover}{filler}</body></html>")),
+            ("tail.htm", format!("<html><body>{filler}{cover}</body></html>")),
+        ] {
             Mock::given(method("GET"))
                 .and(path(format!("/Archives/edgar/data/1900123/000119312526300040/{doc}")))
                 .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/html"))
@@ -430,7 +432,10 @@ mod tests {
         assert!(matches!(err, EdgarError::Prospectus(_)), "what lies past the cap is never read: {err}");
         let missing = e.prospectus_terms(1900123, "0001193125-26-300040", "gone.htm").await.unwrap_err();
         assert!(missing.is_about_the_filing(), "{missing}");
-        assert_eq!(e.document_url(1900123, "0001193125-26-300040", "top.htm"), format!("{}/Archives/edgar/data/1900123/000119312526300040/top.htm", server.uri()));
+        assert_eq!(
+            e.document_url(1900123, "0001193125-26-300040", "top.htm"),
+            format!("{}/Archives/edgar/data/1900123/000119312526300040/top.htm", server.uri())
+        );
     }
 
     #[tokio::test]

@@ -65,7 +65,14 @@ fn entry(form: &str, company: &str, cik: &str, date: &str, path: &str) -> Result
     let filed = parse_date(date).ok_or_else(|| format!("date '{}' is neither YYYYMMDD nor YYYY-MM-DD", date.trim()))?;
     let path = path.trim();
     let accession = accession_of(path).ok_or_else(|| format!("file name '{path}' holds no accession number"))?;
-    Ok(IndexEntry { form: form.to_string(), company: company.trim().to_string(), cik, filed, path: path.to_string(), accession })
+    Ok(IndexEntry {
+        form: form.to_string(),
+        company: company.trim().to_string(),
+        cik,
+        filed,
+        path: path.to_string(),
+        accession,
+    })
 }
 
 /// Parses any of the three layouts.
@@ -184,7 +191,13 @@ Last Data Received:    Nov 27, 2026\nComments:              webmaster@sec.gov\nA
         // Its header wraps after CIK, as EDGAR writes it.
         s += &row(&[("Company Name", 62), ("Form Type", 12), ("CIK", 0)]);
         s += "\n      Date Filed  File Name\n---\n";
-        s += &row(&[("1st Example REIT Inc.", 62), ("1-A POS", 12), ("1700461", 12), ("20221003", 12), ("edgar/data/1700461/0001104659-22-105357.txt", 0)]);
+        s += &row(&[
+            ("1st Example REIT Inc.", 62),
+            ("1-A POS", 12),
+            ("1700461", 12),
+            ("20221003", 12),
+            ("edgar/data/1700461/0001104659-22-105357.txt", 0),
+        ]);
         let p = parse(&s).unwrap();
         assert_eq!(p.errors, vec![]);
         assert_eq!((p.entries[0].form.as_str(), p.entries[0].company.as_str()), ("1-A POS", "1st Example REIT Inc."));
@@ -207,9 +220,21 @@ Last Data Received:    Nov 27, 2026\nComments:              webmaster@sec.gov\nA
     fn broken_lines_are_reported_by_number_and_the_rest_kept() {
         let mut s = form_idx("20261127");
         s += "D           Truncated Ventu\n";
-        s += &row(&[("D", 12), ("Bad Date LLC", 62), ("1900009", 12), ("27/11/2026", 12), ("edgar/data/1900009/0001900009-26-000001.txt", 0)]);
+        s += &row(&[
+            ("D", 12),
+            ("Bad Date LLC", 62),
+            ("1900009", 12),
+            ("27/11/2026", 12),
+            ("edgar/data/1900009/0001900009-26-000001.txt", 0),
+        ]);
         s += "\n";
-        s += &row(&[("D", 12), ("No Accession LLC", 62), ("1900010", 12), ("20261127", 12), ("edgar/data/1900010/index.html", 0)]);
+        s += &row(&[
+            ("D", 12),
+            ("No Accession LLC", 62),
+            ("1900010", 12),
+            ("20261127", 12),
+            ("edgar/data/1900010/index.html", 0),
+        ]);
         s += "\n";
         let p = parse(&s).unwrap();
         assert_eq!(p.entries.len(), 4);

@@ -102,15 +102,18 @@ pub fn parse(xml: &str) -> Result<FormD, FormDError> {
         return Err(FormDError::Root(root.tag_name().name().to_string()));
     }
     let submission_type = text_at(root, &["submissionType"]).ok_or(FormDError::Missing("submissionType"))?.to_string();
-    let issuer = root.children().find(|c| c.has_tag_name("primaryIssuer")).ok_or(FormDError::Missing("primaryIssuer"))?;
+    let issuer =
+        root.children().find(|c| c.has_tag_name("primaryIssuer")).ok_or(FormDError::Missing("primaryIssuer"))?;
     let cik_text = text_at(issuer, &["cik"]).ok_or(FormDError::Missing("primaryIssuer/cik"))?;
     let cik = cik_text.parse().map_err(|_| FormDError::Invalid {
         field: "primaryIssuer/cik",
         value: cik_text.to_string(),
         expected: "a CIK number",
     })?;
-    let entity_name = text_at(issuer, &["entityName"]).ok_or(FormDError::Missing("primaryIssuer/entityName"))?.to_string();
-    let offering = root.children().find(|c| c.has_tag_name("offeringData")).ok_or(FormDError::Missing("offeringData"))?;
+    let entity_name =
+        text_at(issuer, &["entityName"]).ok_or(FormDError::Missing("primaryIssuer/entityName"))?.to_string();
+    let offering =
+        root.children().find(|c| c.has_tag_name("offeringData")).ok_or(FormDError::Missing("offeringData"))?;
     let industry_group = text_at(offering, &["industryGroup", "industryGroupType"])
         .ok_or(FormDError::Missing("offeringData/industryGroup/industryGroupType"))?
         .to_string();
@@ -130,9 +133,13 @@ pub fn parse(xml: &str) -> Result<FormD, FormDError> {
     {
         None => None,
         Some(d) => match (text_at(d, &["value"]), text_at(d, &["yetToOccur"])) {
-            (Some(v), _) => Some(FirstSale::On(NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                FormDError::Invalid { field: "dateOfFirstSale/value", value: v.to_string(), expected: "a date like 2023-01-20" }
-            })?)),
+            (Some(v), _) => {
+                Some(FirstSale::On(NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| FormDError::Invalid {
+                    field: "dateOfFirstSale/value",
+                    value: v.to_string(),
+                    expected: "a date like 2023-01-20",
+                })?))
+            }
             (None, Some(y)) if y == "true" || y == "1" => Some(FirstSale::YetToOccur),
             _ => None,
         },
@@ -144,7 +151,12 @@ pub fn parse(xml: &str) -> Result<FormD, FormDError> {
     let exemptions = offering
         .children()
         .find(|c| c.has_tag_name("federalExemptionsExclusions"))
-        .map(|f| f.children().filter(|c| c.has_tag_name("item")).filter_map(|c| c.text().map(|t| t.trim().to_string())).collect())
+        .map(|f| {
+            f.children()
+                .filter(|c| c.has_tag_name("item"))
+                .filter_map(|c| c.text().map(|t| t.trim().to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     let related_persons = root
         .children()
@@ -172,13 +184,16 @@ pub fn parse(xml: &str) -> Result<FormD, FormDError> {
         jurisdiction: text_at(issuer, &["jurisdictionOfInc"]).map(str::to_string),
         year_of_inc: text_at(issuer, &["yearOfInc", "value"]).and_then(|y| y.parse().ok()),
         industry_group,
-        fund_type: text_at(offering, &["industryGroup", "investmentFundInfo", "investmentFundType"]).map(str::to_string),
+        fund_type: text_at(offering, &["industryGroup", "investmentFundInfo", "investmentFundType"])
+            .map(str::to_string),
         total_offering,
         total_sold,
         total_remaining,
         first_sale,
         investors: text_at(offering, &["investors", "totalNumberAlreadyInvested"]).and_then(|n| n.parse().ok()),
-        minimum_investment: text_at(offering, &["minimumInvestmentAccepted"]).map(|v| number("minimumInvestmentAccepted", v)).transpose()?,
+        minimum_investment: text_at(offering, &["minimumInvestmentAccepted"])
+            .map(|v| number("minimumInvestmentAccepted", v))
+            .transpose()?,
         exemptions,
         related_persons,
     })
@@ -227,7 +242,11 @@ mod tests {
 </edgarSubmission>
 "#,
             amend = kind == "D/A",
-            previous = if kind == "D/A" { "<previousAccessionNumber>0001900001-26-000001</previousAccessionNumber>" } else { "" }
+            previous = if kind == "D/A" {
+                "<previousAccessionNumber>0001900001-26-000001</previousAccessionNumber>"
+            } else {
+                ""
+            }
         )
     }
 
@@ -237,7 +256,10 @@ mod tests {
     #[test]
     fn a_company_round_reads_with_every_field() {
         let d = parse(&doc("D", TECH, "<value>2026-11-02</value>", "6000000")).unwrap();
-        assert_eq!((d.cik, d.entity_name.as_str(), d.submission_type.as_str()), (1900001, "Example Robotics, Inc.", "D"));
+        assert_eq!(
+            (d.cik, d.entity_name.as_str(), d.submission_type.as_str()),
+            (1900001, "Example Robotics, Inc.", "D")
+        );
         assert!(!d.is_amendment && !d.is_venture_fund());
         assert_eq!(d.total_offering, Amount::Dollars(6_000_000.0));
         assert_eq!(d.total_sold, Some(4_500_000.0));
@@ -275,7 +297,10 @@ mod tests {
         let no_cik = doc("D", TECH, "<value>2026-11-02</value>", "1").replace("<cik>0001900001</cik>", "");
         assert_eq!(parse(&no_cik), Err(FormDError::Missing("primaryIssuer/cik")));
         let bad_total = doc("D", TECH, "<value>2026-11-02</value>", "lots");
-        assert!(matches!(parse(&bad_total), Err(FormDError::Invalid { field: "offeringSalesAmounts/totalOfferingAmount", .. })));
+        assert!(matches!(
+            parse(&bad_total),
+            Err(FormDError::Invalid { field: "offeringSalesAmounts/totalOfferingAmount", .. })
+        ));
         let bad_date = doc("D", TECH, "<value>11/02/2026</value>", "1");
         assert!(matches!(parse(&bad_date), Err(FormDError::Invalid { field: "dateOfFirstSale/value", .. })));
     }

@@ -392,7 +392,11 @@ pub fn terms_replace(row: &ipo_filings::Model, incoming: TermsSource<'_>) -> boo
 
 /// The entry with one document's terms in place of whatever it showed (all of them, so
 /// every figure shown comes from the one filing named); `None` clears them.
-pub fn with_terms(mut m: ipo_filings::Model, o: Option<&Offering>, from: Option<TermsSource<'_>>) -> ipo_filings::Model {
+pub fn with_terms(
+    mut m: ipo_filings::Model,
+    o: Option<&Offering>,
+    from: Option<TermsSource<'_>>,
+) -> ipo_filings::Model {
     m.price_low = o.and_then(|o| o.price_low);
     m.price_high = o.and_then(|o| o.price_high);
     m.shares_offered = o.and_then(|o| o.shares).and_then(|n| i64::try_from(n).ok());
@@ -631,15 +635,25 @@ mod tests {
         assert_eq!((m.amendments, m.last_event_on, m.filed_on), (3, date("2026-11-18"), date("2026-10-01")));
         let p = moved_ipo(&old, "priced", "424B4", date("2026-11-20"));
         assert_eq!((p.status.as_str(), p.priced_on, p.amendments), ("priced", Some(date("2026-11-20")), 2));
-        assert_eq!((p.price_high, p.terms_form.as_deref()), (Some(17.0), Some("S-1/A")), "terms stay until a document replaces them");
+        assert_eq!(
+            (p.price_high, p.terms_form.as_deref()),
+            (Some(17.0), Some("S-1/A")),
+            "terms stay until a document replaces them"
+        );
 
         // The newest document's terms replace the row's, all of them.
         let b4 = TermsSource { form: "424B4", accession: "c", filed: date("2026-11-20") };
         assert!(terms_replace(&p, b4));
         let final_price = Offering { price_low: Some(17.5), price_high: Some(17.5), shares: None, amount: None };
         let t = with_terms(p.clone(), Some(&final_price), Some(b4));
-        assert_eq!((t.price_low, t.price_high, t.shares_offered, t.offering_amount), (Some(17.5), Some(17.5), None, None));
-        assert_eq!((t.terms_form.as_deref(), t.terms_accession.as_deref(), t.terms_filed_on), (Some("424B4"), Some("c"), Some(date("2026-11-20"))));
+        assert_eq!(
+            (t.price_low, t.price_high, t.shares_offered, t.offering_amount),
+            (Some(17.5), Some(17.5), None, None)
+        );
+        assert_eq!(
+            (t.terms_form.as_deref(), t.terms_accession.as_deref(), t.terms_filed_on),
+            (Some("424B4"), Some("c"), Some(date("2026-11-20")))
+        );
         // An older filing met late, or a registration on the same day as its amendment, does not.
         assert!(!terms_replace(&t, TermsSource { form: "S-1/A", accession: "b", filed: date("2026-11-19") }));
         assert!(!terms_replace(&t, TermsSource { form: "S-1/A", accession: "b", filed: date("2026-11-20") }));
@@ -679,5 +693,4 @@ mod tests {
             ("announced", "pending", "pending")
         );
     }
-
 }

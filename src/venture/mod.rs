@@ -12,6 +12,8 @@ pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod classify;
 #[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod import_handlers;
@@ -20,10 +22,8 @@ pub mod import_run;
 #[cfg(feature = "ssr")]
 pub mod import_write;
 #[cfg(feature = "ssr")]
-pub mod handlers;
-#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
-pub mod upsert;
-#[cfg(feature = "ssr")]
 pub mod tracker;
+#[cfg(feature = "ssr")]
+pub mod upsert;

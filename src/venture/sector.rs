@@ -85,13 +85,24 @@ pub fn from_form_d(industry_group: &str) -> Sector {
         "Computers" => Sector::Hardware,
         "Biotechnology" | "Pharmaceuticals" => Sector::Biotech,
         "Health Insurance" | "Hospitals and Physicians" | "Other Health Care" => Sector::Health,
-        "Commercial Banking" | "Insurance" | "Investing" | "Investment Banking" | "Other Banking and Financial Services" => {
-            Sector::Fintech
-        }
-        "Coal Mining" | "Electric Utilities" | "Energy Conservation" | "Environmental Services" | "Oil and Gas"
+        "Commercial Banking"
+        | "Insurance"
+        | "Investing"
+        | "Investment Banking"
+        | "Other Banking and Financial Services" => Sector::Fintech,
+        "Coal Mining"
+        | "Electric Utilities"
+        | "Energy Conservation"
+        | "Environmental Services"
+        | "Oil and Gas"
         | "Other Energy" => Sector::Energy,
-        "Retailing" | "Restaurants" | "Airlines and Airports" | "Lodging and Conventions" | "Tourism and Travel Services"
-        | "Other Travel" | "Travel" => Sector::Consumer,
+        "Retailing"
+        | "Restaurants"
+        | "Airlines and Airports"
+        | "Lodging and Conventions"
+        | "Tourism and Travel Services"
+        | "Other Travel"
+        | "Travel" => Sector::Consumer,
         "Agriculture" | "Business Services" | "Construction" | "Manufacturing" => Sector::Industrial,
         "Commercial" | "Commercial Real Estate" | "REITS and Finance" | "Residential" | "Other Real Estate" => {
             Sector::RealEstate
@@ -113,7 +124,9 @@ pub fn from_sic(sic: u16) -> Sector {
         1000..=1499 | 2900..=2999 | 4900..=4991 => Sector::Energy,
         3570..=3579 | 3600..=3699 => Sector::Hardware,
         5000..=5999 | 7000..=7099 | 4500..=4599 | 7800..=7999 => Sector::Consumer,
-        100..=999 | 1500..=3999 | 4000..=4499 | 7300..=7369 | 7380..=7399 | 8700..=8730 | 8732..=8799 => Sector::Industrial,
+        100..=999 | 1500..=3999 | 4000..=4499 | 7300..=7369 | 7380..=7399 | 8700..=8730 | 8732..=8799 => {
+            Sector::Industrial
+        }
         _ => Sector::Other,
     }
 }

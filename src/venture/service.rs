@@ -24,7 +24,13 @@ pub const DEMO: &str = "demo";
 pub const PME_INDEX_SLUG: &str = "sp500";
 pub const PME_INDEX_LABEL: &str = "S&P 500 (FRED SP500, price index)";
 
-fn provenance(source: &str, source_id: &str, fetched_at: DateTime<Utc>, cik: Option<i64>, acc: Option<&str>) -> Provenance {
+fn provenance(
+    source: &str,
+    source_id: &str,
+    fetched_at: DateTime<Utc>,
+    cik: Option<i64>,
+    acc: Option<&str>,
+) -> Provenance {
     Provenance {
         source: source.to_string(),
         source_id: source_id.to_string(),
@@ -52,7 +58,10 @@ pub async fn status(db: &impl ConnectionTrait) -> Result<VentureStatus, DbErr> {
         investors: investors::Entity::find().count(db).await?,
         acquisitions: acquisitions::Entity::find().count(db).await?,
         ipo_filings: ipo_filings::Entity::find().count(db).await?,
-        filing_errors: edgar_filings::Entity::find().filter(edgar_filings::Column::Status.eq("error")).count(db).await?,
+        filing_errors: edgar_filings::Entity::find()
+            .filter(edgar_filings::Column::Status.eq("error"))
+            .count(db)
+            .await?,
         demo,
         last_sync,
     })
@@ -152,8 +161,11 @@ pub async fn landscape(
         computed_at = Ord::max(computed_at, Some(m.computed_at));
     }
     if computed_at.is_none() {
-        computed_at =
-            funding_monthly::Entity::find().order_by_desc(funding_monthly::Column::ComputedAt).one(db).await?.map(|m| m.computed_at);
+        computed_at = funding_monthly::Entity::find()
+            .order_by_desc(funding_monthly::Column::ComputedAt)
+            .one(db)
+            .await?
+            .map(|m| m.computed_at);
     }
     // Stages nobody used stay out of a drill-down; every sector stays in the overview so
     // the heatmap's rows do not move between periods.
@@ -210,7 +222,8 @@ async fn biggest_rounds(
             .iter()
             .map(|r| r.try_get::<i32>("", "id"))
             .collect::<Result<_, _>>()?;
-        let mut found = funding_rounds::Entity::find().filter(funding_rounds::Column::Id.is_in(ids.clone())).all(db).await?;
+        let mut found =
+            funding_rounds::Entity::find().filter(funding_rounds::Column::Id.is_in(ids.clone())).all(db).await?;
         found.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
         found
     } else {
@@ -237,7 +250,8 @@ async fn round_rows(db: &impl ConnectionTrait, rounds: Vec<funding_rounds::Model
         .map(|c| (c.id, (c.name, c.cik)))
         .collect();
     let round_ids: Vec<i32> = rounds.iter().map(|r| r.id).collect();
-    let links = round_investors::Entity::find().filter(round_investors::Column::RoundId.is_in(round_ids)).all(db).await?;
+    let links =
+        round_investors::Entity::find().filter(round_investors::Column::RoundId.is_in(round_ids)).all(db).await?;
     let investor_ids: Vec<i32> = links.iter().map(|l| l.investor_id).collect();
     let investor_names: HashMap<i32, String> = investors::Entity::find()
         .filter(investors::Column::Id.is_in(investor_ids))
@@ -255,7 +269,8 @@ async fn round_rows(db: &impl ConnectionTrait, rounds: Vec<funding_rounds::Model
     Ok(rounds
         .into_iter()
         .map(|r| {
-            let (company, cik) = names.get(&r.company_id).cloned().unwrap_or_else(|| (format!("company {}", r.company_id), None));
+            let (company, cik) =
+                names.get(&r.company_id).cloned().unwrap_or_else(|| (format!("company {}", r.company_id), None));
             let mut lead = leads.remove(&r.id).unwrap_or_default();
             let mut rest = others.remove(&r.id).unwrap_or_default();
             lead.sort();
@@ -356,7 +371,8 @@ pub async fn funding(db: &impl ConnectionTrait, f: &FundingFilter) -> Result<Pag
         ),
         _ => q.order_by(funding_rounds::Column::AnnouncedOn, dir.clone()),
     };
-    let rounds = q.order_by(funding_rounds::Column::Id, dir).limit(f.per_page).offset((f.page - 1) * f.per_page).all(db).await?;
+    let rounds =
+        q.order_by(funding_rounds::Column::Id, dir).limit(f.per_page).offset((f.page - 1) * f.per_page).all(db).await?;
     let demo = rounds.iter().any(|r| r.source == DEMO);
     Ok(Page { rows: round_rows(db, rounds).await?, total, page: f.page, per_page: f.per_page, demo })
 }
@@ -462,7 +478,9 @@ pub async fn company(db: &impl ConnectionTrait, id: i32) -> Result<Option<Compan
         .await?;
     let valuations = valuation_rows(db, vals).await?;
     let deals = acquisitions::Entity::find()
-        .filter(Condition::any().add(acquisitions::Column::AcquirerId.eq(id)).add(acquisitions::Column::TargetId.eq(id)))
+        .filter(
+            Condition::any().add(acquisitions::Column::AcquirerId.eq(id)).add(acquisitions::Column::TargetId.eq(id)),
+        )
         .order_by_desc(acquisitions::Column::AnnouncedOn)
         .all(db)
         .await?;
@@ -550,13 +568,18 @@ pub async fn investors(
 ) -> Result<Page<InvestorRow>, DbErr> {
     let mut find = investors::Entity::find();
     if let Some(q) = q {
-        find = find.filter(sea_orm::sea_query::ExprTrait::like(Expr::expr(Func::lower(Expr::col(investors::Column::Name))), format!("%{q}%")));
+        find = find.filter(sea_orm::sea_query::ExprTrait::like(
+            Expr::expr(Func::lower(Expr::col(investors::Column::Name))),
+            format!("%{q}%"),
+        ));
     }
     let all = find.all(db).await?;
     let total = all.len() as u64;
     let demo = all.iter().any(|i| i.source == DEMO);
     let mut rows = investor_rows(db, all).await?;
-    rows.sort_by(|a, b| b.rounds.cmp(&a.rounds).then(b.amount_in_rounds.total_cmp(&a.amount_in_rounds)).then(a.name.cmp(&b.name)));
+    rows.sort_by(|a, b| {
+        b.rounds.cmp(&a.rounds).then(b.amount_in_rounds.total_cmp(&a.amount_in_rounds)).then(a.name.cmp(&b.name))
+    });
     let rows = rows.into_iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).collect();
     Ok(Page { rows, total, page, per_page, demo })
 }
@@ -578,12 +601,19 @@ pub async fn investor(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) ->
         .all(db)
         .await?;
     let rounds = round_rows(db, rounds).await?;
-    let managed = funds::Entity::find().filter(funds::Column::ManagerId.eq(id)).order_by_asc(funds::Column::Vintage).all(db).await?;
+    let managed = funds::Entity::find()
+        .filter(funds::Column::ManagerId.eq(id))
+        .order_by_asc(funds::Column::Vintage)
+        .all(db)
+        .await?;
     let funds = fund_rows(db, managed, now).await?;
     Ok(Some(InvestorDetail { investor: row, website, city, rounds, funds }))
 }
 
-async fn acquisition_rows(db: &impl ConnectionTrait, list: Vec<acquisitions::Model>) -> Result<Vec<AcquisitionRow>, DbErr> {
+async fn acquisition_rows(
+    db: &impl ConnectionTrait,
+    list: Vec<acquisitions::Model>,
+) -> Result<Vec<AcquisitionRow>, DbErr> {
     let ids: Vec<i32> = list.iter().flat_map(|a| [a.acquirer_id, a.target_id]).flatten().collect();
     let co: HashMap<i32, (String, Option<i64>)> = companies::Entity::find()
         .filter(companies::Column::Id.is_in(ids))
@@ -595,8 +625,10 @@ async fn acquisition_rows(db: &impl ConnectionTrait, list: Vec<acquisitions::Mod
     Ok(list
         .into_iter()
         .map(|a| {
-            let name = |id: Option<i32>, n: Option<String>| n.or_else(|| id.and_then(|i| co.get(&i).map(|c| c.0.clone())));
-            let filer_cik = [a.acquirer_id, a.target_id].into_iter().flatten().find_map(|i| co.get(&i).and_then(|c| c.1));
+            let name =
+                |id: Option<i32>, n: Option<String>| n.or_else(|| id.and_then(|i| co.get(&i).map(|c| c.0.clone())));
+            let filer_cik =
+                [a.acquirer_id, a.target_id].into_iter().flatten().find_map(|i| co.get(&i).and_then(|c| c.1));
             AcquisitionRow {
                 id: a.id,
                 acquirer: name(a.acquirer_id, a.acquirer_name.clone()),
@@ -655,8 +687,13 @@ pub async fn acquisitions(
 
 async fn valuation_rows(db: &impl ConnectionTrait, list: Vec<valuations::Model>) -> Result<Vec<ValuationRow>, DbErr> {
     let ids: Vec<i32> = list.iter().map(|v| v.company_id).collect();
-    let co: HashMap<i32, String> =
-        companies::Entity::find().filter(companies::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let co: HashMap<i32, String> = companies::Entity::find()
+        .filter(companies::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     Ok(list
         .into_iter()
         .map(|v| ValuationRow {
@@ -702,11 +739,7 @@ pub async fn valuations(
 async fn pme_index(db: &impl ConnectionTrait) -> Result<Vec<(NaiveDate, f64)>, DbErr> {
     let ids = crate::series::series_ids(db).await?;
     let Some(&id) = ids.get(PME_INDEX_SLUG) else { return Ok(Vec::new()) };
-    Ok(crate::series::observations_between(db, id, None, None)
-        .await?
-        .into_iter()
-        .map(|(d, v, _)| (d, v))
-        .collect())
+    Ok(crate::series::observations_between(db, id, None, None).await?.into_iter().map(|(d, v, _)| (d, v)).collect())
 }
 
 /// A fund's returns from its stored flows: calls and distributions, with the newest NAV
@@ -750,7 +783,11 @@ pub fn returns_view(flows: &[fund_cash_flows::Model], index: &[(NaiveDate, f64)]
     view
 }
 
-async fn fund_rows(db: &impl ConnectionTrait, list: Vec<funds::Model>, _now: DateTime<Utc>) -> Result<Vec<FundRow>, DbErr> {
+async fn fund_rows(
+    db: &impl ConnectionTrait,
+    list: Vec<funds::Model>,
+    _now: DateTime<Utc>,
+) -> Result<Vec<FundRow>, DbErr> {
     let ids: Vec<i32> = list.iter().map(|f| f.id).collect();
     let mut flows: HashMap<i32, Vec<fund_cash_flows::Model>> = HashMap::new();
     for f in fund_cash_flows::Entity::find()
@@ -762,8 +799,13 @@ async fn fund_rows(db: &impl ConnectionTrait, list: Vec<funds::Model>, _now: Dat
         flows.entry(f.fund_id).or_default().push(f);
     }
     let managers: Vec<i32> = list.iter().filter_map(|f| f.manager_id).collect();
-    let names: HashMap<i32, String> =
-        investors::Entity::find().filter(investors::Column::Id.is_in(managers)).all(db).await?.into_iter().map(|i| (i.id, i.name)).collect();
+    let names: HashMap<i32, String> = investors::Entity::find()
+        .filter(investors::Column::Id.is_in(managers))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
     let index = if flows.is_empty() { Vec::new() } else { pme_index(db).await? };
     Ok(list
         .into_iter()
@@ -793,11 +835,8 @@ async fn fund_rows(db: &impl ConnectionTrait, list: Vec<funds::Model>, _now: Dat
 
 /// Every fund with its returns, by vintage (newest first).
 pub async fn funds(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Page<FundRow>, DbErr> {
-    let list = funds::Entity::find()
-        .order_by_desc(funds::Column::Vintage)
-        .order_by_asc(funds::Column::Name)
-        .all(db)
-        .await?;
+    let list =
+        funds::Entity::find().order_by_desc(funds::Column::Vintage).order_by_asc(funds::Column::Name).all(db).await?;
     let total = list.len() as u64;
     let demo = list.iter().any(|f| f.source == DEMO);
     let rows = fund_rows(db, list, now).await?;
@@ -917,7 +956,8 @@ pub async fn ipo_pipeline(db: &impl ConnectionTrait, status: Option<&str>) -> Re
             status: s.to_string(),
             label: ipo_status_label(s).into(),
             rows: {
-                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut rows).into_iter().partition(|r| r.status == *s);
+                let (mine, rest): (Vec<_>, Vec<_>) =
+                    std::mem::take(&mut rows).into_iter().partition(|r| r.status == *s);
                 rows = rest;
                 mine
             },
@@ -935,4 +975,3 @@ pub fn ipo_status_label(s: &str) -> &'static str {
         _ => "Other",
     }
 }
-

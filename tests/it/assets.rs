@@ -23,7 +23,9 @@ fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let pkg = dir.path().join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
-    for (name, body) in [("quarry.js", "export default 1;"), ("quarry.css", "body { color: black }"), ("navigate.js", "1;")] {
+    for (name, body) in
+        [("quarry.js", "export default 1;"), ("quarry.css", "body { color: black }"), ("navigate.js", "1;")]
+    {
         std::fs::write(pkg.join(name), body).unwrap();
         std::fs::write(pkg.join(format!("{name}.gz")), format!("gzip of {name}")).unwrap();
         std::fs::write(pkg.join(format!("{name}.br")), format!("br of {name}")).unwrap();

@@ -146,11 +146,16 @@ fn sql(db: &std::path::Path, statement: &str) {
 fn backup_and_restore_round_trip_and_refuse_what_would_lose_data() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| quarry(dir.path()).args(args).output().unwrap();
-    let text = |o: &std::process::Output| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let text = |o: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    };
     assert!(run(&["migrate"]).status.success());
     let live = dir.path().join("data/quarry.db");
-    sql(&live, "INSERT INTO observations (series_id, date, value, source, fetched_at) \
-        SELECT id, '2026-01-02', 2000.5, 'lbma', '2026-01-02T00:00:00Z' FROM series WHERE slug = 'gold'");
+    sql(
+        &live,
+        "INSERT INTO observations (series_id, date, value, source, fetched_at) \
+        SELECT id, '2026-01-02', 2000.5, 'lbma', '2026-01-02T00:00:00Z' FROM series WHERE slug = 'gold'",
+    );
     assert_eq!(rows(&live, "observations"), 1);
 
     let backup = dir.path().join("keep/b1.db");
@@ -218,7 +223,11 @@ fn check_fails_on_a_dangling_reference_and_says_which() {
     assert!(quarry(dir.path()).arg("migrate").output().unwrap().status.success());
     let ok = quarry(dir.path()).arg("check").output().unwrap();
     assert!(ok.status.success());
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("check passed: 5 checks"), "{}", String::from_utf8_lossy(&ok.stdout));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("check passed: 5 checks"),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
     sql(
         &dir.path().join("data/quarry.db"),
         "INSERT INTO acquisitions (key, acquirer_id, announced_on, status, sector, form_type, source, source_id, fetched_at) \
@@ -546,14 +555,18 @@ mod live {
         };
         let db = dir.path().join("data/quarry.db");
         let of = |slug: &str| {
-            super::scalar(&db, &format!(
-                "SELECT COUNT(*) FROM observations o JOIN series s ON s.id = o.series_id WHERE s.slug = '{slug}'"
-            ))
+            super::scalar(
+                &db,
+                &format!(
+                    "SELECT COUNT(*) FROM observations o JOIN series s ON s.id = o.series_id WHERE s.slug = '{slug}'"
+                ),
+            )
         };
 
         let mut child = cmd(&["backfill", "--series", "gold"]).output().unwrap();
         assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stderr));
-        let mut running = cmd(&["backfill"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let mut running =
+            cmd(&["backfill"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
         // Past gold (already whole) and into silver, which hangs.
         let started = Instant::now();
         while server.received_requests().await.unwrap().iter().all(|r| r.url.path() != "/json/silver.json") {
@@ -695,7 +708,9 @@ fn unknown_paths_and_trailing_slashes_are_not_logged_as_errors() {
         .unwrap();
     assert!(wait_ready(port), "server did not become ready");
     let mut statuses = Vec::new();
-    for path in ["/venture/", "/commodities/gold/", "/no-such-page", "/api/no-such-endpoint", "/venture/companies/99999"] {
+    for path in
+        ["/venture/", "/commodities/gold/", "/no-such-page", "/api/no-such-endpoint", "/venture/companies/99999"]
+    {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
         let mut resp = String::new();

@@ -1,8 +1,8 @@
 //! Migrations, universe sync, demo data and the overview query, on SQLite and PostgreSQL.
 use chrono::{NaiveDate, TimeZone, Utc};
 use quarry::commodities::service::overview;
-use quarry::series::{series_ids, sync_universe};
 use quarry::db::entities::{observations, series};
+use quarry::series::{series_ids, sync_universe};
 use quarry::universe::{parse_universe, BUILTIN_UNIVERSE};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 

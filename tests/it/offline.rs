@@ -339,9 +339,11 @@ mod binary {
                 tx.send(text).ok();
             }
         });
-        let banner = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)).unwrap()).await.unwrap();
+        let banner =
+            tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)).unwrap()).await.unwrap();
         assert!(banner.contains(&format!("open {base}/")), "{banner}");
-        for what in ["21 commodities", "12 macro series", "chart pack", "60 companies", "DEMO", "/jobs", super::NOTICE] {
+        for what in ["21 commodities", "12 macro series", "chart pack", "60 companies", "DEMO", "/jobs", super::NOTICE]
+        {
             assert!(banner.contains(what), "the banner does not mention {what}: {banner}");
         }
         assert!(tokio::task::spawn_blocking(move || wait_ready(port)).await.unwrap());
@@ -361,7 +363,9 @@ mod binary {
         let page = c.get(format!("{base}/charts/pack")).send().await.unwrap();
         assert_eq!(page.status(), 200);
         let page = page.text().await.unwrap();
-        for what in ["Latest pack", "DEMO", "Generate now", "name=\"token\"", "value=\"chart_pack\"", "quarry pack --out"] {
+        for what in
+            ["Latest pack", "DEMO", "Generate now", "name=\"token\"", "value=\"chart_pack\"", "quarry pack --out"]
+        {
             assert!(page.contains(what), "the pack page lacks {what}");
         }
         if crate::support::poppler() {

@@ -36,9 +36,16 @@ pub fn point_sources_at(c: &mut Config, uri: &str) {
     s.fetch_timeout_secs = 1;
     s.retry_base_ms = 20;
     let r = &mut s.rate_limits;
-    for rate in
-        [&mut r.lbma, &mut r.fred, &mut r.fred_api, &mut r.eia, &mut r.worldbank, &mut r.usgs, &mut r.yahoo, &mut r.edgar]
-    {
+    for rate in [
+        &mut r.lbma,
+        &mut r.fred,
+        &mut r.fred_api,
+        &mut r.eia,
+        &mut r.worldbank,
+        &mut r.usgs,
+        &mut r.yahoo,
+        &mut r.edgar,
+    ] {
         *rate = 1000.0;
     }
 }

@@ -10,13 +10,13 @@ use chrono::NaiveDate;
 use quarry::db::entities::{
     acquisitions, companies, edgar_filings, funding_monthly, funding_rounds, funds, ipo_events, ipo_filings,
 };
+use quarry::ingest::edgar::{self as sync, Quiet};
 use quarry::jobs::commodity::JobKind;
 use quarry::jobs::runner::run_slot;
 use quarry::sources::edgar_index::{self, IndexEntry};
 use quarry::sources::edgar_prospectus::{self, Offering};
 use quarry::sources::{edgar_submissions, form_d};
 use quarry::state::AppState;
-use quarry::ingest::edgar::{self as sync, Quiet};
 use quarry::venture::classify;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use wiremock::matchers::{method, path, path_regex};

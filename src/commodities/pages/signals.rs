@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::commodities::api::{get_config, get_signals};
 use crate::commodities::model::{SignalSummary, SignalsTable};
 use crate::commodities::signals::Stance;
-use crate::components::{choice_chips, Chips, 
-    count_of, DemoBadge, DemoNotice, EmptyState, ErrorBox, Loading, NoMatch, SortHeader, TableTools,
+use crate::components::{
+    choice_chips, count_of, Chips, DemoBadge, DemoNotice, EmptyState, ErrorBox, Loading, NoMatch, SortHeader,
+    TableTools,
 };
 use crate::error::AppError;
 use crate::format::{format_change, format_period, format_value};

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::company::party;
 use super::{filing_cell, newest, usd_opt, FillHint, VentureNav};
-use crate::components::{choice_chips, Chips, 
-    answer_with, fetched_from, Col, DemoNotice, ErrorBox, Loaded, NoMatch, PageHead, Pager, SourceLine, TableHead,
-    TableTools,
+use crate::components::{
+    answer_with, choice_chips, fetched_from, Chips, Col, DemoNotice, ErrorBox, Loaded, NoMatch, PageHead, Pager,
+    SourceLine, TableHead, TableTools,
 };
 use crate::error::AppError;
 use crate::format::fmt_date;

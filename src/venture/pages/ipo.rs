@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::{demo_mark, newest, VentureNav};
-use crate::components::{choice_chips, Chips, answer_with, DemoBadge, DemoNotice, EmptyState, ErrorBox, Loaded, PageHead};
+use crate::components::{
+    answer_with, choice_chips, Chips, DemoBadge, DemoNotice, EmptyState, ErrorBox, Loaded, PageHead,
+};
 use crate::error::AppError;
 use crate::format::fmt_date;
 use crate::params::{param, query_string};

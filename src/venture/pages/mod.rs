@@ -191,5 +191,4 @@ mod tests {
         assert_eq!(high.as_deref(), Some("background: rgba(29, 78, 216, 0.90)"));
         assert!(!low_dark && high_dark);
     }
-
 }
