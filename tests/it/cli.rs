@@ -462,27 +462,44 @@ mod live {
         crate::support::assert_pdf_pages_render_and_none_is_blank(&pdf, 11);
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn backfill_reports_rows_per_second_resumes_after_an_interrupt_and_checks_its_arguments() {
+    /// A local LBMA answering 500 days of gold at once and 10 of silver only after `hang`:
+    /// a backfill can be stopped while it waits on silver. Gold's points come back too.
+    async fn gold_now_silver_after(hang: Duration) -> (MockServer, upstream::Pts) {
         let server = MockServer::start().await;
         let today = Utc::now().date_naive();
         let gold = upstream::daily(today, 500, 1200.0);
         upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
-        // Silver hangs long enough to interrupt the backfill while it waits.
         Mock::given(path("/json/silver.json"))
             .respond_with(
-                ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json")
-                    .set_delay(Duration::from_secs(20)),
+                ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json").set_delay(hang),
             )
             .mount(&server)
             .await;
-        let dir = tempfile::tempdir().unwrap();
-        let env = upstream::env_for(&server.uri());
-        let cmd = |args: &[&str]| {
-            let mut c = quarry(dir.path());
-            c.envs(env.clone()).env("QUARRY_SOURCES__FETCH_TIMEOUT_SECS", "30").args(args);
+        (server, gold)
+    }
+
+    /// `quarry ARGS` in `dir`, every source pointed at `server`, with a fetch timeout of
+    /// `timeout_secs` (longer than any hang the test sets up).
+    fn fed_by(
+        dir: &std::path::Path,
+        server: &MockServer,
+        timeout_secs: u64,
+    ) -> impl Fn(&[&str]) -> std::process::Command {
+        let (dir, env) = (dir.to_path_buf(), upstream::env_for(&server.uri()));
+        move |args| {
+            let mut c = quarry(&dir);
+            c.envs(env.clone()).env("QUARRY_SOURCES__FETCH_TIMEOUT_SECS", timeout_secs.to_string()).args(args);
             c
-        };
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn backfill_reports_rows_per_second_resumes_after_an_interrupt_and_checks_its_arguments() {
+        // Silver hangs long enough to interrupt the backfill while it waits.
+        let (server, gold) = gold_now_silver_after(Duration::from_secs(20)).await;
+        let today = Utc::now().date_naive();
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = fed_by(dir.path(), &server, 30);
 
         let out = cmd(&["backfill", "--series", "gold"]).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -535,24 +552,10 @@ mod live {
     /// that run), after which the check passes.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_backfill_killed_outright_leaves_nothing_partial_resumes_and_then_checks_clean() {
-        let server = MockServer::start().await;
+        let (server, _) = gold_now_silver_after(Duration::from_secs(30)).await;
         let today = Utc::now().date_naive();
-        let gold = upstream::daily(today, 500, 1200.0);
-        upstream::mount_source(&server, Provider::Lbma, "gold_pm", &gold).await;
-        Mock::given(path("/json/silver.json"))
-            .respond_with(
-                ok(upstream::lbma_json(&upstream::daily(today, 10, 20.0)), "application/json")
-                    .set_delay(Duration::from_secs(30)),
-            )
-            .mount(&server)
-            .await;
         let dir = tempfile::tempdir().unwrap();
-        let env = upstream::env_for(&server.uri());
-        let cmd = |args: &[&str]| {
-            let mut c = quarry(dir.path());
-            c.envs(env.clone()).env("QUARRY_SOURCES__FETCH_TIMEOUT_SECS", "60").args(args);
-            c
-        };
+        let cmd = fed_by(dir.path(), &server, 60);
         let db = dir.path().join("data/quarry.db");
         let of = |slug: &str| {
             super::scalar(
