@@ -216,6 +216,68 @@ fn backup_and_restore_round_trip_and_refuse_what_would_lose_data() {
     assert!(!out.status.success() && text(&out).contains("pg_dump --format=custom"), "{}", text(&out));
 }
 
+/// kill -9 while an import writes: the import is one transaction, so the database holds
+/// all of its rows or none, never part, and `quarry check` passes after.
+#[test]
+fn an_import_killed_outright_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(quarry(dir.path()).arg("migrate").output().unwrap().status.success());
+    let companies = 20_000;
+    let mut csv = String::from("record,name,sector,state,company,announced_on,stage,amount_usd\n");
+    for i in 0..companies {
+        csv.push_str(&format!("company,Killed Robotics {i},ai-software,CA,,,,\n"));
+        for (k, stage) in ["seed", "series-a", "series-b", "series-c"].iter().enumerate() {
+            csv.push_str(&format!(
+                ",,,,Killed Robotics {i},{}-{:02}-{:02},{stage},{}\n",
+                2016 + k,
+                1 + i % 12,
+                1 + i % 27,
+                1_500_000 * (k + 1)
+            ));
+        }
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, csv.replace(",,,,Killed", "round,,,,Killed")).unwrap();
+    let db = dir.path().join("data/quarry.db");
+    let wal = dir.path().join("data/quarry.db-wal");
+    let mut child =
+        quarry(dir.path()).arg("import").arg(&file).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    // Start-up (migrations, the universe sync) writes too: the import's own writes are the
+    // WAL growing after start-up said it was done.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("universe synced") {
+                tx.send(()).ok();
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(60)).expect("the import never finished starting up");
+    let wal_after_startup = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    // Killed as soon as the import's transaction reaches the file.
+    let started = Instant::now();
+    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) <= wal_after_startup {
+        assert!(started.elapsed() < Duration::from_secs(300), "the import never wrote");
+        assert!(child.try_wait().unwrap().is_none(), "the import ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap();
+    let (companies_in, rounds_in) = (rows(&db, "companies"), rows(&db, "funding_rounds"));
+    assert!(
+        (companies_in, rounds_in) == (0, 0) || (companies_in, rounds_in) == (companies as i64, 4 * companies as i64),
+        "a killed import left part of itself: {companies_in} companies, {rounds_in} rounds"
+    );
+    eprintln!(
+        "killed mid-write after {:.2} s: {companies_in} companies, {rounds_in} rounds",
+        started.elapsed().as_secs_f64()
+    );
+    let check = quarry(dir.path()).arg("check").output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
 /// `quarry check` exits non-zero and names what is wrong.
 #[test]
 fn check_fails_on_a_dangling_reference_and_says_which() {
