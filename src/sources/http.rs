@@ -105,7 +105,7 @@ impl Http {
         expect: Expect,
         headers: &[(&'static str, &str)],
     ) -> Result<Vec<u8>, SourceError> {
-        self.get_upto(provider, url, expect, headers, None).await
+        self.get_upto(Fetch { provider, url, expect, headers, head: None }).await
     }
 
     /// The first `max_bytes` of the body (all of it when shorter): for documents whose
@@ -119,24 +119,18 @@ impl Http {
         headers: &[(&'static str, &str)],
         max_bytes: usize,
     ) -> Result<Vec<u8>, SourceError> {
-        self.get_upto(provider, url, expect, headers, Some(max_bytes)).await
+        self.get_upto(Fetch { provider, url, expect, headers, head: Some(max_bytes) }).await
     }
 
-    async fn get_upto(
-        &self,
-        provider: Provider,
-        url: &str,
-        expect: Expect,
-        headers: &[(&'static str, &str)],
-        head: Option<usize>,
-    ) -> Result<Vec<u8>, SourceError> {
+    async fn get_upto(&self, fetch: Fetch<'_>) -> Result<Vec<u8>, SourceError> {
+        let url = fetch.url;
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.policy.base_delay)
             .with_max_delay(self.policy.max_delay)
             .with_max_times(self.policy.max_retries)
             .with_jitter();
         let max_wait = self.policy.max_retry_after;
-        (|| self.attempt(provider, url, expect, headers, head))
+        (|| self.attempt(fetch))
             .retry(backoff)
             .sleep(tokio::time::sleep)
             .when(SourceError::is_transient)
@@ -151,14 +145,8 @@ impl Http {
             .await
     }
 
-    async fn attempt(
-        &self,
-        provider: Provider,
-        url: &str,
-        expect: Expect,
-        headers: &[(&'static str, &str)],
-        head: Option<usize>,
-    ) -> Result<Vec<u8>, SourceError> {
+    async fn attempt(&self, fetch: Fetch<'_>) -> Result<Vec<u8>, SourceError> {
+        let Fetch { provider, url, expect, headers, head } = fetch;
         self.limiter(provider, url).until_ready().await;
         let mut req = self.client.get(url);
         for (k, v) in headers {
@@ -215,6 +203,17 @@ impl Http {
             })
             .clone()
     }
+}
+
+/// One GET as `get` or `get_head` asked for it: every attempt of its retries sends the same.
+#[derive(Clone, Copy)]
+struct Fetch<'a> {
+    provider: Provider,
+    url: &'a str,
+    expect: Expect,
+    headers: &'a [(&'static str, &'a str)],
+    /// Read at most this many bytes of the body (`get_head`).
+    head: Option<usize>,
 }
 
 /// A quota of `rps` requests a second, evenly spaced: no burst beyond one request, so a
