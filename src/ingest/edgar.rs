@@ -174,18 +174,19 @@ async fn run_days(
         out.items += 1;
         let result = async {
             let Some(index) = day_index(edgar, date, &mut out).await? else { return Ok(()) };
+            let day = Day { db, edgar, entries: &index.entries, now };
             if passes.form_d {
                 let before = out.rows_written;
-                let pass = form_d_pass(db, edgar, &index.entries, now, &mut out).await;
+                let pass = form_d_pass(day, &mut out).await;
                 // Before `?`: a pass cut short by EDGAR's pause may have stored rounds.
                 rounds_changed |= out.rows_written > before;
                 pass?;
             }
             if passes.ipo {
-                ipo_pass(db, edgar, &index.entries, now, &mut out).await?;
+                ipo_pass(day, &mut out).await?;
             }
             if passes.acquisitions {
-                acquisition_pass(db, edgar, &index.entries, now, &mut out).await?;
+                acquisition_pass(day, &mut out).await?;
             }
             Ok::<(), Halt>(())
         }
@@ -222,6 +223,26 @@ async fn day_index(edgar: &Edgar, date: NaiveDate, out: &mut Tally) -> Result<Op
             Ok(Some(index))
         }
         Err(e) => on_edgar_error(e, &file, out).map(|()| None),
+    }
+}
+
+/// One day's index as each pass reads it, with the database, EDGAR and the run's clock.
+#[derive(Clone, Copy)]
+struct Day<'a> {
+    db: &'a DatabaseConnection,
+    edgar: &'a Edgar,
+    entries: &'a [IndexEntry],
+    now: DateTime<Utc>,
+}
+
+impl<'a> Day<'a> {
+    /// The day's filings of `forms` that `edgar_filings` does not hold yet, in index order:
+    /// a filing is looked at once, whichever run or backfill meets it first.
+    async fn unseen(&self, forms: &[&str]) -> Result<Vec<Listed<'a>>, DbErr> {
+        let filings = listed(self.entries, forms);
+        let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
+        let seen = known(self.db, &accessions).await?;
+        Ok(filings.into_iter().filter(|l| !seen.contains(l.accession)).collect())
     }
 }
 
@@ -293,19 +314,12 @@ async fn shown_filing(
     })
 }
 
-async fn form_d_pass(
-    db: &DatabaseConnection,
-    edgar: &Edgar,
-    entries: &[IndexEntry],
-    now: DateTime<Utc>,
-    out: &mut Tally,
-) -> Result<(), Halt> {
-    let mut filings = listed(entries, &FORM_D);
+async fn form_d_pass(day: Day<'_>, out: &mut Tally) -> Result<(), Halt> {
+    let Day { db, edgar, now, .. } = day;
+    let mut filings = day.unseen(&FORM_D).await?;
     // Originals before amendments, so a same-day D/A finds its D.
     filings.sort_by_key(|l| (l.form == "D/A", l.accession));
-    let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
-    let seen = known(db, &accessions).await?;
-    for l in filings.iter().filter(|l| !seen.contains(l.accession)) {
+    for l in &filings {
         out.items += 1;
         let party = filer(l);
         let d = match edgar.form_d(party.cik, l.accession).await.map_err(counted) {
@@ -463,7 +477,7 @@ async fn ensure_company(
     match details {
         Ok(c) => Ok((c.id, c.sector)),
         Err(subs) => {
-            let row = company_from_index(party, subs.as_ref(), accession, now);
+            let row = company_from_submissions(party.cik, &party.company, subs.as_ref(), accession, now);
             let sector = row.sector.clone();
             let (id, change) = upsert::upsert_company(txn, row).await?;
             *written += wrote(change);
@@ -521,19 +535,12 @@ async fn read_terms(
     }
 }
 
-async fn ipo_pass(
-    db: &DatabaseConnection,
-    edgar: &Edgar,
-    entries: &[IndexEntry],
-    now: DateTime<Utc>,
-    out: &mut Tally,
-) -> Result<(), Halt> {
-    let mut filings = listed(entries, &IPO_FORMS);
+async fn ipo_pass(day: Day<'_>, out: &mut Tally) -> Result<(), Halt> {
+    let Day { db, edgar, now, .. } = day;
+    let mut filings = day.unseen(&IPO_FORMS).await?;
     filings.sort_by_key(|l| (ipo_rank(l.form), l.accession));
-    let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
-    let seen = known(db, &accessions).await?;
     let mut subs_cache = HashMap::new();
-    for l in filings.iter().filter(|l| !seen.contains(l.accession)) {
+    for l in &filings {
         out.items += 1;
         let party = filer(l);
         let key = format!("cik:{}", party.cik);
@@ -627,17 +634,9 @@ async fn ipo_pass(
     Ok(())
 }
 
-async fn acquisition_pass(
-    db: &DatabaseConnection,
-    edgar: &Edgar,
-    entries: &[IndexEntry],
-    now: DateTime<Utc>,
-    out: &mut Tally,
-) -> Result<(), Halt> {
-    let filings = listed(entries, &ACQUISITION_FORMS);
-    let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
-    let seen = known(db, &accessions).await?;
-    for l in filings.iter().filter(|l| !seen.contains(l.accession)) {
+async fn acquisition_pass(day: Day<'_>, out: &mut Tally) -> Result<(), Halt> {
+    let Day { db, edgar, now, .. } = day;
+    for l in &day.unseen(&ACQUISITION_FORMS).await? {
         out.items += 1;
         let (acquirer, target) = acquisition_parties(l);
         let acquirer_details = match acquirer {
@@ -684,7 +683,7 @@ async fn acquisition_pass(
         txn.commit().await?;
         out.rows_written += written;
     }
-    eight_k_pass(db, entries, now, out).await?;
+    eight_k_pass(db, day.entries, now, out).await?;
     Ok(())
 }
 

@@ -122,33 +122,24 @@ pub fn company_sector(d: &FormD, sic: Option<i32>) -> Sector {
     }
 }
 
-/// The company row a Form D describes, with what the submissions JSON adds.
+/// The company row a Form D describes: the form's name, sector, state, jurisdiction, year
+/// and industry group over what the submissions JSON says.
 pub fn company_from_form_d(
     d: &FormD,
     subs: Option<&Submissions>,
     accession: &str,
     now: DateTime<Utc>,
 ) -> companies::Model {
-    let sic = subs.and_then(|s| s.sic).map(i32::from);
+    let row = company_from_submissions(d.cik, &d.entity_name, subs, accession, now);
     companies::Model {
-        id: 0,
-        key: format!("cik:{}", d.cik),
-        cik: Some(d.cik as i64),
         name: d.entity_name.clone(),
         name_key: upsert::name_key(&d.entity_name),
-        sector: company_sector(d, sic).slug().to_string(),
+        sector: company_sector(d, row.sic).slug().to_string(),
         state: d.state.clone(),
-        city: subs.and_then(|s| s.city.clone()),
         jurisdiction: d.jurisdiction.clone(),
         year_of_inc: d.year_of_inc,
-        sic,
         industry_group: Some(d.industry_group.clone()),
-        website: subs.and_then(|s| s.website.clone()),
-        description: None,
-        tickers: subs.map(|s| s.tickers.join(",")).filter(|t| !t.is_empty()),
-        source: SOURCE.into(),
-        source_id: accession.to_string(),
-        fetched_at: now,
+        ..row
     }
 }
 
@@ -264,22 +255,25 @@ pub fn fund_from_form_d(d: &FormD, accession: &str, filed: NaiveDate, now: DateT
 }
 
 // ---------------------------------------------------------------------------------------
-// Companies known only from the index (IPO filers, parties to acquisitions)
+// Companies known by CIK and name: from the index (IPO filers, parties to acquisitions),
+// and under what a Form D says of its issuer
 
-/// A company named by an index line, with what its submissions JSON adds: sector from the
-/// SIC code (else Other), tickers, website, business address.
-pub fn company_from_index(
-    party: &IndexEntry,
+/// A company known by its CIK and a name (an index line's), with what its submissions JSON
+/// adds: its own name for the company, sector from the SIC code (else Other), tickers,
+/// website, business address.
+pub fn company_from_submissions(
+    cik: u64,
+    name: &str,
     subs: Option<&Submissions>,
     accession: &str,
     now: DateTime<Utc>,
 ) -> companies::Model {
+    let name = subs.map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| name.to_string());
     let sic = subs.and_then(|s| s.sic);
-    let name = subs.map(|s| s.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| party.company.clone());
     companies::Model {
         id: 0,
-        key: format!("cik:{}", party.cik),
-        cik: Some(party.cik as i64),
+        key: format!("cik:{cik}"),
+        cik: Some(cik as i64),
         name_key: upsert::name_key(&name),
         name,
         sector: sic.map(sector::from_sic).unwrap_or(Sector::Other).slug().to_string(),
