@@ -1100,26 +1100,20 @@ mod tests {
         }
     }
 
+    /// None of `absent` applies to `f`, and no row has a value for it (nor a cross).
+    fn assert_absent(rows: &[SignalRow], f: Frequency, absent: &[Indicator]) {
+        for &ind in absent {
+            assert!(!applies(ind, f), "{}", ind.as_str());
+            assert!(rows.iter().all(|r| r.value(ind).is_none() && r.cross.is_none()), "{}", ind.as_str());
+        }
+    }
+
     #[test]
     fn a_monthly_series_gets_no_daily_indicator_but_its_rates_of_change_and_twelve_month_range() {
         let rows = compute(&monthly(&wiggly(40)), Frequency::Monthly);
-        for ind in [
-            Indicator::Sma20,
-            Indicator::Sma50,
-            Indicator::Sma200,
-            Indicator::Ema12,
-            Indicator::Ema26,
-            Indicator::Macd,
-            Indicator::MacdSignal,
-            Indicator::MacdHist,
-            Indicator::Rsi14,
-            Indicator::Vol20d,
-            Indicator::Roc1w,
-            Indicator::Cross,
-        ] {
-            assert!(!applies(ind, Frequency::Monthly), "{}", ind.as_str());
-            assert!(rows.iter().all(|r| r.value(ind).is_none() && r.cross.is_none()), "{}", ind.as_str());
-        }
+        use Indicator::*;
+        let absent = [Sma20, Sma50, Sma200, Ema12, Ema26, Macd, MacdSignal, MacdHist, Rsi14, Vol20d, Roc1w, Cross];
+        assert_absent(&rows, Frequency::Monthly, &absent);
         let last = rows.last().unwrap();
         let closes: Vec<f64> = rows.iter().map(|r| r.close).collect();
         let n = closes.len();
@@ -1137,17 +1131,8 @@ mod tests {
     #[test]
     fn a_weekly_series_gets_weekly_rates_of_change_and_a_fifty_two_week_range() {
         let rows = compute(&weekly(&wiggly(120)), Frequency::Weekly);
-        for ind in [
-            Indicator::Sma20,
-            Indicator::Sma200,
-            Indicator::Macd,
-            Indicator::Rsi14,
-            Indicator::Vol20d,
-            Indicator::Cross,
-        ] {
-            assert!(!applies(ind, Frequency::Weekly), "{}", ind.as_str());
-            assert!(rows.iter().all(|r| r.value(ind).is_none() && r.cross.is_none()), "{}", ind.as_str());
-        }
+        use Indicator::*;
+        assert_absent(&rows, Frequency::Weekly, &[Sma20, Sma200, Macd, Rsi14, Vol20d, Cross]);
         let closes: Vec<f64> = rows.iter().map(|r| r.close).collect();
         let n = closes.len();
         let roc = |lag: usize| Some((closes[n - 1] - closes[n - 1 - lag]) / closes[n - 1 - lag] * 100.0);
