@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::format::{format_change, format_period, format_value};
 use crate::plot::bars::{self, BarChart, BarSeries};
-use crate::plot::theme::{self, FONT};
+use crate::plot::theme::{self, text, FONT};
 use crate::plot::time_series::{self, Line, RefLine, TimeChart};
 use crate::plot::transform::{
     change_over, monthly_mean, net_liquidity, per_quarter, quarter_label, ratio, year_on_year,
@@ -112,6 +112,23 @@ pub struct Page {
     pub body: Body,
 }
 
+impl Page {
+    /// A page with nothing to draw: why not (`reading`), and what would fill it (`why`).
+    fn not_drawn(title: &str, units: &str, reading: &str, sources: &str, why: String) -> Page {
+        Page {
+            title: title.into(),
+            reading: reading.into(),
+            units: units.into(),
+            sources: sources.into(),
+            as_of: None,
+            as_of_label: None,
+            fred: false,
+            demo: false,
+            body: Body::Missing(why),
+        }
+    }
+}
+
 const CHART_W: u32 = PAGE_W - 80;
 const CHART_H: u32 = PAGE_H - 250;
 /// The height the AI-materials table takes at the top of its page.
@@ -155,19 +172,17 @@ fn chart(title: &str, desc: String) -> TimeChart {
 fn missing(title: &str, units: &str, slugs: &[&str], data: &PackData) -> Option<Page> {
     let absent: Vec<&str> =
         slugs.iter().copied().filter(|s| data.series.get(*s).is_none_or(|d| d.points.is_empty())).collect();
-    (!absent.is_empty()).then(|| Page {
-        title: title.into(),
-        reading: "Not drawn: the data this page needs is not loaded.".into(),
-        units: units.into(),
-        sources: "—".into(),
-        as_of: None,
-        as_of_label: None,
-        fred: false,
-        demo: false,
-        body: Body::Missing(format!(
-            "Missing series: {}. The macro_series and commodity jobs (or `quarry backfill`) load them; with no network, `quarry serve --demo` generates labelled demo data.",
-            absent.join(", ")
-        )),
+    (!absent.is_empty()).then(|| {
+        Page::not_drawn(
+            title,
+            units,
+            "Not drawn: the data this page needs is not loaded.",
+            "—",
+            format!(
+                "Missing series: {}. The macro_series and commodity jobs (or `quarry backfill`) load them; with no network, `quarry serve --demo` generates labelled demo data.",
+                absent.join(", ")
+            ),
+        )
     })
 }
 
@@ -431,19 +446,13 @@ fn credit(data: &PackData) -> Page {
 }
 
 fn venture_missing(title: &str, units: &str) -> Page {
-    Page {
-        title: title.into(),
-        reading: "Not drawn: no SEC filings are loaded yet.".into(),
-        units: units.into(),
-        sources: "SEC EDGAR".into(),
-        as_of: None,
-        as_of_label: None,
-        fred: false,
-        demo: false,
-        body: Body::Missing(
-            "Form D and S-1/F-1 filings come from SEC EDGAR through the vc_sync and ipo_monitor jobs; until they have run (or demo data is generated), this page has nothing to show.".into(),
-        ),
-    }
+    Page::not_drawn(
+        title,
+        units,
+        "Not drawn: no SEC filings are loaded yet.",
+        "SEC EDGAR",
+        "Form D and S-1/F-1 filings come from SEC EDGAR through the vc_sync and ipo_monitor jobs; until they have run (or demo data is generated), this page has nothing to show.".into(),
+    )
 }
 
 fn venture_liquidity(data: &PackData) -> Page {
@@ -577,19 +586,13 @@ fn ai_materials(data: &PackData) -> Page {
     let units = "each material's own unit (table); percent change over a year (bars)";
     let rows: Vec<LatestRow> = data.ai_materials.iter().filter(|r| r.last.is_some()).cloned().collect();
     if rows.is_empty() {
-        return Page {
-            title: title.into(),
-            reading: "Not drawn: no AI-materials prices are loaded.".into(),
-            units: units.into(),
-            sources: "—".into(),
-            as_of: None,
-            as_of_label: None,
-            fred: false,
-            demo: false,
-            body: Body::Missing(
-                "The ai_materials job loads them (USGS annual prices, FRED and World Bank monthly).".into(),
-            ),
-        };
+        return Page::not_drawn(
+            title,
+            units,
+            "Not drawn: no AI-materials prices are loaded.",
+            "—",
+            "The ai_materials job loads them (USGS annual prices, FRED and World Bank monthly).".into(),
+        );
     }
     let best =
         rows.iter().filter(|r| r.change_1y.is_some()).max_by(|a, b| a.change_1y.partial_cmp(&b.change_1y).unwrap());
@@ -668,18 +671,6 @@ fn err<E: std::fmt::Display>(e: E) -> ChartError {
     ChartError::Draw(e.to_string())
 }
 
-fn text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    s: &str,
-    at: (i32, i32),
-    size: u32,
-    style: FontStyle,
-    color: RGBColor,
-) -> Result<(), ChartError> {
-    let font = (FONT, size).into_font().style(style).color(&color).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw(&Text::new(s.to_string(), at, font)).map_err(err)
-}
-
 /// The lines under a page's chart: its units, its sources with the date of its data (and
 /// DEMO when generated), the FRED notice where FRED data is drawn.
 pub fn footer_lines(page: &Page) -> Vec<String> {
@@ -755,22 +746,15 @@ pub fn render_page(page: &Page, number: usize, date: NaiveDate) -> Result<String
     Ok(buf)
 }
 
-fn cell<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    s: &str,
-    at: (i32, i32),
-    right: bool,
-    style: FontStyle,
-    color: RGBColor,
-) -> Result<(), ChartError> {
-    let h = if right { HPos::Right } else { HPos::Left };
-    let font = (FONT, 16).into_font().style(style).color(&color).pos(Pos::new(h, VPos::Top));
-    area.draw(&Text::new(s.to_string(), at, font)).map_err(err)
-}
-
 /// The AI-materials table: names and units left-aligned, figures right-aligned on their
 /// column's edge so digits line up, one font size throughout.
 fn draw_table<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[LatestRow]) -> Result<(), ChartError> {
+    // `text` at the table's size, its x the left or (`right`) the right edge of the column.
+    let cell = |s: &str, at: (i32, i32), right: bool, style: FontStyle, color: RGBColor| {
+        let h = if right { HPos::Right } else { HPos::Left };
+        let font = (FONT, 16).into_font().style(style).color(&color).pos(Pos::new(h, VPos::Top));
+        area.draw(&Text::new(s.to_string(), at, font)).map_err(err)
+    };
     // (x, heading, right-aligned)
     let cols = [
         (0, "Material", false),
@@ -781,7 +765,7 @@ fn draw_table<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[LatestR
         (850, "Source", false),
     ];
     for (x, h, right) in cols {
-        cell(area, h, (x, 0), right, FontStyle::Bold, theme::MUTED)?;
+        cell(h, (x, 0), right, FontStyle::Bold, theme::MUTED)?;
     }
     let (w, _) = area.dim_in_pixel();
     area.draw(&PathElement::new(vec![(0, 26), (w as i32, 26)], theme::GRID.stroke_width(1))).map_err(err)?;
@@ -802,7 +786,7 @@ fn draw_table<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[LatestR
             (r.source.clone().unwrap_or_else(|| "—".into()), theme::TEXT),
         ];
         for ((x, _, right), (v, c)) in cols.iter().zip(values) {
-            cell(area, &v, (*x, y), *right, FontStyle::Normal, c)?;
+            cell(&v, (*x, y), *right, FontStyle::Normal, c)?;
         }
     }
     Ok(())
@@ -976,9 +960,9 @@ mod tests {
         assert!(svg.contains("Net liquidity (") || svg.contains("Net liquidity"));
     }
 
-    #[test]
-    fn demo_data_is_watermarked_and_named_in_the_footer() {
-        let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
+    /// Demo fed funds at 4.33 % since 2014 and a demo CPI rising 0.25 % a month from 2015
+    /// (140 months, to August 2026).
+    fn with_demo_policy_series(data: &mut PackData) {
         data.series.insert("dff".into(), series("Fed funds", "DEMO", weekly("2014-01-01", 400, |_| 4.33)));
         let cpi: Vec<_> = (0..140u32)
             .map(|m| {
@@ -987,6 +971,12 @@ mod tests {
             .collect();
         data.series
             .insert("cpiaucsl".into(), SeriesData { frequency: Frequency::Monthly, ..series("CPI", "DEMO", cpi) });
+    }
+
+    #[test]
+    fn demo_data_is_watermarked_and_named_in_the_footer() {
+        let mut data = PackData { date: d("2026-11-25"), ..Default::default() };
+        with_demo_policy_series(&mut data);
         let p = policy(&data);
         assert!(p.demo && !p.fred, "demo data carries no FRED notice");
         // 1.0025^12 - 1 = 3.04%; 4.33 - 3.04 = +1.3.
@@ -1028,14 +1018,7 @@ mod tests {
     fn every_page_names_its_units_sources_and_date_and_the_cover_its_making() {
         let mut data =
             PackData { date: d("2026-11-25"), built_at: "2026-11-25T06:30:00Z".parse().unwrap(), ..Default::default() };
-        data.series.insert("dff".into(), series("Fed funds", "DEMO", weekly("2014-01-01", 400, |_| 4.33)));
-        let cpi: Vec<_> = (0..140u32)
-            .map(|m| {
-                (d("2015-01-01").checked_add_months(chrono::Months::new(m)).unwrap(), 100.0 * 1.0025f64.powi(m as i32))
-            })
-            .collect();
-        data.series
-            .insert("cpiaucsl".into(), SeriesData { frequency: Frequency::Monthly, ..series("CPI", "DEMO", cpi) });
+        with_demo_policy_series(&mut data);
         for p in pages(&data) {
             let footer = footer_lines(&p).join("\n");
             assert!(footer.starts_with("Units: ") && footer.len() > "Units: ".len() + 2, "{}: {footer}", p.title);

@@ -6,10 +6,9 @@
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::png::Figure;
-use super::theme::{self, FONT};
+use super::theme::{self, text};
 use super::time_series::{self, TimeChart};
 use super::ChartError;
 
@@ -55,19 +54,6 @@ impl Framed<'_> {
     }
 }
 
-fn text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    s: &str,
-    at: (i32, i32),
-    size: u32,
-    bold: bool,
-    color: RGBColor,
-) -> Result<(), ChartError> {
-    let style = if bold { FontStyle::Bold } else { FontStyle::Normal };
-    let font = (FONT, size).into_font().style(style).color(&color).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw(&Text::new(s.to_string(), at, font)).map_err(|e| ChartError::Draw(e.to_string()))
-}
-
 impl Figure for Framed<'_> {
     fn size(&self) -> (u32, u32) {
         (self.chart.width, HEADER + self.chart.height + self.footer_height())
@@ -78,11 +64,11 @@ impl Figure for Framed<'_> {
         let (_, h) = area.dim_in_pixel();
         let title =
             if self.caption.demo { format!("{} · DEMO", self.caption.title) } else { self.caption.title.clone() };
-        text(area, &title, (12, 10), 20, true, theme::TEXT)?;
+        text(area, &title, (12, 10), 20, FontStyle::Bold, theme::TEXT)?;
         let footer_top = h as i32 - self.footer_height() as i32 + 6;
         for (i, l) in self.caption.footer().iter().enumerate() {
             let color = if l.starts_with("DEMO") { theme::DOWN } else { theme::MUTED };
-            text(area, l, (12, footer_top + (LINE * i as u32) as i32), 14, false, color)?;
+            text(area, l, (12, footer_top + (LINE * i as u32) as i32), 14, FontStyle::Normal, color)?;
         }
         let body = area.margin(HEADER, self.footer_height(), 0, 0);
         time_series::draw(self.chart, &body)

@@ -3,7 +3,13 @@
 //! is measured and drawn the same on a machine with no system fonts.
 use std::sync::Once;
 
-use plotters::style::{FontStyle, RGBColor};
+use plotters::coord::Shift;
+use plotters::element::Text;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, FontStyle, IntoFont, RGBColor};
+
+use super::ChartError;
 
 /// The family plotters asks for; SVG viewers map it to their own sans-serif face.
 pub const FONT: &str = "sans-serif";
@@ -49,10 +55,22 @@ pub fn hex(c: RGBColor) -> String {
 /// The faint, centred text across a plot that marks generated data ("DEMO"), sized to the
 /// chart's height.
 pub fn watermark_style(height: u32) -> plotters::style::TextStyle<'static> {
-    use plotters::style::text_anchor::{HPos, Pos, VPos};
-    use plotters::style::{Color, IntoFont};
     let size = (height as f64 * 0.3).clamp(24.0, 96.0) as u32;
     (FONT, size).into_font().style(FontStyle::Bold).color(&DOWN.mix(0.12)).pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// Draws `s` with its top-left corner at `at`, in the charts' font: the titles, readings
+/// and footers drawn around a chart (the download frame, the chart pack's pages).
+pub fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    at: (i32, i32),
+    size: u32,
+    style: FontStyle,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let font = (FONT, size).into_font().style(style).color(&color).pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw(&Text::new(s.to_string(), at, font)).map_err(|e| ChartError::Draw(e.to_string()))
 }
 
 /// How a legend entry shows its series.
