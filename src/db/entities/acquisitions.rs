@@ -1,13 +1,7 @@
 //! An acquisition: from S-4, DEFM14A, SC TO-T and 8-K filings at index level, or imported.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "acquisitions")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    #[sea_orm(unique)]
-    pub key: String,
+venture_table!("acquisitions", keyed {
     pub acquirer_id: Option<i32>,
     pub acquirer_name: Option<String>,
     pub target_id: Option<i32>,
@@ -21,12 +15,4 @@ pub struct Model {
     pub form_type: String,
     pub accession: Option<String>,
     pub last_filing_on: Option<Date>,
-    pub source: String,
-    pub source_id: String,
-    pub fetched_at: DateTimeUtc,
-}
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+});

@@ -1,13 +1,7 @@
 //! A funding round: one Form D offering (its latest amendment's figures) or an imported round.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "funding_rounds")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    #[sea_orm(unique)]
-    pub key: String,
+venture_table!("funding_rounds", keyed {
     pub company_id: i32,
     pub announced_on: Date,
     pub first_sale_on: Option<Date>,
@@ -30,12 +24,4 @@ pub struct Model {
     pub accession: Option<String>,
     pub original_accession: Option<String>,
     pub notable: bool,
-    pub source: String,
-    pub source_id: String,
-    pub fetched_at: DateTimeUtc,
-}
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+});

@@ -1,13 +1,7 @@
 //! A venture fund: from a Form D of a pooled "Venture Capital Fund", an import or the demo.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "funds")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    #[sea_orm(unique)]
-    pub key: String,
+venture_table!("funds", keyed {
     pub cik: Option<i64>,
     pub name: String,
     pub manager_id: Option<i32>,
@@ -22,12 +16,4 @@ pub struct Model {
     pub state: Option<String>,
     pub currency: String,
     pub accession: Option<String>,
-    pub source: String,
-    pub source_id: String,
-    pub fetched_at: DateTimeUtc,
-}
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+});

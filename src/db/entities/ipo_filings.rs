@@ -1,13 +1,7 @@
 //! One company's way through the IPO pipeline: S-1/F-1 filed, amended, priced (424B4) or withdrawn (RW).
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "ipo_filings")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    #[sea_orm(unique)]
-    pub key: String,
+venture_table!("ipo_filings", keyed {
     pub cik: Option<i64>,
     pub company_id: Option<i32>,
     pub company_name: String,
@@ -29,12 +23,4 @@ pub struct Model {
     pub terms_form: Option<String>,
     pub terms_accession: Option<String>,
     pub terms_filed_on: Option<Date>,
-    pub source: String,
-    pub source_id: String,
-    pub fetched_at: DateTimeUtc,
-}
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+});
