@@ -67,8 +67,10 @@ const CORRELATION: [[f64; 6]; 6] = [
 ];
 
 /// How much a series moves with each factor, as correlations of its calm-day shock with
-/// the factor's; what the factors leave unexplained is the series' own shock.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// the factor's; what the factors leave unexplained is the series' own shock. Read from the
+/// demo's tables with 0 for a factor left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Loadings {
     pub growth: f64,
     pub dollar: f64,

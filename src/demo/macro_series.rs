@@ -13,6 +13,9 @@
 //!
 //! Deterministic like the commodities: a value depends only on the slug and the date, and
 //! a later end date only appends. Pure; no I/O.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 
 use super::factors::{demo_dates, outline_at, sample, year_fraction, Loadings, Market, Ou, TRADING_DAYS};
@@ -32,6 +35,7 @@ enum Noise {
 #[derive(Debug, Clone, Copy)]
 struct Model {
     /// (year with fraction, level) in time order; flat before the first and after the last.
+    /// The series' list in `macro_series.toml`.
     outline: &'static [(f64, f64)],
     noise: Noise,
     min: f64,
@@ -73,314 +77,54 @@ fn soft_ceiling(x: f64, cap: f64) -> f64 {
 
 const NONE: Loadings = Loadings { growth: 0.0, dollar: 0.0, energy: 0.0, risk: 0.0, rates: 0.0, haven: 0.0 };
 
+/// The outlines of the macro series, by slug, from `macro_series.toml` (compiled in).
+static OUTLINES: LazyLock<HashMap<String, Vec<(f64, f64)>>> = LazyLock::new(|| {
+    toml::from_str(include_str!("macro_series.toml")).expect("demo/macro_series.toml is valid (its tests read it)")
+});
+
 /// The model of a known macro series, by slug.
 fn model(slug: &str) -> Option<Model> {
     use Noise::*;
-    let m = |outline, noise, min, max, decimals| Model { outline, noise, min, max, decimals, market: None };
+    let outline = OUTLINES.get(slug).map(Vec::as_slice).unwrap_or_default();
+    let m = |noise, min, max, decimals| Model { outline, noise, min, max, decimals, market: None };
     Some(match slug {
         // Fed total assets, USD millions, Wednesday levels.
-        "walcl" => m(
-            &[
-                (2010.0, 2_240_000.0),
-                (2011.5, 2_870_000.0),
-                (2013.0, 2_930_000.0),
-                (2014.9, 4_500_000.0),
-                (2017.8, 4_460_000.0),
-                (2019.7, 3_760_000.0),
-                (2020.2, 4_300_000.0),
-                (2020.45, 7_100_000.0),
-                (2021.0, 7_400_000.0),
-                (2022.3, 8_960_000.0),
-                (2023.15, 8_400_000.0),
-                (2023.25, 8_730_000.0),
-                (2024.0, 7_700_000.0),
-                (2025.0, 6_850_000.0),
-                (2025.9, 6_550_000.0),
-                (2026.9, 6_600_000.0),
-            ],
-            Multiplicative { sigma: 0.01, theta: 4.0 },
-            1_000_000.0,
-            10_000_000.0,
-            0,
-        ),
+        "walcl" => m(Multiplicative { sigma: 0.01, theta: 4.0 }, 1_000_000.0, 10_000_000.0, 0),
         // Treasury General Account, USD millions, Wednesday levels.
-        "wtregen" => m(
-            &[
-                (2010.0, 120_000.0),
-                (2014.0, 150_000.0),
-                (2016.0, 350_000.0),
-                (2019.0, 380_000.0),
-                (2020.3, 1_000_000.0),
-                (2020.6, 1_700_000.0),
-                (2021.5, 700_000.0),
-                (2021.9, 200_000.0),
-                (2022.4, 800_000.0),
-                (2023.4, 50_000.0),
-                (2023.9, 750_000.0),
-                (2024.5, 750_000.0),
-                (2025.5, 350_000.0),
-                (2025.8, 850_000.0),
-                (2026.9, 850_000.0),
-            ],
-            Multiplicative { sigma: 0.25, theta: 12.0 },
-            20_000.0,
-            2_000_000.0,
-            0,
-        ),
+        "wtregen" => m(Multiplicative { sigma: 0.25, theta: 12.0 }, 20_000.0, 2_000_000.0, 0),
         // Overnight reverse repo, USD billions.
-        "rrpontsyd" => m(
-            &[
-                (2010.0, 0.5),
-                (2013.7, 10.0),
-                (2014.9, 150.0),
-                (2015.9, 200.0),
-                (2016.5, 80.0),
-                (2017.0, 200.0),
-                (2018.5, 5.0),
-                (2019.0, 1.0),
-                (2021.2, 1.0),
-                (2021.5, 800.0),
-                (2021.9, 1_600.0),
-                (2022.5, 2_200.0),
-                (2023.0, 2_200.0),
-                (2023.5, 1_900.0),
-                (2024.0, 700.0),
-                (2024.6, 300.0),
-                (2025.0, 150.0),
-                (2025.8, 20.0),
-                (2026.9, 10.0),
-            ],
-            Multiplicative { sigma: 0.5, theta: 20.0 },
-            0.0,
-            2_600.0,
-            3,
-        ),
+        "rrpontsyd" => m(Multiplicative { sigma: 0.5, theta: 20.0 }, 0.0, 2_600.0, 3),
         // The trend only: its crashes come from the market's stress, on the same days as
         // VIX's spikes.
         "sp500" => Model {
             market: tie(Loadings { risk: 0.75, growth: 0.3, ..NONE }, -0.1, 0.0),
-            ..m(
-                &[
-                    (2010.0, 1_120.0),
-                    (2011.3, 1_330.0),
-                    (2012.0, 1_300.0),
-                    (2013.0, 1_450.0),
-                    (2014.0, 1_840.0),
-                    (2015.0, 2_050.0),
-                    (2016.1, 1_950.0),
-                    (2017.0, 2_270.0),
-                    (2018.0, 2_700.0),
-                    (2019.0, 2_650.0),
-                    (2019.95, 3_230.0),
-                    (2020.3, 3_000.0),
-                    (2020.95, 3_750.0),
-                    (2021.95, 4_770.0),
-                    (2022.8, 3_700.0),
-                    (2023.95, 4_770.0),
-                    (2024.95, 5_900.0),
-                    (2025.3, 5_600.0),
-                    (2025.9, 6_800.0),
-                    (2026.9, 7_000.0),
-                ],
-                Multiplicative { sigma: 0.15, theta: 3.0 },
-                500.0,
-                10_000.0,
-                2,
-            )
+            ..m(Multiplicative { sigma: 0.15, theta: 3.0 }, 500.0, 10_000.0, 2)
         },
         // Effective fed funds, percent: the hiking and cutting cycles.
-        "dff" => m(
-            &[
-                (2010.0, 0.15),
-                (2015.95, 0.13),
-                (2016.0, 0.37),
-                (2016.95, 0.40),
-                (2017.0, 0.65),
-                (2017.5, 1.15),
-                (2018.0, 1.42),
-                (2018.5, 1.91),
-                (2019.0, 2.40),
-                (2019.55, 2.40),
-                (2019.6, 2.13),
-                (2019.9, 1.55),
-                (2020.15, 1.58),
-                (2020.2, 0.08),
-                (2022.2, 0.08),
-                (2022.25, 0.33),
-                (2022.5, 1.58),
-                (2022.95, 4.33),
-                (2023.6, 5.33),
-                (2024.7, 5.33),
-                (2024.72, 4.83),
-                (2024.97, 4.33),
-                (2025.7, 4.33),
-                (2025.72, 4.08),
-                (2025.83, 3.87),
-                (2025.95, 3.64),
-            ],
-            Additive { sigma: 0.05, theta: 50.0 },
-            0.04,
-            5.5,
-            2,
-        ),
+        "dff" => m(Additive { sigma: 0.05, theta: 50.0 }, 0.04, 5.5, 2),
         // CPI, index 1982-84=100, monthly.
-        "cpiaucsl" => m(
-            &[
-                (2010.0, 217.5),
-                (2012.0, 227.0),
-                (2014.0, 235.0),
-                (2016.0, 237.0),
-                (2018.0, 248.0),
-                (2020.0, 259.0),
-                (2020.3, 256.0),
-                (2021.0, 262.0),
-                (2022.0, 282.0),
-                (2022.5, 295.0),
-                (2023.0, 300.0),
-                (2024.0, 309.0),
-                (2025.0, 317.0),
-                (2025.8, 324.0),
-                (2026.9, 333.0),
-            ],
-            Additive { sigma: 0.3, theta: 6.0 },
-            200.0,
-            400.0,
-            3,
-        ),
+        "cpiaucsl" => m(Additive { sigma: 0.3, theta: 6.0 }, 200.0, 400.0, 3),
         // Broad dollar, index Jan 2006=100: the dollar factor itself, a little stronger
         // under stress (where money hides).
         "dtwexbgs" => Model {
             market: tie(Loadings { dollar: 0.95, ..NONE }, 0.03, 0.0),
-            ..m(
-                &[
-                    (2010.0, 98.0),
-                    (2011.5, 94.0),
-                    (2013.0, 98.0),
-                    (2014.5, 99.0),
-                    (2015.2, 113.0),
-                    (2016.0, 120.0),
-                    (2017.0, 122.0),
-                    (2018.1, 110.0),
-                    (2018.9, 116.0),
-                    (2020.2, 124.0),
-                    (2020.95, 113.0),
-                    (2021.5, 112.0),
-                    (2022.8, 128.0),
-                    (2023.5, 119.0),
-                    (2024.0, 120.0),
-                    (2025.0, 128.0),
-                    (2025.5, 121.0),
-                ],
-                Multiplicative { sigma: 0.05, theta: 4.0 },
-                80.0,
-                140.0,
-                4,
-            )
+            ..m(Multiplicative { sigma: 0.05, theta: 4.0 }, 80.0, 140.0, 4)
         },
         // 10-year nominal yield, percent.
         "dgs10" => Model {
             market: tie(Loadings { rates: 0.9, ..NONE }, -0.1, 0.0),
-            ..m(
-                &[
-                    (2010.2, 3.8),
-                    (2010.8, 2.5),
-                    (2011.2, 3.5),
-                    (2012.5, 1.5),
-                    (2013.9, 3.0),
-                    (2015.0, 2.0),
-                    (2016.5, 1.4),
-                    (2016.95, 2.45),
-                    (2018.8, 3.2),
-                    (2019.7, 1.5),
-                    (2020.2, 0.7),
-                    (2020.6, 0.55),
-                    (2021.2, 1.7),
-                    (2021.95, 1.5),
-                    (2022.8, 4.1),
-                    (2023.3, 3.4),
-                    (2023.8, 4.95),
-                    (2023.95, 3.9),
-                    (2024.3, 4.6),
-                    (2024.7, 3.65),
-                    (2025.0, 4.6),
-                    (2025.3, 4.2),
-                    (2025.9, 4.05),
-                    (2026.9, 4.1),
-                ],
-                Additive { sigma: 0.35, theta: 8.0 },
-                0.4,
-                5.5,
-                2,
-            )
+            ..m(Additive { sigma: 0.35, theta: 8.0 }, 0.4, 5.5, 2)
         },
         // 10-year real yield (TIPS), percent: negative through 2012-13 and 2020-21.
         "dfii10" => Model {
             market: tie(Loadings { rates: 0.8, ..NONE }, 0.0, 0.0),
-            ..m(
-                &[
-                    (2010.0, 1.4),
-                    (2010.8, 0.4),
-                    (2011.9, 0.0),
-                    (2012.5, -0.7),
-                    (2012.95, -0.8),
-                    (2013.9, 0.8),
-                    (2015.0, 0.5),
-                    (2016.5, 0.0),
-                    (2018.8, 1.1),
-                    (2019.7, 0.0),
-                    (2020.2, -0.3),
-                    (2020.6, -1.1),
-                    (2021.9, -1.0),
-                    (2022.3, -0.2),
-                    (2022.8, 1.7),
-                    (2023.3, 1.2),
-                    (2023.8, 2.5),
-                    (2023.95, 1.7),
-                    (2024.3, 2.2),
-                    (2024.7, 1.6),
-                    (2025.0, 2.2),
-                    (2025.9, 1.8),
-                    (2026.9, 1.85),
-                ],
-                Additive { sigma: 0.3, theta: 8.0 },
-                -1.3,
-                2.8,
-                2,
-            )
+            ..m(Additive { sigma: 0.3, theta: 8.0 }, -1.3, 2.8, 2)
         },
         // High-yield option-adjusted spread, percent: the slow credit cycles in the outline,
         // the sudden widenings (March 2020) from stress.
         "bamlh0a0hym2" => Model {
             market: spiky(Loadings { risk: -0.6, growth: -0.2, ..NONE }, 0.45, 0.0),
-            ..m(
-                &[
-                    (2010.0, 6.0),
-                    (2010.5, 5.8),
-                    (2011.3, 4.8),
-                    (2011.8, 6.5),
-                    (2012.9, 5.3),
-                    (2014.5, 3.4),
-                    (2015.0, 5.0),
-                    (2016.1, 7.8),
-                    (2016.9, 4.2),
-                    (2018.0, 3.3),
-                    (2018.95, 4.6),
-                    (2019.9, 3.6),
-                    (2020.15, 3.6),
-                    (2020.4, 5.5),
-                    (2020.9, 4.2),
-                    (2021.5, 3.0),
-                    (2022.5, 5.0),
-                    (2023.0, 4.6),
-                    (2024.0, 3.4),
-                    (2025.0, 3.0),
-                    (2025.5, 3.0),
-                ],
-                Multiplicative { sigma: 0.25, theta: 10.0 },
-                2.5,
-                12.0,
-                2,
-            )
+            ..m(Multiplicative { sigma: 0.25, theta: 10.0 }, 2.5, 12.0, 2)
         },
         // VIX: a calm level (its real typical values year by year) with fast mean
         // reversion, moving against risk appetite, and spikes from stress: the part above
@@ -388,60 +132,13 @@ fn model(slug: &str) -> Option<Model> {
         // calm 16 to the high 30s and March 2020's pile-up of crises near 80.
         "vixcls" => Model {
             market: spiky(Loadings { risk: -0.8, growth: -0.1, ..NONE }, 1.7, 8.5),
-            ..m(
-                &[
-                    (2010.0, 19.0),
-                    (2011.0, 17.0),
-                    (2012.0, 16.0),
-                    (2013.0, 13.5),
-                    (2014.0, 13.0),
-                    (2016.0, 14.5),
-                    (2017.0, 11.0),
-                    (2018.0, 13.5),
-                    (2020.0, 14.0),
-                    (2020.2, 15.0),
-                    (2020.4, 24.0),
-                    (2020.6, 24.0),
-                    (2021.0, 20.0),
-                    (2022.0, 23.0),
-                    (2023.0, 16.0),
-                    (2024.0, 13.5),
-                    (2025.0, 15.5),
-                ],
-                Multiplicative { sigma: 1.0, theta: 8.0 },
-                9.0,
-                85.0,
-                2,
-            )
+            ..m(Multiplicative { sigma: 1.0, theta: 8.0 }, 9.0, 85.0, 2)
         },
         // IMF all-commodity index, 2016=100, monthly: averages of a daily path that moves
         // with energy and growth, like the commodities it indexes.
         "pallfnfindexm" => Model {
             market: tie(Loadings { energy: 0.6, growth: 0.35, dollar: -0.1, ..NONE }, -0.05, 0.0),
-            ..m(
-                &[
-                    (2010.0, 135.0),
-                    (2011.3, 165.0),
-                    (2012.0, 155.0),
-                    (2013.0, 150.0),
-                    (2014.5, 148.0),
-                    (2015.0, 110.0),
-                    (2016.0, 90.0),
-                    (2017.0, 105.0),
-                    (2018.8, 120.0),
-                    (2019.5, 110.0),
-                    (2020.3, 80.0),
-                    (2021.0, 120.0),
-                    (2022.4, 190.0),
-                    (2023.0, 160.0),
-                    (2024.0, 150.0),
-                    (2025.0, 160.0),
-                ],
-                Multiplicative { sigma: 0.15, theta: 4.0 },
-                50.0,
-                250.0,
-                3,
-            )
+            ..m(Multiplicative { sigma: 0.15, theta: 4.0 }, 50.0, 250.0, 3)
         },
         _ => return None,
     })
@@ -561,9 +258,19 @@ mod tests {
         let pack_macros: Vec<&str> =
             crate::charts::pack_service::PACK_SERIES.into_iter().filter(|s| macros.contains(s)).collect();
         assert_eq!(pack_macros.len(), 12, "{pack_macros:?}");
-        for slug in pack_macros {
-            assert!(model(slug).is_some(), "{slug}");
+        for slug in &pack_macros {
+            let outline = model(slug).expect(slug).outline;
+            assert!(
+                !outline.is_empty() && outline.windows(2).all(|w| w[0].0 < w[1].0),
+                "{slug}: its outline in time order"
+            );
         }
+        // macro_series.toml holds the outlines of these and of nothing else.
+        let mut outlined: Vec<&str> = OUTLINES.keys().map(String::as_str).collect();
+        outlined.sort();
+        let mut modelled = pack_macros.clone();
+        modelled.sort();
+        assert_eq!(outlined, modelled);
         assert!(generate("gold", Frequency::Daily, d(END)).is_none());
         for slug in ["sp500", "dtwexbgs", "dgs10", "dfii10", "bamlh0a0hym2", "vixcls", "pallfnfindexm"] {
             let tie = model(slug).unwrap().market.expect(slug);
