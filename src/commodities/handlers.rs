@@ -15,9 +15,6 @@ use crate::routing::Listed;
 use crate::state::{AppState, WithApp};
 use crate::universe::DEMO_SOURCE;
 
-const DEFAULT_POINTS: usize = 2000;
-const MAX_POINTS: usize = 10_000;
-
 pub fn routes<S: WithApp>() -> Listed<S> {
     Listed::new()
         .get("/api/commodities/signals.csv", signals_csv)
@@ -44,6 +41,24 @@ pub struct HistoryQuery {
     /// The budget for `auto`: 10 to 10,000 points (default 2,000).
     #[param(value_type = Option<u32>, minimum = 10, maximum = 10000)]
     points: Option<String>,
+}
+
+impl HistoryQuery {
+    /// The `points` budget: 10 to 10,000, 2,000 when left out.
+    fn budget(&self) -> Result<usize, AppError> {
+        const DEFAULT_POINTS: usize = 2000;
+        const MAX_POINTS: usize = 10_000;
+        match self.points.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(DEFAULT_POINTS),
+            Some(p) => match p.parse::<usize>() {
+                Ok(n) if (10..=MAX_POINTS).contains(&n) => Ok(n),
+                _ => Err(AppError::bad_parameter(
+                    "points",
+                    format!("'{p}' is not a whole number from 10 to {MAX_POINTS}"),
+                )),
+            },
+        }
+    }
 }
 
 /// The `group` parameter: empty means all groups; an unknown one is a 400 listing the known.
@@ -82,18 +97,7 @@ async fn read_history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<
             format!("interval '{}' is finer than this series' {} data", i.as_str(), inst.frequency.as_str()),
         ));
     }
-    let budget = match q.points.as_deref().filter(|s| !s.is_empty()) {
-        None => DEFAULT_POINTS,
-        Some(p) => match p.parse::<usize>() {
-            Ok(n) if (10..=MAX_POINTS).contains(&n) => n,
-            _ => {
-                return Err(AppError::bad_parameter(
-                    "points",
-                    format!("'{p}' is not a whole number from 10 to {MAX_POINTS}"),
-                ))
-            }
-        },
-    };
+    let budget = q.budget()?;
     let ids = crate::series::series_ids(&state.db).await?;
     let rows = match ids.get(slug) {
         Some(id) => crate::series::observations_between(&state.db, *id, from, to).await?,
