@@ -157,6 +157,19 @@ impl axum::response::IntoResponse for AppError {
     }
 }
 
+/// The 400 of an endpoint whose parameters are read by the shared checks, for its
+/// `#[utoipa::path(responses(...))]`: worded once for every endpoint that answers it.
+#[cfg(feature = "ssr")]
+#[derive(utoipa::IntoResponses)]
+#[response(status = 400, description = "A bad parameter; `parameter` names it.")]
+pub struct BadParameter(pub AppError);
+
+/// The 400 of an endpoint that takes one row's `id`, for its `responses(...)`.
+#[cfg(feature = "ssr")]
+#[derive(utoipa::IntoResponses)]
+#[response(status = 400, description = "Not an id; `parameter` is `id`.")]
+pub struct NotAnId(pub AppError);
+
 /// Gives the page being rendered on the server the status of the error it shows, so a page
 /// saying "unknown instrument" answers 404 and one rejecting a parameter 400. Call it from
 /// the component that renders the error; in the browser it does nothing.

@@ -30,7 +30,7 @@ pub async fn list_series() -> Result<Vec<SeriesOption>, AppError> {
     params(crate::charts::view::ViewQuery),
     responses(
         (status = 200, description = "The view; `svg` is `null` when the range holds no observations.", body = ChartView),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
         (status = 404, description = "An unknown series.", body = AppError),
     )))]
 #[server(prefix = "/api", endpoint = "charts/view", input = GetUrl, output = Json)]

@@ -4,7 +4,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::view::{View, ViewData, ViewQuery};
-use crate::error::AppError;
+use crate::error::{AppError, BadParameter};
 use crate::params::ApiQuery;
 use crate::routing::Listed;
 use crate::state::{AppState, WithApp};
@@ -61,6 +61,11 @@ async fn series_file(State(state): State<AppState>, Path(file): Path<String>, q:
         Err(e) => e.into_response(),
     }
 }
+
+/// The 404 of a chart view's downloads, for their `#[utoipa::path(responses(...))]`.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "An unknown series, or a range with no observations.")]
+pub struct NothingToDraw(pub AppError);
 
 /// The view's query, its error held back: a series download answers its path's errors first.
 type ViewQ = Result<ApiQuery<ViewQuery>, AppError>;
@@ -151,7 +156,7 @@ fn csv(d: &ViewData) -> Result<Vec<u8>, AppError> {
     responses(
         (status = 200, description = "The chart.", content_type = "image/svg+xml", body = String),
         (status = 400, description = "No series, more than four, a repeated one, `ratio` without exactly two, overlays on more than one, or an unknown range or overlay; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+        NothingToDraw,
     ))]
 async fn view_svg(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
     view_file(&state, &q, SVG).await
@@ -161,8 +166,8 @@ async fn view_svg(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery
 #[utoipa::path(get, path = "/api/charts/view.png", tag = "charts", params(ViewQuery),
     responses(
         (status = 200, description = "The chart.", content(("image/png"))),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+        BadParameter,
+        NothingToDraw,
     ))]
 async fn view_png(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
     view_file(&state, &q, PNG).await
@@ -172,8 +177,8 @@ async fn view_png(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery
 #[utoipa::path(get, path = "/api/charts/view.pdf", tag = "charts", params(ViewQuery),
     responses(
         (status = 200, description = "The chart.", content(("application/pdf"))),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+        BadParameter,
+        NothingToDraw,
     ))]
 async fn view_pdf(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
     view_file(&state, &q, PDF).await
@@ -185,8 +190,8 @@ async fn view_pdf(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery
 #[utoipa::path(get, path = "/api/charts/view.csv", tag = "charts", params(ViewQuery),
     responses(
         (status = 200, description = "The data.", content_type = "text/csv", body = String),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown series, or a range with no observations.", body = AppError),
+        BadParameter,
+        NothingToDraw,
     ))]
 async fn view_csv(State(state): State<AppState>, ApiQuery(q): ApiQuery<ViewQuery>) -> Response {
     view_file(&state, &q, CSV).await

@@ -65,7 +65,7 @@ group_endpoint!(get_space_tech, "commodities/space-tech", "space-tech");
     ),
     responses(
         (status = 200, description = "The signals table.", body = SignalsTable),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
     )))]
 #[server(prefix = "/api", endpoint = "commodities/signals", input = GetUrl, output = Json)]
 pub async fn get_signals(
@@ -126,7 +126,7 @@ pub async fn get_config() -> Result<Universe, AppError> {
     responses(
         (status = 200, description = "The page's data.", body = InstrumentPage),
         (status = 400, description = "An unknown range, or no `slug`.", body = AppError),
-        (status = 404, description = "An unknown instrument.", body = AppError),
+        super::handlers::UnknownInstrument,
     )))]
 #[server(prefix = "/api", endpoint = "pages/commodity", input = GetUrl, output = Json)]
 pub async fn get_instrument_page(slug: String, range: Option<String>) -> Result<InstrumentPage, AppError> {
@@ -156,7 +156,7 @@ pub async fn get_instrument_page(slug: String, range: Option<String>) -> Result<
     responses(
         (status = 200, description = "The comparison.", body = super::compare_math::Comparison),
         (status = 400, description = "Too few or too many instruments, a repeated one, a bad date, `from` after `to`, or a base with no common date after it; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown instrument.", body = AppError),
+        super::handlers::UnknownInstrument,
     )))]
 #[server(prefix = "/api", endpoint = "commodities/compare", input = GetUrl, output = Json)]
 pub async fn get_compare(

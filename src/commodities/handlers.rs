@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::downsample::{choose, period_close, Interval};
 use super::model::{Detail, History, HistoryPoint, SignalsTable, SourceInfo, DEMO_NOTICE};
-use crate::error::AppError;
+use crate::error::{AppError, BadParameter};
 use crate::params::ApiQuery;
 use crate::routing::Listed;
 use crate::state::{AppState, WithApp};
@@ -60,6 +60,12 @@ impl HistoryQuery {
         }
     }
 }
+
+/// The 404 of an endpoint whose instrument the universe does not have, for its
+/// `#[utoipa::path(responses(...))]`.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "An unknown instrument.")]
+pub struct UnknownInstrument(pub AppError);
 
 /// The `group` parameter: empty means all groups; an unknown one is a 400 listing the known.
 pub fn group_param(universe: &crate::universe::Universe, group: Option<String>) -> Result<Option<String>, AppError> {
@@ -142,7 +148,7 @@ async fn read_history(state: &AppState, slug: &str, q: &HistoryQuery) -> Result<
     responses(
         (status = 200, description = "The points.", body = History),
         (status = 400, description = "An unparseable date, `from` after `to`, an unknown interval, one finer than the data, or a budget out of range; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown instrument.", body = AppError),
+        UnknownInstrument,
     ))]
 async fn history_json(
     State(state): State<AppState>,
@@ -161,8 +167,8 @@ async fn history_json(
     params(("slug" = String, Path, description = "The instrument.", example = "wti"), HistoryQuery),
     responses(
         (status = 200, description = "The points as CSV.", content_type = "text/csv", body = String),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
-        (status = 404, description = "An unknown instrument.", body = AppError),
+        BadParameter,
+        UnknownInstrument,
     ))]
 async fn history_csv(
     State(state): State<AppState>,
@@ -193,7 +199,7 @@ async fn history_csv(
     params(("slug" = String, Path, description = "The instrument (`/api/commodities/config` lists them).", example = "gold")),
     responses(
         (status = 200, description = "The instrument.", body = Detail),
-        (status = 404, description = "An unknown instrument.", body = AppError),
+        UnknownInstrument,
     ))]
 async fn detail_json(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     detail(&state, &slug).await.map(Json).into_response()
@@ -292,7 +298,7 @@ pub struct SignalsQuery {
     params(SignalsQuery),
     responses(
         (status = 200, description = "The table as CSV.", content_type = "text/csv", body = String),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        BadParameter,
     ))]
 async fn signals_csv(State(state): State<AppState>, ApiQuery(q): ApiQuery<SignalsQuery>) -> Response {
     let table = match signals_table(&state, q.group, q.stance, q.sort, q.dir).await {

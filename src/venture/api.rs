@@ -54,7 +54,7 @@ pub async fn get_landscape(
     params(super::query::FundingParams),
     responses(
         (status = 200, description = "One page of rounds.", body = Page<RoundRow>),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
     )))]
 #[server(prefix = "/api", endpoint = "venture/funding", input = GetUrl, output = Json)]
 pub async fn get_funding(
@@ -101,7 +101,7 @@ pub async fn get_funding(
     ),
     responses(
         (status = 200, description = "One page of companies.", body = Page<CompanyRow>),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
     )))]
 #[server(prefix = "/api", endpoint = "venture/companies", input = GetUrl, output = Json)]
 pub async fn get_companies(
@@ -119,7 +119,7 @@ pub async fn get_companies(
     params(("id" = u32, Query, minimum = 1, description = "The company's id.", example = 1)),
     responses(
         (status = 200, description = "The company.", body = CompanyDetail),
-        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        crate::error::NotAnId,
         (status = 404, description = "No company with that id.", body = AppError),
     )))]
 #[server(prefix = "/api", endpoint = "venture/company", input = GetUrl, output = Json)]
@@ -136,7 +136,7 @@ pub async fn get_company(id: String) -> Result<CompanyDetail, AppError> {
     ),
     responses(
         (status = 200, description = "One page of investors.", body = Page<InvestorRow>),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
     )))]
 #[server(prefix = "/api", endpoint = "venture/investors", input = GetUrl, output = Json)]
 pub async fn get_investors(
@@ -153,7 +153,7 @@ pub async fn get_investors(
     params(("id" = u32, Query, minimum = 1, description = "The investor's id.", example = 1)),
     responses(
         (status = 200, description = "The investor, its rounds and the funds it manages.", body = InvestorDetail),
-        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        crate::error::NotAnId,
         (status = 404, description = "No investor with that id.", body = AppError),
     )))]
 #[server(prefix = "/api", endpoint = "venture/investor", input = GetUrl, output = Json)]
@@ -173,7 +173,7 @@ pub async fn get_investor(id: String) -> Result<InvestorDetail, AppError> {
     ),
     responses(
         (status = 200, description = "One page of deals.", body = Page<AcquisitionRow>),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
     )))]
 #[server(prefix = "/api", endpoint = "venture/acquisitions", input = GetUrl, output = Json)]
 pub async fn get_acquisitions(
@@ -196,7 +196,7 @@ pub async fn get_acquisitions(
     ),
     responses(
         (status = 200, description = "One page of valuations.", body = Page<ValuationRow>),
-        (status = 400, description = "A bad parameter; `parameter` names it.", body = AppError),
+        crate::error::BadParameter,
     )))]
 #[server(prefix = "/api", endpoint = "venture/valuations", input = GetUrl, output = Json)]
 pub async fn get_valuations(
@@ -225,7 +225,7 @@ pub async fn get_funds() -> Result<Page<FundRow>, AppError> {
     params(("id" = u32, Query, minimum = 1, description = "The fund's id.", example = 1)),
     responses(
         (status = 200, description = "The fund, its flows, holdings and chart.", body = FundDetail),
-        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        crate::error::NotAnId,
         (status = 404, description = "No fund with that id.", body = AppError),
     )))]
 #[server(prefix = "/api", endpoint = "venture/fund", input = GetUrl, output = Json)]

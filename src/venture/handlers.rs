@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::model::*;
 use super::query::{self, FundingFilter, FundingParams, MAX_PER_PAGE};
 use super::service;
-use crate::error::AppError;
+use crate::error::{AppError, NotAnId};
 use crate::params::ApiQuery;
 use crate::routing::Listed;
 use crate::state::{AppState, WithApp};
@@ -162,7 +162,7 @@ pub async fn ipo_pipeline(state: &AppState, status: &Option<String>) -> Result<I
     params(("id" = u32, Path, minimum = 1, description = "The company's id.", example = 1)),
     responses(
         (status = 200, description = "The company.", body = CompanyDetail),
-        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        NotAnId,
         (status = 404, description = "No company with that id.", body = AppError),
     ))]
 async fn company_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
@@ -174,7 +174,7 @@ async fn company_json(State(state): State<AppState>, Path(id): Path<String>) -> 
     params(("id" = u32, Path, minimum = 1, description = "The investor's id.", example = 1)),
     responses(
         (status = 200, description = "The investor.", body = InvestorDetail),
-        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        NotAnId,
         (status = 404, description = "No investor with that id.", body = AppError),
     ))]
 async fn investor_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
@@ -188,7 +188,7 @@ async fn investor_json(State(state): State<AppState>, Path(id): Path<String>) ->
     params(("id" = u32, Path, minimum = 1, description = "The fund's id.", example = 1)),
     responses(
         (status = 200, description = "The fund.", body = FundDetail),
-        (status = 400, description = "Not an id; `parameter` is `id`.", body = AppError),
+        NotAnId,
         (status = 404, description = "No fund with that id.", body = AppError),
     ))]
 async fn fund_json(State(state): State<AppState>, Path(id): Path<String>) -> Response {
