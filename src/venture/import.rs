@@ -16,6 +16,7 @@
 //! or strings, and `lead_investors`/`investors` may be arrays of names.
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -35,44 +36,17 @@ pub const INVESTOR_KINDS: [&str; 6] = ["venture capital", "corporate", "angel", 
 pub const VALUATION_BASES: [&str; 4] = ["post-money", "409A", "secondary", "mark"];
 pub const CASH_FLOW_KINDS: [&str; 3] = ["call", "distribution", "nav"];
 
-/// Every CSV column, in the documented order. `record` comes first in every file.
-pub const CSV_HEADER: [&str; 35] = [
-    "record",
-    "name",
-    "cik",
-    "sector",
-    "state",
-    "city",
-    "website",
-    "year_founded",
-    "description",
-    "kind",
-    "manager",
-    "vintage",
-    "size_usd",
-    "strategy",
-    "company",
-    "announced_on",
-    "stage",
-    "amount_usd",
-    "pre_money_usd",
-    "post_money_usd",
-    "lead_investors",
-    "investors",
-    "acquirer",
-    "target",
-    "closed_on",
-    "price_usd",
-    "status",
-    "valued_on",
-    "basis",
-    "fund",
-    "date",
-    "invested_usd",
-    "realized_usd",
-    "unrealized_usd",
-    "as_of",
-];
+/// Every CSV column, in the documented order: `record` (first in every file), then each
+/// record's fields (`Record::fields`, records in `Record::ALL` order) where they first appear.
+pub static CSV_HEADER: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut columns = vec!["record"];
+    for &field in Record::ALL.iter().flat_map(|r| r.fields()) {
+        if !columns.contains(&field) {
+            columns.push(field);
+        }
+    }
+    columns
+});
 
 /// The tables an import fills, one per `record` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -1351,6 +1325,15 @@ valuation,,,Acme,,,2000000,2024-05-01,409a
         );
         assert_eq!(p.set.valuations.len(), 1);
         assert_eq!(p.set.valuations[0].data.basis, "409A", "spelled as documented");
+    }
+
+    #[test]
+    fn the_csv_header_is_every_records_fields_in_the_documented_order() {
+        let documented = "record,name,cik,sector,state,city,website,year_founded,description,kind,manager,vintage,\
+            size_usd,strategy,company,announced_on,stage,amount_usd,pre_money_usd,post_money_usd,lead_investors,\
+            investors,acquirer,target,closed_on,price_usd,status,valued_on,basis,fund,date,invested_usd,\
+            realized_usd,unrealized_usd,as_of";
+        assert_eq!(CSV_HEADER.join(","), documented);
     }
 
     #[test]
