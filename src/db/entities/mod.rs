@@ -1,4 +1,6 @@
 pub mod acquisitions;
+pub mod admin_password;
+pub mod admin_sessions;
 pub mod chart_packs;
 pub mod companies;
 pub mod edgar_filings;
