@@ -42,7 +42,10 @@ wait_ready "$port" "$server_pid" "$logs/server.log"
 # When the demo server first answered: first-hour.test.mjs counts its two minutes from here.
 ready_at=$(date +%s%3N)
 # A second server fed by a local upstream in every provider's real format, with an admin
-# token for "run now".
+# password for the sign-in (a generous attempt limit: every test signs in from 127.0.0.1)
+# and a token for the tests that act as a program.
+admin_password="e2e admin passphrase"
+admin_hash=$(printf '%s\n' "$admin_password" | "$target/debug/quarry" admin hash-password) || exit 1
 up_port=$(free_port)
 live_port=$(free_port)
 "$target/debug/examples/upstream" --port "$up_port" >"$logs/upstream.log" 2>&1 &
@@ -52,7 +55,8 @@ say "starting a live quarry on 127.0.0.1:$live_port fed by the local upstream on
 (
   eval "$(grep '^export' "$logs/upstream.log")"
   QUARRY_DATA_DIR="$logs/live" LEPTOS_SITE_ADDR="127.0.0.1:$live_port" LEPTOS_SITE_ROOT="$target/site" \
-    QUARRY_ADMIN_TOKEN=e2e-admin QUARRY_BACKFILL_ON_START=1 exec "$target/debug/quarry" serve
+    QUARRY_ADMIN_TOKEN=e2e-admin QUARRY_ADMIN_PASSWORD_HASH="$admin_hash" QUARRY_SESSIONS__LOGIN_ATTEMPTS_PER_MINUTE=1000 \
+    QUARRY_BACKFILL_ON_START=1 exec "$target/debug/quarry" serve
 ) >"$logs/live.log" 2>&1 &
 live_pid=$!
 wait_ready "$live_port" "$live_pid" "$logs/live.log"
@@ -63,6 +67,7 @@ files=("$@")
 files=("${files[@]#end2end/}")
 (cd end2end && QUARRY_E2E_BASE_URL="http://127.0.0.1:$port" QUARRY_E2E_LIVE_URL="http://127.0.0.1:$live_port" \
   QUARRY_E2E_UPSTREAM_URL="http://127.0.0.1:$up_port" QUARRY_E2E_ADMIN_TOKEN=e2e-admin \
+  QUARRY_E2E_ADMIN_PASSWORD="$admin_password" \
   QUARRY_E2E_READY_AT="$ready_at" node --test --test-concurrency=1 --test-reporter=spec "${files[@]}") 2>&1 | tee "$logs/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
 

@@ -34,7 +34,9 @@ impl Secret {
     pub fn authorize(&self, given: Option<&str>, how: &str) -> Result<(), crate::error::AppError> {
         use crate::error::AppError;
         let Some(expected) = self.expose() else {
-            return Err(AppError::forbidden("admin actions are disabled: set QUARRY_ADMIN_TOKEN to enable them"));
+            return Err(AppError::forbidden(
+                "admin tokens are not accepted: QUARRY_ADMIN_TOKEN is not set (the admin signs in at /login instead)",
+            ));
         };
         match given.filter(|t| !t.is_empty()) {
             Some(t) if same_secret(t, expected) => Ok(()),
@@ -68,6 +70,16 @@ impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(if self.expose().is_none() { "<unset>" } else { "<redacted>" })
     }
+}
+
+/// The admin's sessions (see auth/).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionsConfig {
+    pub lifetime_hours: u64,
+    pub idle_minutes: u64,
+    pub login_attempts_per_minute: u32,
+    /// `auto`, `always` or `never`.
+    pub secure_cookie: String,
 }
 
 /// How the HTTP server treats connections (see server/listen.rs).
@@ -173,6 +185,10 @@ struct RawConfig {
     request_timeout_secs: u64,
     server: ServerConfig,
     admin_token: Secret,
+    admin_password_hash: Secret,
+    #[serde(deserialize_with = "lenient_bool")]
+    require_login: bool,
+    sessions: SessionsConfig,
     metrics_token: Secret,
     #[serde(deserialize_with = "lenient_bool")]
     backfill_on_start: bool,
@@ -195,6 +211,12 @@ pub struct Config {
     pub request_timeout_secs: u64,
     pub server: ServerConfig,
     pub admin_token: Secret,
+    /// The admin password's argon2 hash from the configuration; when unset, the one
+    /// `quarry admin set-password` stored in the database.
+    pub admin_password_hash: Secret,
+    /// Every page and endpoint but /login and the probes asks for a session or the token.
+    pub require_login: bool,
+    pub sessions: SessionsConfig,
     /// The Bearer token `/metrics` asks for; unset, `/metrics` is open.
     pub metrics_token: Secret,
     /// Load the full history of series that have none, in the background, at start-up.
@@ -217,6 +239,12 @@ pub enum ConfigError {
     SiteAddr(String),
     #[error("configuration: QUARRY_CONFIG names {0}, which does not exist")]
     MissingFile(PathBuf),
+    #[error("configuration: admin_password_hash (QUARRY_ADMIN_PASSWORD_HASH) is not an argon2 hash in PHC form ($argon2id$v=19$...): {0}; make one with `quarry admin hash-password`")]
+    PasswordHash(String),
+    #[error(
+        "configuration: sessions.secure_cookie (QUARRY_SESSIONS__SECURE_COOKIE) is '{0}'; use auto, always or never"
+    )]
+    SecureCookie(String),
     #[error(
         "configuration: venture.notable_round_usd (QUARRY_VENTURE__NOTABLE_ROUND_USD) is {0}; it must be a positive number of dollars"
     )]
@@ -279,6 +307,12 @@ impl Config {
         if !(notable.is_finite() && notable > 0.0) {
             return Err(ConfigError::NotableRound(notable));
         }
+        if let Some(h) = raw.admin_password_hash.expose() {
+            argon2::PasswordHash::new(h.trim()).map_err(|e| ConfigError::PasswordHash(e.to_string()))?;
+        }
+        if !["auto", "always", "never"].contains(&raw.sessions.secure_cookie.as_str()) {
+            return Err(ConfigError::SecureCookie(raw.sessions.secure_cookie.clone()));
+        }
         Ok(Config {
             site_addr,
             site_root: locate_site_root(resolve(&raw.site_root)),
@@ -293,6 +327,14 @@ impl Config {
                 max_connections: raw.server.max_connections.max(1),
             },
             admin_token: raw.admin_token,
+            admin_password_hash: raw.admin_password_hash,
+            require_login: raw.require_login,
+            sessions: SessionsConfig {
+                lifetime_hours: raw.sessions.lifetime_hours.max(1),
+                idle_minutes: raw.sessions.idle_minutes.max(1),
+                login_attempts_per_minute: raw.sessions.login_attempts_per_minute.max(1),
+                secure_cookie: raw.sessions.secure_cookie,
+            },
             metrics_token: raw.metrics_token,
             backfill_on_start: raw.backfill_on_start,
             log: raw.log,

@@ -13,6 +13,7 @@ pub enum ErrorKind {
     NotFound,
     Unauthorized,
     Forbidden,
+    TooManyRequests,
     UpstreamUnavailable,
     Internal,
 }
@@ -24,6 +25,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => 401,
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
+            ErrorKind::TooManyRequests => 429,
             ErrorKind::UpstreamUnavailable => 503,
             ErrorKind::Internal => 500,
         }
@@ -52,6 +54,10 @@ impl AppError {
 
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self { kind: ErrorKind::Forbidden, message: message.into(), parameter: None }
+    }
+
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::TooManyRequests, message: message.into(), parameter: None }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {

@@ -34,6 +34,15 @@ impl<S: Clone + Send + Sync + 'static> Listed<S> {
         self.add(Method::GET, path, get(handler))
     }
 
+    /// A POST route with a form or JSON body under axum's default limit (2 MB).
+    pub fn post<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, post(handler))
+    }
+
     /// A POST route whose handler streams and counts the body itself: no body limit.
     pub fn post_streamed<H, T>(self, path: &'static str, handler: H) -> Self
     where

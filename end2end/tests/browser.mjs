@@ -18,9 +18,19 @@ export async function launch() {
   });
 }
 
-/** Opens `path`; with JavaScript on, waits until the app has hydrated. */
-export async function open(browser, path, { js, width = 1280, base = BASE } = {}) {
+/** The live server's admin password (scripts/e2e.sh sets it). */
+export const PASSWORD = process.env.QUARRY_E2E_ADMIN_PASSWORD;
+
+/** Signs `context` in as the admin as a program does: the session cookie lands in its jar. */
+export async function signIn(context, base) {
+  const res = await context.request.post(base + "/login", { form: { password: PASSWORD } });
+  if (res.status() !== 200) throw new Error(`sign-in answered ${res.status()}: ${await res.text()}`);
+}
+
+/** Opens `path` (signed in as the admin first, if asked); with JavaScript on, waits until the app has hydrated. */
+export async function open(browser, path, { js, width = 1280, base = BASE, signedIn = false } = {}) {
   const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width, height: 900 } });
+  if (signedIn) await signIn(context, base);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));

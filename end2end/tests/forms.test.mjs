@@ -2,14 +2,13 @@
 // answer replaces the page in place, so the document (and a marker left on `window`)
 // survives; with JavaScript off the same form is an ordinary page load that lands on the
 // same answer. The filters and searches run on the demo server; the import preview (a dry
-// run) and "run now" need the admin token of the live server.
+// run) and "run now" need the admin signed in on the live server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open, MODES, BASE } from "./browser.mjs";
+import { launch, open, MODES, BASE, PASSWORD } from "./browser.mjs";
 
 const LIVE = process.env.QUARRY_E2E_LIVE_URL;
-const TOKEN = process.env.QUARRY_E2E_ADMIN_TOKEN;
-const skipLive = !LIVE || !TOKEN ? "set QUARRY_E2E_LIVE_URL and QUARRY_E2E_ADMIN_TOKEN" : false;
+const skipLive = !LIVE || !PASSWORD ? "set QUARRY_E2E_LIVE_URL and QUARRY_E2E_ADMIN_PASSWORD" : false;
 
 const api = async (path, base = BASE) => (await fetch(base + path)).json();
 
@@ -30,8 +29,8 @@ before(async () => {
 after(async () => browser?.close());
 
 /** Opens `path`, leaves a marker on `window`, runs `act`, and says whether the marker is still there. */
-async function submitted(mode, path, act, base = BASE) {
-  const { page, context, errors } = await open(browser, path, { js: mode.js, base });
+async function submitted(mode, path, act, base = BASE, signedIn = false) {
+  const { page, context, errors } = await open(browser, path, { js: mode.js, base, signedIn });
   await page.evaluate(() => { window.__sameDocument = true; });
   await act(page);
   const same = await page.evaluate(() => window.__sameDocument === true);
@@ -127,13 +126,13 @@ for (const mode of MODES) {
       "/venture/import",
       async (page) => {
         const form = page.locator("form.import-form");
-        await form.locator('input[name="token"]').fill(TOKEN);
         await form.locator('input[name="dry_run"]').check();
         await form.locator('input[name="file"]').setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
         await form.getByRole("button", { name: "Import" }).click();
         await page.locator("h1", { hasText: `${name} is valid (dry run: nothing was written)` }).waitFor();
       },
       LIVE,
+      true,
     );
     assert.equal(same, mode.js);
     assert.match(await page.locator("table.import-summary").innerText(), /companies\s+1\s+0\s+0/);
@@ -158,11 +157,11 @@ test("run now starts a job in place (JavaScript on)", { skip: skipLive }, async 
     "/jobs",
     async (page) => {
       const form = page.locator('tr[data-job="commodity_signals"] form.run-now');
-      await form.locator('input[name="token"]').fill(TOKEN);
       await form.getByRole("button", { name: "Run now" }).click();
       await page.getByRole("status").filter({ hasText: "Started commodity_signals" }).waitFor();
     },
     LIVE,
+    true,
   );
   assert.equal(same, true, "the document was reloaded");
   assert.equal(new URL(page.url()).pathname, "/jobs");

@@ -1,14 +1,16 @@
 // Live data in the browser: a second Quarry fed by a local upstream that answers in every
 // provider's real format (examples/upstream.rs). Real values with their sources, the jobs
-// page, "run now" with the admin token, and a source that breaks going stale with its reason.
+// page, "run now" for the signed-in admin, and a source that breaks going stale with its reason.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open, MODES } from "./browser.mjs";
+import { launch, open, MODES, PASSWORD } from "./browser.mjs";
 
 const LIVE = process.env.QUARRY_E2E_LIVE_URL;
 const UPSTREAM = process.env.QUARRY_E2E_UPSTREAM_URL;
 const TOKEN = process.env.QUARRY_E2E_ADMIN_TOKEN;
-const skip = !LIVE || !UPSTREAM || !TOKEN ? "set QUARRY_E2E_LIVE_URL, QUARRY_E2E_UPSTREAM_URL and QUARRY_E2E_ADMIN_TOKEN" : false;
+const skip = !LIVE || !UPSTREAM || !TOKEN || !PASSWORD
+  ? "set QUARRY_E2E_LIVE_URL, QUARRY_E2E_UPSTREAM_URL, QUARRY_E2E_ADMIN_TOKEN and QUARRY_E2E_ADMIN_PASSWORD"
+  : false;
 
 let browser;
 before(async () => {
@@ -56,7 +58,8 @@ for (const mode of MODES) {
   });
 
   test(`the jobs page shows schedules, runs and the health of every feed (${mode.name})`, { skip }, async () => {
-    const { page, context, errors } = await open(browser, "/jobs", { ...mode, base: LIVE });
+    // Signed in: the run-now column is the admin's.
+    const { page, context, errors } = await open(browser, "/jobs", { ...mode, base: LIVE, signedIn: true });
     const prices = page.locator('tr[data-job="commodity_prices"]');
     assert.match(await prices.innerText(), /0 5 \* \* \* \*/);
     assert.match(await prices.innerText(), /UTC/);
@@ -87,18 +90,19 @@ for (const mode of MODES) {
   });
 }
 
-test("run now refuses a wrong token and starts the job with the right one (JavaScript on)", { skip }, async () => {
-  const { page, context, errors } = await open(browser, "/jobs", { js: true, base: LIVE });
+test("run now is offered to the signed-in admin only, and starts the job (JavaScript on)", { skip }, async () => {
+  const anon = await open(browser, "/jobs", { js: true, base: LIVE });
+  assert.equal(await anon.page.locator("form.run-now").count(), 0, "no run-now form for a visitor");
+  assert.ok(await anon.page.locator(".sign-in-first a").isVisible());
+  await anon.context.close();
+  const { page, context, errors } = await open(browser, "/jobs", { js: true, base: LIVE, signedIn: true });
   const form = page.locator('tr[data-job="space_tech"] form.run-now');
-  await form.locator('input[name="token"]').fill("guess");
-  await form.getByRole("button", { name: "Run now" }).click();
-  await page.getByRole("alert").filter({ hasText: "the admin token is wrong" }).waitFor();
-  await form.locator('input[name="token"]').fill(TOKEN);
+  assert.equal(await form.locator('input[name="token"]').count(), 0, "nobody pastes a token any more");
   await form.getByRole("button", { name: "Run now" }).click();
   await page.getByRole("status").filter({ hasText: "Started space_tech" }).waitFor();
   // The list refetches after the action; the new run shows up once it has finished.
   await page.locator('tr[data-job="space_tech"] li[data-status="succeeded"]').first().waitFor({ timeout: 20000 });
-  assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
@@ -130,16 +134,12 @@ test("a source that starts serving HTML marks its instruments stale, with the re
   assert.equal(ov.instruments.find((e) => e.slug === "gold").stale, false);
 });
 
-test("run now works without JavaScript: a wrong token is reported on the page, the right one starts the job", { skip }, async () => {
-  const { page, context } = await open(browser, "/jobs", { js: false, base: LIVE });
-  let form = page.locator('tr[data-job="ai_materials"] form.run-now');
-  await form.locator('input[name="token"]').fill("guess");
-  await Promise.all([page.waitForURL(/\/jobs/), form.getByRole("button", { name: "Run now" }).click()]);
-  assert.match(await page.getByRole("alert").innerText(), /the admin token is wrong/);
-  form = page.locator('tr[data-job="ai_materials"] form.run-now');
-  await form.locator('input[name="token"]').fill(TOKEN);
+test("run now works without JavaScript for the signed-in admin", { skip }, async () => {
+  const { page, context } = await open(browser, "/jobs", { js: false, base: LIVE, signedIn: true });
+  const form = page.locator('tr[data-job="ai_materials"] form.run-now');
   await Promise.all([page.waitForNavigation(), form.getByRole("button", { name: "Run now" }).click()]);
   assert.ok(new URL(page.url()).pathname === "/jobs");
+  assert.match(await page.getByRole("status").filter({ hasText: "Started ai_materials" }).innerText(), /Started ai_materials/);
   // Back on the jobs page, the new run is listed (running or already finished).
   assert.ok((await page.locator('tr[data-job="ai_materials"] li[data-status]').count()) >= 1);
   await context.close();

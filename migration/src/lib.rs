@@ -11,6 +11,7 @@ mod m20261128_000006_create_chart_packs;
 mod m20261128_000007_create_venture;
 mod m20261205_000008_add_job_run_detail;
 mod m20261205_000009_add_ipo_terms;
+mod m20261206_000010_create_admin_sessions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_create_venture::Migration),
             Box::new(m20261205_000008_add_job_run_detail::Migration),
             Box::new(m20261205_000009_add_ipo_terms::Migration),
+            Box::new(m20261206_000010_create_admin_sessions::Migration),
         ]
     }
 }

@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/charts/pack") view=|| view! { <PackPage><MakePackNow/></PackPage> } ssr=ssr.clone()/>
                     <Route path=path!("/jobs") view=crate::jobs::pages::JobsPage ssr=ssr.clone()/>
                     <Route path=path!("/api") view=docs::ApiPage ssr=ssr.clone()/>
+                    <Route path=path!("/login") view=crate::auth::pages::LoginPage ssr=ssr.clone()/>
                 </Routes>
             </Layout>
         </Router>

@@ -2,6 +2,8 @@
 //! the state once (`crate::startup::prepare`) and hands it to the subcommand: `serve` (the
 //! server), `migrate`, and the foreground commands in this folder (`backfill.rs`,
 //! `pack.rs`, `import.rs`, `database.rs`).
+mod admin;
+pub use admin::AdminAction;
 mod backfill;
 mod database;
 mod import;
@@ -93,6 +95,12 @@ pub enum Command {
         /// A file `quarry backup` wrote.
         file: std::path::PathBuf,
     },
+    /// The admin's sign-in: set the password /login asks for, hash one for
+    /// QUARRY_ADMIN_PASSWORD_HASH, or sign everyone out.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -111,6 +119,7 @@ impl Cli {
             Some(Command::Check) => Command::Check,
             Some(Command::Backup { file }) => Command::Backup { file: file.clone() },
             Some(Command::Restore { file }) => Command::Restore { file: file.clone() },
+            Some(Command::Admin { action }) => Command::Admin { action: action.clone() },
             None => Command::Serve { demo: false },
         }
     }
@@ -158,5 +167,6 @@ pub async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Check => database::check(config).await,
         Command::Backup { file } => database::backup(config, &file).await,
         Command::Restore { file } => database::restore(config, &file).await,
+        Command::Admin { action } => admin::run(action, config).await,
     }
 }

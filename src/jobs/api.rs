@@ -32,7 +32,8 @@ pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
 #[server(prefix = "/api", endpoint = "jobs/health", input = GetUrl, output = Json)]
 pub async fn get_health() -> Result<Health, AppError> {
     let state = crate::state::use_app_state()?;
-    let admin = state.config.admin_token.expose().is_some();
+    let admin = state.config.admin_token.expose().is_some()
+        || crate::auth::password::current(&state.db, &state.config).await?.is_some();
     let mut health =
         super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?;
     health.offline_notice = state.config.demo.then(|| crate::config::DEMO_OFFLINE_NOTICE.to_string());
@@ -70,25 +71,33 @@ pub async fn get_failures(page: Option<String>) -> Result<FailurePage, AppError>
 
 /// Starts a job now, in the background (admin).
 ///
-/// The admin token goes in the form field `token` or an `Authorization: Bearer` header.
+/// The admin's session cookie (from `/login`) authorizes it, or the admin token in the form
+/// field `token` or an `Authorization: Bearer` header.
 /// The run then shows in `/api/jobs`. A browser's form (asking for HTML) is sent back to
 /// the jobs page instead.
 #[cfg_attr(feature = "ssr", utoipa::path(post, path = "/api/jobs/run", tag = "jobs",
     request_body(content = RunJobForm, content_type = "application/x-www-form-urlencoded",
         example = json!({"job": "commodity_prices"})),
-    security(("admin_token" = [])),
+    security(("admin_token" = []), ("admin_session" = [])),
     responses(
         (status = 200, description = "The job started.", body = RunStarted),
         (status = 400, description = "A job that cannot be run now; `parameter` is `job`.", body = AppError),
-        (status = 401, description = "The token is missing or wrong.", body = AppError),
-        (status = 403, description = "No admin token is configured.", body = AppError),
+        (status = 401, description = "Neither signed in nor a token, or the token is wrong.", body = AppError),
+        (status = 403, description = "No admin password or token is configured, or a session's request came from another site.", body = AppError),
     )))]
 #[server(prefix = "/api", endpoint = "jobs/run")]
 pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, AppError> {
     let state = crate::state::use_app_state()?;
     let header_token = bearer_token().await;
     let given = token.filter(|t| !t.is_empty()).or(header_token);
-    state.config.admin_token.authorize(given.as_deref(), "form field `token` or a Bearer header")?;
+    let session = crate::auth::service::signed_in_here();
+    crate::auth::service::authorize(
+        &state,
+        session.as_ref(),
+        given.as_deref(),
+        "form field `token` or a Bearer header",
+    )
+    .await?;
     let Some(kind) = super::commodity::JobKind::by_name(&job) else {
         return Err(AppError::bad_parameter(
             "job",

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use super::api::{get_failures, get_health, list_jobs, RunJob};
 use super::feeds::{by_provider, ProviderSummary};
 use super::model::{FailurePage, FeedHealth, Health, JobRunView, JobView};
+use crate::auth::pages::{SignInFirst, SignedInOnly};
 use crate::components::{AutoRefresh, Col, DataTable, ErrorLine, ErrorText, Loading};
 use crate::error::AppError;
 use crate::format::fmt_time;
@@ -28,6 +29,7 @@ pub fn JobsPage() -> impl IntoView {
     let run = ServerAction::<RunJob>::new();
     let jobs = Resource::new(|| (), |_| list_jobs());
     let health = Resource::new(|| (), |_| get_health());
+    let auth = Resource::new(|| (), |_| crate::auth::api::get_auth_status());
     let query = leptos_router::hooks::use_query_map();
     let failures = Resource::new(move || query.read().get("page"), get_failures);
     view! {
@@ -37,8 +39,9 @@ pub fn JobsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading text="Loading jobs…"/> }>
             {move || Suspend::new(async move {
                 let (jobs, health, failures) = (jobs.await, health.await, failures.await);
+                let signed_in = auth.await.is_ok_and(|a| a.signed_in);
                 match (jobs, health) {
-                    (Ok(jobs), Ok(health)) => view! { <JobsBody jobs health failures run/> }.into_any(),
+                    (Ok(jobs), Ok(health)) => view! { <JobsBody jobs health failures signed_in run/> }.into_any(),
                     (Err(e), _) | (_, Err(e)) => view! { <ErrorLine message=e.message/> }.into_any(),
                 }
             })}
@@ -51,9 +54,11 @@ fn JobsBody(
     jobs: Vec<JobView>,
     health: Health,
     failures: Result<FailurePage, AppError>,
+    signed_in: bool,
     run: ServerAction<RunJob>,
 ) -> impl IntoView {
-    let admin = health.admin_actions;
+    // The run-now column for the signed-in admin; a sign-in link when admin actions exist.
+    let admin = health.admin_actions && signed_in;
     // While a run or a backfill is going, the page follows it.
     let moving = health.backfill.is_some() || jobs.iter().any(|j| j.recent_runs.iter().any(|r| r.status == "running"));
     view! {
@@ -71,6 +76,7 @@ fn JobsBody(
         })}
         {admin.then(|| view! { <RunResult run/> })}
         <h2>"Jobs"</h2>
+        {(health.admin_actions && !signed_in).then(|| view! { <SignInFirst back="/jobs" to="run a job now"/> })}
         <DataTable class="jobs" cols=job_cols(admin)>
             {jobs.into_iter().map(|j| view! { <JobRow job=j admin run/> }).collect_view()}
         </DataTable>
@@ -234,25 +240,28 @@ pub fn MakePackNow() -> impl IntoView {
             <h2 id="make-pack-h">"Make one now"</h2>
             <p>
                 <strong>"Generate now"</strong>
-                " (admin): renders today's pack in the background and replaces today's if there is one. It needs the admin token ("
-                <code>"QUARRY_ADMIN_TOKEN"</code> "); the " <a href="/jobs">"Jobs"</a> " page then follows the run."
+                " (the signed-in admin): renders today's pack in the background and replaces today's if there is one; the "
+                <a href="/jobs">"Jobs"</a> " page then follows the run."
             </p>
-            <RunNowForm run job="chart_pack" class="run-now generate-pack" button="Generate now"/>
+            <SignedInOnly back="/charts/pack" to="generate the pack now">
+                <RunNowForm run job="chart_pack" class="run-now generate-pack" button="Generate now"/>
+            </SignedInOnly>
             {move || run.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorLine message=e.message/> })}
             <p>
                 "On the command line: " <code>"quarry pack --out pack.pdf"</code>
                 " (the same as " <code>"quarry chart-pack"</code>
                 ") renders today's pack from the database, keeps it like the job does, and copies it to the file. "
                 "From a program: " <code>"POST /api/jobs/run"</code> " with " <code>"job=chart_pack"</code>
-                " and the token; the newest pack is always at "
+                " and the admin token as " <code>"Authorization: Bearer"</code> "; the newest pack is always at "
                 <a href="/api/charts/pack/latest.pdf" rel="external"><code>"/api/charts/pack/latest.pdf"</code></a> "."
             </p>
         </section>
     }
 }
 
-/// The admin's form that starts a job now: the job's name and the admin token, posted to
-/// `/api/jobs/run` (the jobs page's rows and the chart pack's "Generate now").
+/// The signed-in admin's form that starts a job now: the job's name, posted to
+/// `/api/jobs/run` with the session cookie (the jobs page's rows and the chart pack's
+/// "Generate now").
 #[component]
 pub fn RunNowForm(
     run: ServerAction<RunJob>,
@@ -263,10 +272,6 @@ pub fn RunNowForm(
     view! {
         <ActionForm action=run attr:class=class>
             <input type="hidden" name="job" value=job/>
-            <label>
-                <span class="visually-hidden">"Admin token"</span>
-                <input type="password" name="token" placeholder="admin token" autocomplete="off" required/>
-            </label>
             <button type="submit">{button}</button>
         </ActionForm>
     }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 /// The tags, in the order the `/api` page shows them.
-pub const TAGS: [&str; 6] = ["commodities", "macro", "charts", "venture", "jobs", "status"];
+pub const TAGS: [&str; 7] = ["commodities", "macro", "charts", "venture", "jobs", "auth", "status"];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,6 +70,9 @@ pub const TAGS: [&str; 6] = ["commodities", "macro", "charts", "venture", "jobs"
         crate::jobs::api::get_health,
         crate::jobs::api::get_failures,
         crate::jobs::api::run_job,
+        crate::auth::api::get_auth_status,
+        crate::auth::handlers::login,
+        crate::auth::handlers::logout,
         crate::app::api::get_status,
         openapi_json,
         crate::probes::healthz,
@@ -82,6 +85,7 @@ pub const TAGS: [&str; 6] = ["commodities", "macro", "charts", "venture", "jobs"
         (name = "charts", description = "Chart views as JSON with inline SVG, and as SVG, PNG, PDF and CSV downloads; the kept chart packs."),
         (name = "venture", description = "Funding rounds, companies, investors, acquisitions, valuations, funds and the IPO pipeline, with their provenance; CSV downloads and the admin import."),
         (name = "jobs", description = "The scheduled jobs, their runs and failures, feed health, and \"run now\"."),
+        (name = "auth", description = "The admin's sign-in: a session cookie from `/login` authorizes admin actions from the browser; programs send the admin token as `Authorization: Bearer`."),
         (name = "status", description = "The running version, liveness and readiness, the Prometheus metrics, and this document."),
     )
 )]
@@ -134,7 +138,13 @@ fn finish(doc: &mut Value) {
     doc["components"]["securitySchemes"]["admin_token"] = json!({
         "type": "http",
         "scheme": "bearer",
-        "description": "The admin token (`QUARRY_ADMIN_TOKEN`). 403 when none is configured, 401 when it is missing or wrong."
+        "description": "The admin token (`QUARRY_ADMIN_TOKEN`), for programs. 403 when none is configured, 401 when it is missing or wrong."
+    });
+    doc["components"]["securitySchemes"]["admin_session"] = json!({
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "quarry_session",
+        "description": "The admin's session, set by `POST /login` (HttpOnly, SameSite=Strict). A state change made with it must come from this site (`Origin` or `Referer`), or it is refused with 403."
     });
     doc["components"]["securitySchemes"]["metrics_token"] = json!({
         "type": "http",

@@ -74,6 +74,7 @@ fn server_fn_arguments() -> Vec<(&'static str, Vec<&'static str>)> {
         ("/api/jobs/failures", fields_of::<jobs::GetFailures>()),
         ("/api/jobs/run", fields_of::<jobs::RunJob>()),
         ("/api/status", fields_of::<crate::app::api::GetStatus>()),
+        ("/api/auth/status", fields_of::<crate::auth::api::GetAuthStatus>()),
         ("/api/venture/status", fields_of::<venture::GetVentureStatus>()),
         ("/api/venture/landscape", fields_of::<venture::GetLandscape>()),
         ("/api/venture/funding", fields_of::<venture::GetFunding>()),

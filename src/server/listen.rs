@@ -104,7 +104,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(IdleTimeout::new(stream, limits.idle));
-        let service = TowerToHyperService::new(app.clone().map_request(|r: Request<Incoming>| r.map(Body::new)));
+        // The peer's address rides along for handlers that count per client (sign-in).
+        let service = TowerToHyperService::new(app.clone().map_request(move |r: Request<Incoming>| {
+            let mut r = r.map(Body::new);
+            r.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            r
+        }));
         let conn = graceful.watch(builder.serve_connection_with_upgrades(io, service).into_owned());
         tokio::spawn(async move {
             if let Err(e) = conn.await {

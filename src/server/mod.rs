@@ -96,7 +96,13 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(fallback::fallback)
         .with_state(rs)
-        .layer(axum::middleware::from_fn_with_state(pages, page_cache::serve));
+        .layer(axum::middleware::from_fn_with_state(pages, page_cache::serve))
+        // Outside the kept pages: under QUARRY_REQUIRE_LOGIN a kept page is served to the
+        // signed-in only.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::handlers::gate))
+        .layer(axum::Extension(crate::auth::handlers::LoginLimiter::new(
+            state.config.sessions.login_attempts_per_minute,
+        )));
     with_middleware(router, timeout)
 }
 
@@ -113,6 +119,7 @@ fn plain_routes() -> Listed<RouterState> {
         .merge(crate::charts::handlers::routes())
         .merge(crate::venture::handlers::routes())
         .merge(crate::venture::import_handlers::routes())
+        .merge(crate::auth::handlers::routes())
 }
 
 /// Method and path of every plain axum route the router serves. With the server functions

@@ -17,12 +17,13 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use super::import::{RowError, MAX_IMPORT_BYTES};
 use super::import_run::{self, RunStatus, SpoolError, Spooled};
 use super::import_write::ImportReport;
+use crate::auth::session::Live;
 use crate::error::AppError;
 use crate::format::escape;
 use crate::params::ApiQuery;
@@ -106,7 +107,7 @@ struct TooLarge {
 #[utoipa::path(post, path = "/api/venture/import", tag = "venture",
     params(UploadQuery),
     request_body(description = "The file itself.", content(("text/csv"), ("application/json"))),
-    security(("admin_token" = [])),
+    security(("admin_token" = []), ("admin_session" = [])),
     responses(
         (status = 200, description = "Imported (or, in a dry run, validated and counted).", body = ImportDone),
         (status = 202, description = "Still importing: follow `status_url`.", body = ImportAccepted),
@@ -117,11 +118,12 @@ struct TooLarge {
     ))]
 async fn upload(
     State(state): State<AppState>,
+    session: Option<Extension<Live>>,
     headers: HeaderMap,
     query: Result<ApiQuery<UploadQuery>, AppError>,
     body: Body,
 ) -> Response {
-    if let Err(e) = authorize(&state, bearer(&headers).as_deref()) {
+    if let Err(e) = authorize(&state, session.as_deref(), bearer(&headers).as_deref()).await {
         return e.into_response();
     }
     let ApiQuery(q) = match query {
@@ -305,7 +307,7 @@ fn too_large_message() -> String {
 /// few hundred bytes. A run still going when the answer leaves redirects to its page.
 #[utoipa::path(post, path = "/api/venture/import/form", tag = "venture",
     request_body(content = ImportForm, content_type = "multipart/form-data"),
-    security(("admin_token" = [])),
+    security(("admin_token" = []), ("admin_session" = [])),
     responses(
         (status = 200, description = "The import's summary, as a page.", content_type = "text/html", body = String),
         (status = 303, description = "Still importing: the run's page (`/venture/import/runs/{run}`)."),
@@ -314,7 +316,12 @@ fn too_large_message() -> String {
         (status = 403, description = "No admin token is configured, as a page.", content_type = "text/html", body = String),
         (status = 413, description = "The file is larger than the import limit, as a page.", content_type = "text/html", body = String),
     ))]
-async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn form(
+    State(state): State<AppState>,
+    session: Option<Extension<Live>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let refused =
         |status: StatusCode, message: &str| page(status, "Nothing was imported", &para("error", message), false);
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -328,8 +335,9 @@ async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> 
     let limits = multer::SizeLimit::new().whole_stream((MAX_IMPORT_BYTES + 64 * 1024) as u64);
     let mut mp = multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(limits));
     let mut authorized = false;
-    if let Some(token) = bearer(&headers) {
-        if let Err(e) = authorize(&state, Some(&token)) {
+    let token = bearer(&headers);
+    if session.is_some() || token.is_some() {
+        if let Err(e) = authorize(&state, session.as_deref(), token.as_deref()).await {
             return refused(status_of(&e), &e.message);
         }
         authorized = true;
@@ -349,7 +357,7 @@ async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> 
                     Err(r) => return r,
                 };
                 if !authorized {
-                    if let Err(e) = authorize(&state, Some(token.trim()).filter(|t| !t.is_empty())) {
+                    if let Err(e) = authorize(&state, None, Some(token.trim()).filter(|t| !t.is_empty())).await {
                         return refused(status_of(&e), &e.message);
                     }
                     authorized = true;
@@ -366,7 +374,10 @@ async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> 
             },
             "file" | "content" => {
                 if !authorized {
-                    let e = authorize(&state, None).err().unwrap_or_else(|| AppError::unauthorized("token missing"));
+                    let e = authorize(&state, None, None)
+                        .await
+                        .err()
+                        .unwrap_or_else(|| AppError::unauthorized("sign-in missing"));
                     return refused(status_of(&e), &e.message);
                 }
                 if name.is_empty() {
@@ -396,7 +407,7 @@ async fn form(State(state): State<AppState>, headers: HeaderMap, body: Body) -> 
         }
     }
     if !authorized {
-        let e = authorize(&state, None).err().unwrap_or_else(|| AppError::unauthorized("token missing"));
+        let e = authorize(&state, None, None).await.err().unwrap_or_else(|| AppError::unauthorized("sign-in missing"));
         return refused(status_of(&e), &e.message);
     }
     let dry_run = match parse_bool(dry_run.as_deref()) {
@@ -549,10 +560,15 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     v.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-/// The same rule as "run now" on the jobs page: 403 when no admin token is configured,
-/// 401 when it is missing or wrong.
-fn authorize(state: &AppState, given: Option<&str>) -> Result<(), AppError> {
-    state.config.admin_token.authorize(given, "an `Authorization: Bearer` header, or the form's token field")
+/// The same rule as "run now" on the jobs page (`auth::service::authorize`).
+async fn authorize(state: &AppState, session: Option<&Live>, given: Option<&str>) -> Result<(), AppError> {
+    crate::auth::service::authorize(
+        state,
+        session,
+        given,
+        "an `Authorization: Bearer` header, or the form's token field",
+    )
+    .await
 }
 
 #[cfg(test)]

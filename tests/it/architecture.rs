@@ -30,7 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("sources", &["sources"]),
     ("state", &["state"]),
-    ("domains", &["commodities", "macro_series", "venture", "charts", "ingest", "demo", "jobs"]),
+    ("domains", &["auth", "commodities", "macro_series", "venture", "charts", "ingest", "demo", "jobs"]),
     ("app", &["app", "probes"]),
     ("describe", &["openapi"]),
     ("bootstrap", &["startup", "server"]),

@@ -111,6 +111,89 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
 
+/// A raw HTTP/1.0 exchange with the server on `port`: the status line's code, the headers
+/// and the body.
+fn http(port: u16, request: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    let code = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (code, head.to_string(), body.to_string())
+}
+
+#[test]
+fn admin_set_password_then_sign_in_and_the_session_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = |pw: &str| {
+        let mut child = quarry(dir.path())
+            .args(["admin", "set-password"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(format!("{pw}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = set("too short");
+    assert!(!short.status.success());
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("at least 12"),
+        "{}",
+        String::from_utf8_lossy(&short.stderr)
+    );
+    let ok = set("the admin's long passphrase");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("admin password set"));
+
+    let port = free_port();
+    let serve = || {
+        quarry(dir.path())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = serve();
+    assert!(wait_ready(port), "server did not become ready");
+    let body = "password=the+admin%27s+long+passphrase";
+    let (code, head, text) = http(
+        port,
+        &format!("POST /login HTTP/1.0\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
+    );
+    assert_eq!(code, 200, "{head}\n{text}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no cookie: {head}"))
+        .to_string();
+    let signed_in = |port| {
+        let (code, _, text) =
+            http(port, &format!("GET /api/auth/status HTTP/1.0\r\nHost: x\r\nCookie: {cookie}\r\n\r\n"));
+        assert_eq!(code, 200, "{text}");
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["signed_in"] == true
+    };
+    assert!(signed_in(port));
+    assert!(stop(&mut child).success());
+    let mut child = serve();
+    assert!(wait_ready(port), "server did not come back");
+    assert!(signed_in(port), "the session outlived the process");
+    assert!(stop(&mut child).success());
+    // A new password signs everyone out.
+    assert!(set("another long passphrase").status.success());
+    let mut child = serve();
+    assert!(wait_ready(port));
+    assert!(!signed_in(port), "set-password ended the old session");
+    assert!(stop(&mut child).success());
+}
+
 /// Rows in `table` of the SQLite file, read by its own connection.
 fn rows(db: &std::path::Path, table: &str) -> i64 {
     scalar(db, &format!("SELECT COUNT(*) FROM {table}"))

@@ -5,6 +5,7 @@
 mod api;
 mod architecture;
 mod assets;
+mod auth;
 mod changes;
 mod charts;
 mod cli;

@@ -369,19 +369,33 @@ crate::on_both_backends! {
 
     fn the_upload_form_answers_with_an_html_page(url) {
         let app = app(&url, "s3cret", 100e6).await;
-        // The page, as a browser without JavaScript gets it: a plain form and the layout.
-        let res = app.clone().oneshot(Request::get("/venture/import").body(Body::empty()).unwrap()).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let page = String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        // A visitor gets the sign-in instead of the form.
+        let page = page_of(&app, "/venture/import", None).await;
+        assert!(page.contains("sign-in-first") && page.contains("/login?next=%2Fventure%2Fimport"), "{page}");
+        assert!(!page.contains("import-form"), "no form for a visitor");
+        // The signed-in admin's page, as a browser without JavaScript gets it: a plain form
+        // and the layout, with no token to paste.
+        let cookie = sign_in(&app).await;
+        let page = page_of(&app, "/venture/import", Some(&cookie)).await;
         assert!(page.contains("method=\"post\" action=\"/api/venture/import/form\" enctype=\"multipart/form-data\""), "{page}");
         let at = |field: &str| page.find(&format!("name=\"{field}\"")).unwrap_or_else(|| panic!("{field} missing"));
-        // The token comes before the file, so the server can refuse before reading it.
-        assert!(at("token") < at("name") && at("name") < at("file") && at("dry_run") < at("file") && at("file") < at("content"));
+        assert!(at("name") < at("file") && at("dry_run") < at("file") && at("file") < at("content"));
+        assert!(!page.contains("name=\"token\""));
         for record in ["company", "round", "investor", "acquisition", "valuation", "fund", "cash_flow", "holding"] {
             assert!(page.contains(&format!("data-record=\"{record}\"")), "{record} missing from the layout help");
         }
 
         let csv = fixture("import_valid.csv");
+        // The form as the signed-in admin's browser posts it: the session cookie, this site's Origin.
+        let (content_type, body) = multipart(&[("dry_run", b"true"), ("file:import_valid.csv", &csv)]);
+        let req = Request::post("/api/venture/import/form").header("content-type", content_type)
+            .header("cookie", &cookie).header("host", "quarry.test").header("origin", "http://quarry.test")
+            .body(Body::from(body)).unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let html = String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("import_valid.csv is valid (dry run: nothing was written)"), "{html}");
         // A chosen file, named by the file itself; the empty textarea is ignored.
         let (status, html) = post_form(&app, &[("token", b"s3cret"), ("name", b""), ("file:import_valid.csv", &csv), ("content", b"")]).await;
         assert_eq!(status, StatusCode::OK, "{html}");
@@ -402,7 +416,7 @@ crate::on_both_backends! {
 
         let (status, html) = post_form(&app, &[("name", b"x.csv"), ("content", &csv)]).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(html.contains("admin token is required"), "{html}");
+        assert!(html.contains("sign in as the admin at"), "{html}");
         let (status, html) = post_form(&app, &[("token", b"s3cret"), ("file:", b"")]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(html.contains("Choose a file"), "{html}");
@@ -424,7 +438,34 @@ async fn app_with(url: &str, token: &str, notable_usd: f64) -> axum::Router {
     let mut c = test_config(url);
     c.admin_token = serde_json::from_str(&format!("\"{token}\"")).unwrap();
     c.venture.notable_round_usd = notable_usd;
-    quarry::server::router(quarry::startup::prepare(c).await.unwrap())
+    let state = quarry::startup::prepare(c).await.unwrap();
+    let hash = quarry::auth::password::hash(ADMIN_PASSWORD).unwrap();
+    quarry::auth::password::store(&state.db, &hash, Utc::now()).await.unwrap();
+    quarry::server::router(state)
+}
+
+const ADMIN_PASSWORD: &str = "the import test's passphrase";
+
+/// Signs in as a program does; the session cookie's `name=value`.
+async fn sign_in(app: &axum::Router) -> String {
+    let body = format!("password={}", quarry::params::encode(ADMIN_PASSWORD));
+    let req = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+async fn page_of(app: &axum::Router, uri: &str, cookie: Option<&str>) -> String {
+    let mut req = Request::get(uri);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
 }
 
 async fn upload(app: &axum::Router, uri: &str, body: Vec<u8>, bearer: Option<&str>) -> (StatusCode, Value) {

@@ -33,6 +33,8 @@ macro_rules! venture_table {
 }
 
 pub mod acquisitions;
+pub mod admin_password;
+pub mod admin_sessions;
 pub mod chart_packs;
 pub mod companies;
 pub mod edgar_filings;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::VentureNav;
+use crate::auth::pages::SignedInOnly;
 use crate::components::{Col, DataTable};
 
 /// Per record: the CSV `record` value, the JSON section, its columns (required ones
@@ -87,32 +88,29 @@ pub fn ImportPage() -> impl IntoView {
         <p class="lede">
             "Add what EDGAR does not say: named investors and who led, stages, valuations, funds with their cash flows and holdings. "
             "A file is imported whole or not at all: every bad row is listed with its line number, and nothing is written until all are good. "
-            "Importing the same file again changes nothing. Admins only: the admin token is required."
+            "Importing the same file again changes nothing. For the signed-in admin only."
         </p>
-        // The token comes first: the server settles it before it reads the file's bytes.
-        <form class="chart-form import-form" method="post" action="/api/venture/import/form" enctype="multipart/form-data">
-            <label>
-                <span>"Admin token"</span>
-                <input type="password" name="token" autocomplete="off" required/>
-            </label>
-            <label>
-                <span>"File name (optional: the chosen file's own name is used; .csv or .json decides the format, and rows record it as their source)"</span>
-                <input type="text" name="name" placeholder="rounds-2025.csv" maxlength="120" autocomplete="off"/>
-            </label>
-            <label class="inline">
-                <input type="checkbox" name="dry_run" value="true"/>
-                " Check only (dry run): validate and count, write nothing"
-            </label>
-            <label>
-                <span>"File (CSV or JSON, up to 10 MB)"</span>
-                <input type="file" name="file" accept=".csv,.json,text/csv,application/json"/>
-            </label>
-            <label>
-                <span>"Or paste the content"</span>
-                <textarea name="content" rows="10" cols="100" spellcheck="false"></textarea>
-            </label>
-            <button type="submit">"Import"</button>
-        </form>
+        <SignedInOnly back="/venture/import" to="import a file">
+            <form class="chart-form import-form" method="post" action="/api/venture/import/form" enctype="multipart/form-data">
+                <label>
+                    <span>"File name (optional: the chosen file's own name is used; .csv or .json decides the format, and rows record it as their source)"</span>
+                    <input type="text" name="name" placeholder="rounds-2025.csv" maxlength="120" autocomplete="off"/>
+                </label>
+                <label class="inline">
+                    <input type="checkbox" name="dry_run" value="true"/>
+                    " Check only (dry run): validate and count, write nothing"
+                </label>
+                <label>
+                    <span>"File (CSV or JSON, up to 10 MB)"</span>
+                    <input type="file" name="file" accept=".csv,.json,text/csv,application/json"/>
+                </label>
+                <label>
+                    <span>"Or paste the content"</span>
+                    <textarea name="content" rows="10" cols="100" spellcheck="false"></textarea>
+                </label>
+                <button type="submit">"Import"</button>
+            </form>
+        </SignedInOnly>
         <p class="note">
             "A large file is imported in the background: you are taken to a page that follows it until it is done (the jobs page lists it as "
             <code>"venture_import"</code> "). From a shell: " <code>"quarry import FILE [--dry-run]"</code> ", or "

@@ -1,0 +1,36 @@
+//! Who may take an admin action: a request with the admin token, or one whose session the
+//! gate (`handlers::gate`) found live.
+use super::session::Live;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The live session of the request being served, as the gate left it in the request's
+/// extensions (read through leptos's context in pages and server functions).
+pub fn signed_in_here() -> Option<Live> {
+    leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Live>().cloned())
+}
+
+/// The admin check every admin action shares. A token, when given, decides alone: 401
+/// when wrong, 403 when none is configured. Without one a live session passes. Otherwise
+/// 401 saying how to sign in, or 403 when no admin password or token exists at all.
+/// `how` says where this endpoint takes a token.
+pub async fn authorize(
+    state: &AppState,
+    session: Option<&Live>,
+    given: Option<&str>,
+    how: &str,
+) -> Result<(), AppError> {
+    if let Some(token) = given.map(str::trim).filter(|t| !t.is_empty()) {
+        return state.config.admin_token.authorize(Some(token), how);
+    }
+    if session.is_some() {
+        return Ok(());
+    }
+    let password_set = super::password::current(&state.db, &state.config).await?.is_some();
+    if !password_set && state.config.admin_token.expose().is_none() {
+        return Err(AppError::forbidden(
+            "admin actions are disabled: set an admin password (quarry admin set-password) or QUARRY_ADMIN_TOKEN",
+        ));
+    }
+    Err(AppError::unauthorized(format!("sign in as the admin at /login, or send the admin token ({how})")))
+}
