@@ -74,7 +74,9 @@ fn JobsBody(
                 </section>
             }
         })}
-        {admin.then(|| view! { <RunResult run/> })}
+        // What a run-now post answered (`?started=`, or the error): shown wherever admin
+        // actions exist, since the answer of a form without JavaScript lands here.
+        {health.admin_actions.then(|| view! { <RunResult run/> })}
         <h2>"Jobs"</h2>
         {(health.admin_actions && !signed_in).then(|| view! { <SignInFirst back="/jobs" to="run a job now"/> })}
         <DataTable class="jobs" cols=job_cols(admin)>
