@@ -45,6 +45,24 @@ pub async fn close_abandoned_runs(db: &impl ConnectionTrait) -> Result<u64, DbEr
     Ok(dead.len() as u64)
 }
 
+/// Closes the runs this process still holds as `interrupted`, with `reason`: the server
+/// calls it when it stops cleanly (SIGTERM, Ctrl-C), whose runtime then drops the runs'
+/// tasks. Left "running", they would be leases held by the dead for `quarry check` until
+/// the next start called them abandoned. One conditional update, so a run that finishes
+/// at the same moment keeps its own outcome.
+pub async fn interrupt_own_runs(db: &impl ConnectionTrait, reason: &str) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let closed = job_runs::Entity::update_many()
+        .col_expr(job_runs::Column::Status, Expr::value("interrupted"))
+        .col_expr(job_runs::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(job_runs::Column::Error, Expr::value(reason))
+        .filter(job_runs::Column::Status.eq("running"))
+        .filter(job_runs::Column::Owner.eq(owner()))
+        .exec(db)
+        .await?;
+    Ok(closed.rows_affected)
+}
+
 /// Takes the lease on (job, slot): inserts the run row unless another run (here or on
 /// another replica) already holds it. Returns the run's id when this caller won.
 pub async fn acquire(

@@ -7,8 +7,8 @@ pub struct JobRunView {
     pub slot: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// running, succeeded, partial (some items failed), failed, interrupted (Ctrl-C) or
-    /// abandoned (its process stopped).
+    /// running, succeeded, partial (some items failed), failed, interrupted (Ctrl-C, or the
+    /// server stopped while it ran) or abandoned (its process stopped).
     pub status: String,
     pub rows_written: i64,
     pub error: Option<String>,

@@ -67,26 +67,33 @@ pub async fn execute(state: &AppState, run_id: i64, kind: JobKind, progress: Opt
         Ok(Err(e)) => ("failed", JobOutcome::default(), Some(format!("{e:#}"))),
         Err(panic) => ("failed", JobOutcome::default(), Some(format!("the job panicked: {panic}"))),
     };
-    let _enter = span.enter();
-    tracing::info!(
-        status,
-        rows = outcome.rows_written,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "job finished"
-    );
-    if let Err(e) = finish(&state.db, run_id, status, outcome.rows_written, error.clone()).await {
-        tracing::error!(error = %e, "cannot record the end of a job run");
+    // In the job's span through `instrument`, entered per poll: an `enter()` guard held
+    // across these awaits left the span current for other work on the threads the future
+    // ran on, where tracing-subscriber later panicked ("tried to clone a span that already
+    // closed").
+    async {
+        tracing::info!(
+            status,
+            rows = outcome.rows_written,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "job finished"
+        );
+        if let Err(e) = finish(&state.db, run_id, status, outcome.rows_written, error.clone()).await {
+            tracing::error!(error = %e, "cannot record the end of a job run");
+        }
+        crate::metrics::job_run(kind_name, status, outcome.rows_written);
+        // Whatever the job wrote (rounds, aggregates, signals) may be in a kept answer or page.
+        crate::series::kept::invalidate();
+        // A job that stored real venture rows (vc_sync, an import) retires the venture demo.
+        if let Err(e) = crate::demo::venture_store::give_way(&state.db).await {
+            tracing::error!(error = %e, "cannot delete the venture demo rows now that real venture data exists");
+        }
+        if let Ok(demo) = crate::series::has_demo_data(&state.db).await {
+            state.set_demo_active(demo);
+        }
     }
-    crate::metrics::job_run(kind_name, status, outcome.rows_written);
-    // Whatever the job wrote (rounds, aggregates, signals) may be in a kept answer or page.
-    crate::series::kept::invalidate();
-    // A job that stored real venture rows (vc_sync, an import) retires the venture demo.
-    if let Err(e) = crate::demo::venture_store::give_way(&state.db).await {
-        tracing::error!(error = %e, "cannot delete the venture demo rows now that real venture data exists");
-    }
-    if let Ok(demo) = crate::series::has_demo_data(&state.db).await {
-        state.set_demo_active(demo);
-    }
+    .instrument(span)
+    .await;
     RunReport { status, outcome, error }
 }
 

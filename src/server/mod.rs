@@ -168,7 +168,8 @@ async fn pkg_file(State(rs): State<RouterState>, req: axum::extract::Request) ->
 }
 
 /// `quarry serve` with the prepared state: seed demo data if the configuration says demo,
-/// start the jobs, serve until SIGTERM or Ctrl-C, then stop the scheduler.
+/// start the jobs, serve until SIGTERM or Ctrl-C, then stop the scheduler and close the
+/// runs the stop interrupted.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.config.site_addr;
     crate::startup::refresh_demo(&state, state.config.demo).await?;
@@ -189,9 +190,17 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, site_root = %state.config.site_root.display(), open_files = ?fds, ?limits, "serving on http://{addr}");
+    let db = state.db.clone();
     listen::serve(listener, router(state), limits, shutdown_signal()).await?;
     tracing::info!("shutting down");
     scheduler.shutdown().await.ok();
+    let reason =
+        "interrupted: the server stopped (SIGTERM or Ctrl-C) before the run finished; the next run does its work";
+    match crate::db::lease::interrupt_own_runs(&db, reason).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(runs = n, "job runs interrupted by the stop"),
+        Err(e) => tracing::error!(error = %e, "cannot close the job runs the stop interrupted"),
+    }
     Ok(())
 }
 

@@ -142,7 +142,8 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
 
 /// Parses a salient-statistics CSV into one point per year (dated 1 January) from the first
 /// column whose header starts with `Price`. Withheld, blank and bound values (`W`, `NA`,
-/// `>50`) are missing; estimates (`8,500E`, `E8,500`) count as values.
+/// `>50`) are missing; estimates (`8,500E`, `E8,500`) count as values. A file that does not
+/// end with a line break was cut off, and is an error however well its rows read.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Point>, SourceError> {
     let text = decode(bytes);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
@@ -179,6 +180,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Point>, SourceError> {
         if let Some(value) = value {
             by_year.insert(date, value);
         }
+    }
+    // USGS ends every line with a line break. A file that stops without one was cut
+    // mid-line, and a cut inside a row's last column still reads as a whole row: the file
+    // would pass as one with fewer years.
+    if !text.ends_with(['\n', '\r']) {
+        let line = 1 + text.matches('\n').count();
+        return Err(SourceError::parse("CSV", format!("line {line}: the file stops mid-line, probably truncated")));
     }
     Ok(by_year.into_iter().map(|(date, value)| Point { date, value }).collect())
 }

@@ -741,6 +741,41 @@ mod live {
         assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stdout));
     }
 
+    /// SIGTERM while a run waits on an upstream (the start-up backfill, on silver): the
+    /// server closes the run as interrupted, with its reason, so `quarry check` finds no
+    /// lease held by the dead. The chaos suite (scripts/chaos.sh) found such runs left
+    /// "running" after every clean stop.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serve_stopped_mid_run_closes_the_run_as_interrupted_and_then_checks_clean() {
+        let (server, _) = gold_now_silver_after(Duration::from_secs(30)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = fed_by(dir.path(), &server, 60);
+        let port = free_port();
+        let mut child = cmd(&["serve"])
+            .env("QUARRY_BACKFILL_ON_START", "1")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(wait_ready(port), "server did not become ready");
+        let started = Instant::now();
+        while server.received_requests().await.unwrap().iter().all(|r| r.url.path() != "/json/silver.json") {
+            assert!(started.elapsed() < Duration::from_secs(60), "the backfill never asked for silver");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let status = stop(&mut child);
+        assert!(status.success(), "exit status after SIGTERM: {status}");
+
+        let db = dir.path().join("data/quarry.db");
+        assert_eq!(super::scalar(&db, "SELECT COUNT(*) FROM job_runs WHERE status = 'running'"), 0);
+        let interrupted = "SELECT COUNT(*) FROM job_runs WHERE job = 'backfill' AND status = 'interrupted' \
+                           AND finished_at IS NOT NULL AND error LIKE '%server stopped%'";
+        assert_eq!(super::scalar(&db, interrupted), 1);
+        let out = cmd(&["check"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn backfill_loads_one_macro_series_by_its_slug() {
         let server = MockServer::start().await;

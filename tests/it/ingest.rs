@@ -237,3 +237,60 @@ crate::on_both_backends! {
         assert!(!wti.stale && wti.source.as_deref() == Some("fred"));
     }
 }
+
+/// A job's span is current only while the job runs: other work polled on the same thread
+/// while the runner awaits its record is not inside it. The runner held `span.enter()`
+/// across those awaits; on the multi-threaded runtime that left the span current on a
+/// thread that never exited it, and a page rendered there after the run had ended panicked
+/// in tracing-subscriber ("tried to clone a span that already closed"). The chaos suite
+/// (scripts/chaos.sh) met it as a page answered 500 and three panics in ten minutes.
+#[test]
+fn a_jobs_span_is_not_current_for_other_work_while_the_runner_awaits() {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    /// The spans each event of the target `ticker` was logged inside, innermost first.
+    struct Scopes(Arc<Mutex<Vec<Vec<String>>>>);
+    impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<S> for Scopes {
+        fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+            if event.metadata().target() == "ticker" {
+                let names = ctx.event_scope(event).map(|s| s.map(|span| span.name().to_string()).collect());
+                self.0.lock().unwrap().push(names.unwrap_or_default());
+            }
+        }
+    }
+
+    let scopes = Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Scopes(scopes.clone()));
+    tracing::subscriber::with_default(subscriber, || {
+        // One thread: everything polled between the job's awaits runs here.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("spans.db").display());
+            let state = crate::support::prepared_state(&url).await;
+            let ticker = tokio::spawn(async {
+                loop {
+                    tracing::info!(target: "ticker", "other work");
+                    tokio::task::yield_now().await;
+                }
+            });
+            // Several runs: whether a given await of the runner yields is up to timing.
+            for n in 0..5 {
+                run_slot(&state, JobKind::CommoditySignals, &format!("test:spans:{n}")).await.unwrap().expect("lease");
+            }
+            ticker.abort();
+        });
+    });
+    let scopes = scopes.lock().unwrap();
+    assert!(scopes.len() > 10, "the other work ran while the job did ({} events)", scopes.len());
+    let inside: Vec<&Vec<String>> = scopes.iter().filter(|s| !s.is_empty()).collect();
+    assert!(
+        inside.is_empty(),
+        "{} of {} events of other work were logged inside {:?}",
+        inside.len(),
+        scopes.len(),
+        inside[0]
+    );
+}
