@@ -104,7 +104,7 @@ pub fn search(v: &Option<String>) -> Result<Option<String>, AppError> {
         None => Ok(None),
         // Counted after lowercasing, which can lengthen a text ('İ' is 'i' and a combining
         // dot): the page's links carry the lowercased text, and 100 of them made a link
-        // that answered 400 (found by the fuzz target's round trip).
+        // that answered 400 (found writing the query fuzz target's link round trip).
         Some(s) => match s.to_lowercase() {
             q if q.chars().count() <= 100 => Ok(Some(q)),
             _ => Err(AppError::bad_parameter("q", "the search text is longer than 100 characters")),
