@@ -13,8 +13,11 @@ use quarry::sources::{
     edgar_index, edgar_prospectus, edgar_submissions, eia, form_d, fred, fred_api, lbma, usgs, worldbank, yahoo, Point,
 };
 
+/// A target's check: it panics when the input breaks a promise.
+pub type Check = fn(&[u8]);
+
 /// Every target, by the name of its directory under fuzz/corpus and fuzz/regressions.
-pub const TARGETS: [(&str, fn(&[u8])); 17] = [
+pub const TARGETS: [(&str, Check); 17] = [
     ("lbma", lbma),
     ("fred_csv", fred_csv),
     ("fred_json", fred_json),

@@ -8,7 +8,7 @@ use std::path::Path;
 mod checks;
 
 /// Runs `check` on every file under `dir`, returning those on which it panicked.
-fn replay(dir: &Path, check: fn(&[u8])) -> Vec<String> {
+fn replay(dir: &Path, check: checks::Check) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut failed = Vec::new();
     let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
