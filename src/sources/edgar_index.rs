@@ -116,10 +116,13 @@ pub fn parse(text: &str) -> Result<ParsedIndex, IndexError> {
             let mut rest = line.trim_end();
             let mut tail = Vec::new();
             for _ in 0..3 {
-                match rest.rfind(char::is_whitespace) {
-                    Some(p) => {
-                        tail.push(&rest[p + 1..]);
-                        rest = rest[..p].trim_end();
+                // Split around the whole whitespace character: a no-break or ideographic
+                // space is more than one byte, and slicing one byte past its start panicked
+                // (found reading the parser for its fuzz target; fuzz/regressions/edgar_index).
+                match rest.rsplit_once(char::is_whitespace) {
+                    Some((head, field)) => {
+                        tail.push(field);
+                        rest = head.trim_end();
                     }
                     None => break,
                 }
@@ -242,6 +245,22 @@ Last Data Received:    Nov 27, 2026\nComments:              webmaster@sec.gov\nA
         assert_eq!(lines, vec![14, 15, 16], "{:?}", p.errors);
         assert!(p.errors[1].1.contains("27/11/2026"), "{:?}", p.errors);
         assert!(p.errors[2].1.contains("accession"), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn a_line_split_by_a_wide_space_is_read_not_a_panic() {
+        // A no-break space (two bytes in UTF-8) before the file name, and an ideographic
+        // space (three) before the date: each is a field boundary like any other space.
+        let mut s = form_idx("20261127");
+        s += &row(&[("D", 12), ("Wide Space Co.", 62), ("1900002", 12)]);
+        s += "20261127\u{a0}edgar/data/1900002/0001900002-26-000001.txt\n";
+        s += &row(&[("D", 12), ("Wider Co.", 62)]);
+        s += "1900003\u{3000}20261127 edgar/data/1900003/0001900003-26-000001.txt\n";
+        let p = parse(&s).unwrap();
+        assert_eq!(p.errors, vec![]);
+        assert_eq!(p.entries.len(), 6);
+        assert_eq!((p.entries[4].cik, p.entries[4].accession.as_str()), (1900002, "0001900002-26-000001"));
+        assert_eq!((p.entries[5].cik, p.entries[5].company.as_str()), (1900003, "Wider Co."));
     }
 
     #[test]

@@ -212,7 +212,8 @@ pub struct Multiples {
     pub moic: f64,
 }
 
-/// TVPI, DPI, RVPI and MOIC from the flows and the NAV; `None` when nothing was paid in.
+/// TVPI, DPI, RVPI and MOIC from the flows and the NAV; `None` when nothing was paid in,
+/// or so little that a multiple would not be a finite number.
 /// Flows are taken as given, so pass only those on or before the NAV date.
 pub fn multiples(flows: &[CashFlow], nav: f64) -> Option<Multiples> {
     let paid_in: f64 = flows.iter().filter(|f| f.1 < 0.0).map(|f| -f.1).sum();
@@ -221,13 +222,17 @@ pub fn multiples(flows: &[CashFlow], nav: f64) -> Option<Multiples> {
         return None;
     }
     let tvpi = (distributed + nav) / paid_in;
-    Some(Multiples { paid_in, distributed, nav, tvpi, dpi: distributed / paid_in, rvpi: nav / paid_in, moic: tvpi })
+    let m = Multiples { paid_in, distributed, nav, tvpi, dpi: distributed / paid_in, rvpi: nav / paid_in, moic: tvpi };
+    // An import accepts any amount up to ten trillion, 1e-300 too: a call that small under
+    // a real distribution overflowed DPI to infinity, which the fund page showed as "inf"
+    // and the JSON as null (found by fuzzing, fuzz/regressions/returns).
+    [m.tvpi, m.dpi, m.rvpi].iter().all(|x| x.is_finite()).then_some(m)
 }
 
 /// Multiple on invested capital of a single holding: (realized + unrealized) / invested;
-/// `None` unless `invested` is positive.
+/// `None` unless `invested` is positive and the multiple finite (see [`multiples`]).
 pub fn moic(invested: f64, realized: f64, unrealized: f64) -> Option<f64> {
-    (invested > 0.0).then(|| (realized + unrealized) / invested)
+    (invested > 0.0).then(|| (realized + unrealized) / invested).filter(|m| m.is_finite())
 }
 
 /// Why a PME cannot be computed.
@@ -239,6 +244,9 @@ pub enum PmeError {
     NoIndexAt(NaiveDate),
     /// The index level used for this date is zero, negative or not a number.
     BadIndexLevel(NaiveDate),
+    /// The index moved so far between a flow and the NAV date (levels many orders of
+    /// magnitude apart) that the grown flows are not finite numbers.
+    OutOfRange,
 }
 
 impl fmt::Display for PmeError {
@@ -251,6 +259,7 @@ impl fmt::Display for PmeError {
             PmeError::BadIndexLevel(d) => {
                 write!(f, "no PME: the index level for {d} is not a positive number")
             }
+            PmeError::OutOfRange => f.write_str("no PME: the index levels are too far apart to grow the flows by"),
         }
     }
 }
@@ -296,7 +305,15 @@ pub fn ks_pme(flows: &[CashFlow], nav: CashFlow, index: &[CashFlow]) -> Result<f
     if grown_in == 0.0 {
         return Err(PmeError::NoContributions);
     }
-    Ok((grown_out + nav_value) / grown_in)
+    // Levels are whatever positive numbers the source gave: one near zero (1e-300) beside
+    // a normal one overflowed the growth factor, and the PME came out inf, NaN, or 0 over
+    // an infinite paid-in (found by fuzzing, fuzz/regressions/returns).
+    let pme = (grown_out + nav_value) / grown_in;
+    if grown_in.is_finite() && grown_out.is_finite() && pme.is_finite() {
+        Ok(pme)
+    } else {
+        Err(PmeError::OutOfRange)
+    }
 }
 
 /// Everything a fund page shows about returns.
@@ -549,6 +566,26 @@ mod tests {
         // 2.0m in, 0.5m sold, 3.5m still held: (0.5 + 3.5) / 2.0 = 2.0x.
         assert_eq!(moic(2.0, 0.5, 3.5), Some(2.0));
         assert_eq!(moic(0.0, 1.0, 1.0), None);
+    }
+
+    #[test]
+    fn an_index_that_overflows_the_growth_has_no_pme() {
+        // The fuzzer's kind of index: a level of 1e-300 at the call, 1e10 at the NAV date.
+        let flows = [(d(2020, 1, 1), -100.0), (d(2021, 1, 1), 50.0)];
+        let index = [(d(2020, 1, 1), 1e-300), (d(2021, 1, 1), 1e10)];
+        assert_eq!(ks_pme(&flows, (d(2021, 1, 1), 80.0), &index), Err(PmeError::OutOfRange));
+        assert!(ks_pme(&flows, (d(2021, 1, 1), 80.0), &[(d(2020, 1, 1), 1e-3), (d(2021, 1, 1), 1e3)]).is_ok());
+    }
+
+    #[test]
+    fn a_paid_in_too_small_to_divide_by_has_no_multiples() {
+        // The fuzzer's input: a call of 1e-300 dollars (the import takes it) under a
+        // distribution of ten trillion. DPI would be 1e313, past f64: no multiple, not inf.
+        let flows = [(d(2020, 1, 1), -1e-300), (d(2021, 1, 1), 1e13)];
+        assert_eq!(multiples(&flows, 0.0), None);
+        assert_eq!(moic(1e-300, 1e13, 0.0), None);
+        // A small but sane paid-in still has them.
+        assert_eq!(multiples(&[(d(2020, 1, 1), -0.01), (d(2021, 1, 1), 1e13)], 0.0).map(|m| m.dpi), Some(1e15));
     }
 
     #[test]

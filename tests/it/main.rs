@@ -11,6 +11,7 @@ mod charts;
 mod cli;
 mod compare;
 mod database;
+mod fuzz_regressions;
 mod history;
 mod ingest;
 mod macro_series;
