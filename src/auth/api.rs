@@ -15,7 +15,7 @@ use crate::error::AppError;
 pub async fn get_auth_status() -> Result<AuthStatus, AppError> {
     let state = crate::state::use_app_state()?;
     let signed_in = super::service::signed_in_here();
-    let password_set = super::password::current(&state.db, &state.config).await?.is_some();
+    let password_set = super::service::password_set(&state).await?;
     Ok(AuthStatus {
         admin_enabled: password_set || state.config.admin_token.expose().is_some(),
         password_set,

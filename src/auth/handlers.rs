@@ -214,11 +214,7 @@ fn open_to_all(path: &str) -> bool {
 }
 
 fn holds_token(state: &AppState, headers: &HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|t| state.config.admin_token.matches(t.trim()))
+    super::service::bearer(headers).is_some_and(|t| state.config.admin_token.matches(t))
 }
 
 /// A page is sent to sign in and come back; anything else gets a 401.

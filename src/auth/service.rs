@@ -10,6 +10,22 @@ pub fn signed_in_here() -> Option<Live> {
     leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<Live>().cloned())
 }
 
+/// The `Authorization: Bearer` token of a request, trimmed; `None` when absent or empty.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Whether an admin password is set (in the configuration or the database).
+pub async fn password_set(state: &AppState) -> Result<bool, sea_orm::DbErr> {
+    Ok(super::password::current(&state.db, &state.config).await?.is_some())
+}
+
+/// Whether any admin action is possible here: a password to sign in with, or a token.
+pub async fn admin_enabled(state: &AppState) -> Result<bool, sea_orm::DbErr> {
+    Ok(state.config.admin_token.expose().is_some() || password_set(state).await?)
+}
+
 /// The admin check every admin action shares. A token, when given, decides alone: 401
 /// when wrong, 403 when none is configured. Without one a live session passes. Otherwise
 /// 401 saying how to sign in, or 403 when no admin password or token exists at all.
@@ -26,8 +42,7 @@ pub async fn authorize(
     if session.is_some() {
         return Ok(());
     }
-    let password_set = super::password::current(&state.db, &state.config).await?.is_some();
-    if !password_set && state.config.admin_token.expose().is_none() {
+    if !admin_enabled(state).await? {
         return Err(AppError::forbidden(
             "admin actions are disabled: set an admin password (quarry admin set-password) or QUARRY_ADMIN_TOKEN",
         ));

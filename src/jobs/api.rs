@@ -32,8 +32,7 @@ pub async fn list_jobs() -> Result<Vec<JobView>, AppError> {
 #[server(prefix = "/api", endpoint = "jobs/health", input = GetUrl, output = Json)]
 pub async fn get_health() -> Result<Health, AppError> {
     let state = crate::state::use_app_state()?;
-    let admin = state.config.admin_token.expose().is_some()
-        || crate::auth::password::current(&state.db, &state.config).await?.is_some();
+    let admin = crate::auth::service::admin_enabled(&state).await?;
     let mut health =
         super::service::health(&state.db, &state.universe, &state.sources, admin, chrono::Utc::now()).await?;
     health.offline_notice = state.config.demo.then(|| crate::config::DEMO_OFFLINE_NOTICE.to_string());
@@ -146,6 +145,5 @@ async fn asks_for_html() -> bool {
 #[cfg(feature = "ssr")]
 async fn bearer_token() -> Option<String> {
     let headers: axum::http::HeaderMap = leptos_axum::extract().await.ok()?;
-    let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
-    v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+    crate::auth::service::bearer(&headers).map(str::to_string)
 }

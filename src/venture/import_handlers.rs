@@ -556,8 +556,7 @@ fn parse_bool(v: Option<&str>) -> Result<bool, String> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    v.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+    crate::auth::service::bearer(headers).map(str::to_string)
 }
 
 /// The same rule as "run now" on the jobs page (`auth::service::authorize`).
