@@ -13,6 +13,7 @@ pub mod http;
 pub mod lbma;
 pub mod usgs;
 pub mod worldbank;
+pub mod xlsx_guard;
 pub mod yahoo;
 
 use std::sync::Arc;
