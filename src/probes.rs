@@ -49,14 +49,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
         (status = 401, description = "`QUARRY_METRICS_TOKEN` is set and the request's Bearer token is missing or wrong.", content_type = "application/json", body = crate::error::AppError),
     ))]
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if state.config.metrics_token.expose().is_some() {
-        let given =
-            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        if !given.is_some_and(|t| state.config.metrics_token.matches(t.trim())) {
-            let e =
-                crate::error::AppError::unauthorized("the metrics token is missing or wrong (`Authorization: Bearer`)");
-            return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], e).into_response();
-        }
+    let token = &state.config.metrics_token;
+    if token.expose().is_some() && !crate::auth::service::bearer(&headers).is_some_and(|t| token.matches(t)) {
+        let e = crate::error::AppError::unauthorized("the metrics token is missing or wrong (`Authorization: Bearer`)");
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], e).into_response();
     }
     let snapshot = match snapshot(&state, Utc::now()).await {
         Ok(s) => s,

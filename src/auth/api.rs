@@ -14,13 +14,5 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "auth/status", input = GetUrl, output = Json)]
 pub async fn get_auth_status() -> Result<AuthStatus, AppError> {
     let state = crate::state::use_app_state()?;
-    let signed_in = super::service::signed_in_here();
-    let password_set = super::service::password_set(&state).await?;
-    Ok(AuthStatus {
-        admin_enabled: password_set || state.config.admin_token.expose().is_some(),
-        password_set,
-        signed_in: signed_in.is_some(),
-        expires_at: signed_in.map(|s| s.expires_at),
-        require_login: state.config.require_login,
-    })
+    Ok(super::service::status(&state, super::service::signed_in_here().as_ref()).await?)
 }

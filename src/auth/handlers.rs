@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, RETRY_AFTER, SET_COOKIE};
+use axum::http::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,8 +16,9 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 
 use super::model::AuthStatus;
+use super::service::wants_html;
 use super::session::Live;
-use super::{cookie, origin, password, session};
+use super::{cookie, origin, password, service, session};
 use crate::error::AppError;
 use crate::routing::Listed;
 use crate::state::{AppState, WithApp};
@@ -135,14 +136,11 @@ async fn login(
     let mut r = if html {
         see_other(&next)
     } else {
-        Json(AuthStatus {
-            admin_enabled: true,
-            password_set: true,
-            signed_in: true,
-            expires_at: Some(opened.expires_at),
-            require_login: state.config.require_login,
-        })
-        .into_response()
+        let live = Live { expires_at: opened.expires_at };
+        match service::status(&state, Some(&live)).await {
+            Ok(s) => Json(s).into_response(),
+            Err(e) => return AppError::from(e).into_response(),
+        }
     };
     r.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&set).expect("hex token"));
     r
@@ -167,14 +165,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let mut r = if wants_html(&headers) {
         see_other("/login?signed_out=1")
     } else {
-        Json(AuthStatus {
-            admin_enabled: true,
-            password_set: true,
-            signed_in: false,
-            expires_at: None,
-            require_login: state.config.require_login,
-        })
-        .into_response()
+        match service::status(&state, None).await {
+            Ok(s) => Json(s).into_response(),
+            Err(e) => return AppError::from(e).into_response(),
+        }
     };
     let clear = cookie::clear(cookie::secure(&state.config.sessions.secure_cookie, &headers));
     r.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&clear).expect("static text"));
@@ -183,7 +177,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 /// The middleware in front of every route (see the module's comment).
 pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if let Some(token) = cookie::find(req.headers(), cookie::NAME).map(str::to_string) {
+    // Files and probes never act on a session: no lookup, and no idle time renewed by a tab
+    // fetching its stylesheet.
+    let looked_up = !needs_no_session(req.uri().path());
+    if let Some(token) = cookie::find(req.headers(), cookie::NAME).filter(|_| looked_up).map(str::to_string) {
         match session::find(&state.db, &state.config.sessions, &token, chrono::Utc::now()).await {
             Ok(Some(live)) => {
                 req.extensions_mut().insert(live);
@@ -209,8 +206,12 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
 /// What stays open under `QUARRY_REQUIRE_LOGIN`: the sign-in itself and what its page
 /// loads, the probes an orchestrator calls, and /metrics (which has its own token).
 fn open_to_all(path: &str) -> bool {
-    matches!(path, "/login" | "/logout" | "/api/auth/status" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg")
-        || path.starts_with("/pkg/")
+    matches!(path, "/login" | "/logout" | "/api/auth/status") || needs_no_session(path)
+}
+
+/// Static files, the probes and /metrics: read-only routes that answer alike to everyone.
+fn needs_no_session(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz" | "/metrics" | "/favicon.svg") || path.starts_with("/pkg/")
 }
 
 fn holds_token(state: &AppState, headers: &HeaderMap) -> bool {
@@ -238,10 +239,6 @@ fn refused(html: bool, code: &str, next: &str, e: AppError) -> Response {
 
 fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
-}
-
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
 fn has_origin(headers: &HeaderMap) -> bool {

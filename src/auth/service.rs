@@ -1,5 +1,6 @@
 //! Who may take an admin action: a request with the admin token, or one whose session the
 //! gate (`handlers::gate`) found live.
+use super::model::AuthStatus;
 use super::session::Live;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -16,6 +17,12 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
     v.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
 }
 
+/// Whether the request is a browser's asking for a page (`Accept` names `text/html`): it
+/// gets redirects and pages, where a program gets JSON.
+pub fn wants_html(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
 /// Whether an admin password is set (in the configuration or the database).
 pub async fn password_set(state: &AppState) -> Result<bool, sea_orm::DbErr> {
     Ok(super::password::current(&state.db, &state.config).await?.is_some())
@@ -24,6 +31,19 @@ pub async fn password_set(state: &AppState) -> Result<bool, sea_orm::DbErr> {
 /// Whether any admin action is possible here: a password to sign in with, or a token.
 pub async fn admin_enabled(state: &AppState) -> Result<bool, sea_orm::DbErr> {
     Ok(state.config.admin_token.expose().is_some() || password_set(state).await?)
+}
+
+/// The sign-in status as `/api/auth/status`, `/login` and `/logout` answer it, for a request
+/// whose live session (if any) is `session`.
+pub async fn status(state: &AppState, session: Option<&Live>) -> Result<AuthStatus, sea_orm::DbErr> {
+    let password_set = password_set(state).await?;
+    Ok(AuthStatus {
+        admin_enabled: password_set || state.config.admin_token.expose().is_some(),
+        password_set,
+        signed_in: session.is_some(),
+        expires_at: session.map(|s| s.expires_at),
+        require_login: state.config.require_login,
+    })
 }
 
 /// The admin check every admin action shares. A token, when given, decides alone: 401

@@ -137,9 +137,7 @@ pub struct RunJobForm {
 #[cfg(feature = "ssr")]
 async fn asks_for_html() -> bool {
     let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
-    headers
-        .and_then(|h| h.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
-        .unwrap_or(false)
+    headers.is_some_and(|h| crate::auth::service::wants_html(&h))
 }
 
 #[cfg(feature = "ssr")]

@@ -274,6 +274,59 @@ crate::on_both_backends! {
         assert_eq!(quarry::db::entities::admin_sessions::Entity::find().count(&again.db).await.unwrap(), 0);
     }
 
+    fn files_and_probes_neither_look_the_session_up_nor_keep_it_alive(url) {
+        use quarry::db::entities::admin_sessions as sessions;
+        use sea_orm::sea_query::Expr;
+        let state = state_with_password(&url, |_| {}).await;
+        let app = quarry::server::router(state.clone());
+        let cookie = sign_in(&app, "10.0.0.8:1").await;
+        // Whole seconds: PostgreSQL keeps microseconds, so a nanosecond would not read back.
+        let half_an_hour_ago = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now() - chrono::Duration::minutes(30), 0);
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::LastSeenAt, Expr::value(half_an_hour_ago))
+            .exec(&state.db).await.unwrap();
+        let last_seen = || async {
+            sessions::Entity::find().one(&state.db).await.unwrap().expect("the session").last_seen_at
+        };
+        for path in ["/favicon.svg", "/healthz", "/readyz", "/pkg/not-there.css"] {
+            let a = send(&app, request(Method::GET, path, "10.0.0.8:1").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+            assert!(a.status != StatusCode::INTERNAL_SERVER_ERROR, "{path}: {}", a.status);
+            assert_eq!(last_seen().await, half_an_hour_ago, "{path} renewed the session's idle time");
+        }
+        // A page or an API call does.
+        assert_eq!(status(&app, &cookie).await["signed_in"], true);
+        assert!(last_seen().await > half_an_hour_ago);
+    }
+
+    fn sign_in_and_out_answer_the_same_status_as_the_status_endpoint(url) {
+        // A token and no password: sign-out must not claim a password exists.
+        let mut c = test_config(&url);
+        c.admin_token = quarry::config::Secret::new("script-token");
+        let app = quarry::server::router(quarry::startup::prepare(c).await.unwrap());
+        let a = send(&app, request(Method::POST, "/logout", "10.0.0.9:2").body(Body::empty()).unwrap()).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert_eq!(a.json(), status(&app, "").await);
+        assert_eq!((a.json()["password_set"].as_bool(), a.json()["admin_enabled"].as_bool()), (Some(false), Some(true)));
+
+        let state = state_with_password(&url, |_| {}).await;
+        let app = quarry::server::router(state);
+        let a = send(
+            &app,
+            request(Method::POST, "/login", "10.0.0.9:3")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("password={}", quarry::params::encode(PASSWORD))))
+                .unwrap(),
+        )
+        .await;
+        let cookie = a.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+        let (mut said, mut asked) = (a.json(), status(&app, &cookie).await);
+        // PostgreSQL keeps the end time to the microsecond: compared apart, to the second.
+        let end = |v: &mut Value| v.as_object_mut().unwrap().remove("expires_at").unwrap().as_str().unwrap()[..19].to_string();
+        assert_eq!(end(&mut said), end(&mut asked));
+        assert_eq!(said, asked);
+        assert_eq!(said["signed_in"], true);
+    }
+
     fn require_login_closes_everything_but_the_sign_in_and_the_probes(url) {
         let state = state_with_password(&url, |c| {
             c.require_login = true;
