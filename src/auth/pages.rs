@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::api::get_auth_status;
 use super::model::AuthStatus;
-use crate::components::{ErrorLine, Loading};
+use crate::components::{ErrorBox, ErrorLine, Loading};
 use crate::format::fmt_time;
 
 /// What `POST /login` says in `?error=` when it sends a browser back: a fixed code, so no
@@ -37,7 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                 Suspend::new(async move {
                     match status.await {
                         Ok(s) => view! { <LoginBody status=s error next signed_out/> }.into_any(),
-                        Err(e) => view! { <ErrorLine message=e.message/> }.into_any(),
+                        Err(e) => view! { <ErrorBox e what="sign-in"/> }.into_any(),
                     }
                 })
             }}

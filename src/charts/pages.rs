@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{get_chart_view, list_packs, list_series};
 use super::model::{ChartView, PackList, SeriesOption};
-use crate::components::{Col, DataTable, DemoBadge, EmptyState, ErrorBox, ErrorLine, Loading};
+use crate::components::{Col, DataTable, DemoBadge, EmptyState, ErrorBox, Loading};
 use crate::format::{fmt_date, fmt_time};
 
 /// The view the URL asks for: `series=a,b` or the form's `s1`..`s4`, the overlays as
@@ -140,7 +140,7 @@ fn PackListing() -> impl IntoView {
             {move || Suspend::new(async move {
                 match packs.await {
                     Ok(list) => view! { <Packs list/> }.into_any(),
-                    Err(e) => view! { <ErrorLine message=e.message/> }.into_any(),
+                    Err(e) => view! { <ErrorBox e what="chart packs"/> }.into_any(),
                 }
             })}
         </Suspense>

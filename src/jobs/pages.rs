@@ -5,7 +5,7 @@ use super::api::{get_failures, get_health, list_jobs, RunJob};
 use super::feeds::{by_provider, ProviderSummary};
 use super::model::{FailurePage, FeedHealth, Health, JobRunView, JobView};
 use crate::auth::pages::{SignInFirst, SignedInOnly};
-use crate::components::{AutoRefresh, Col, DataTable, ErrorLine, ErrorText, Loading};
+use crate::components::{AutoRefresh, Col, DataTable, ErrorBox, ErrorLine, ErrorText, Loading};
 use crate::error::AppError;
 use crate::format::fmt_time;
 
@@ -42,7 +42,7 @@ pub fn JobsPage() -> impl IntoView {
                 let signed_in = auth.await.is_ok_and(|a| a.signed_in);
                 match (jobs, health) {
                     (Ok(jobs), Ok(health)) => view! { <JobsBody jobs health failures signed_in run/> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorLine message=e.message/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorBox e what="jobs"/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -265,3 +265,29 @@ mod check {
         }
     }
 }
+
+/// The database gone under a running server (the outage script stops PostgreSQL for real):
+/// every page says so, with a 503 a monitor can see, not a 200 around an error line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_answers_503_while_the_database_does_not_answer() {
+    use axum::body::{to_bytes, Body};
+    use axum::http::{header, Request, StatusCode};
+    use tower::ServiceExt;
+    crate::support::with_db(crate::support::Backend::Sqlite, |url: String| async move {
+        let mut state = prepared_state(&url).await;
+        // A pool whose server refuses every connection (nothing listens on port 1).
+        let mut gone = sea_orm::ConnectOptions::new("postgres://postgres@127.0.0.1:1/quarry");
+        gone.connect_lazy(true).acquire_timeout(std::time::Duration::from_millis(500)).sqlx_logging(false);
+        state.db = sea_orm::Database::connect(gone).await.unwrap();
+        let app = quarry::server::router(state);
+        for page in ["/", "/commodities/gold", "/venture", "/venture/funding", "/charts", "/jobs", "/login"] {
+            let req = Request::get(page).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let body = String::from_utf8_lossy(&to_bytes(res.into_body(), 16 << 20).await.unwrap()).into_owned();
+            assert!(body.contains("the database is not answering"), "{page}: the page does not say why");
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
+        }
+    })
+    .await;
+}
