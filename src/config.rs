@@ -327,7 +327,8 @@ impl Config {
                 max_connections: raw.server.max_connections.max(1),
             },
             admin_token: raw.admin_token,
-            admin_password_hash: raw.admin_password_hash,
+            // Trimmed once here, not on every sign-in check.
+            admin_password_hash: Secret::new(raw.admin_password_hash.expose().map_or("", str::trim)),
             require_login: raw.require_login,
             sessions: SessionsConfig {
                 lifetime_hours: raw.sessions.lifetime_hours.max(1),

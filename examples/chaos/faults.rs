@@ -72,19 +72,12 @@ impl Chaos {
     }
 
     fn draw(&self) -> (Kind, u64) {
+        // Good answers `good_percent` of the time, the six faults sharing the rest evenly
+        // (weights times six, to stay whole numbers).
         let good = self.settings.good_percent.min(100);
-        let fault = (100 - good) as f64 / 6.0;
-        let weights = Kind::ALL.map(|k| if k == Kind::Good { good as f64 } else { fault });
+        let weights = Kind::ALL.iter().map(move |&k| if k == Kind::Good { 6 * good } else { 100 - good });
         let mut rng = self.rng.lock().expect("rng lock");
-        let mut x = rng.uniform() * weights.iter().sum::<f64>();
-        let mut kind = Kind::Good;
-        for (k, w) in Kind::ALL.into_iter().zip(weights) {
-            kind = k;
-            x -= w;
-            if x < 0.0 {
-                break;
-            }
-        }
+        let kind = Kind::ALL[rng.weighted(weights)];
         (kind, rng.next())
     }
 

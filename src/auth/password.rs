@@ -47,7 +47,7 @@ pub fn verify(phc: &str, password: &str) -> bool {
 /// The hash to check sign-ins against: the configuration's, else the stored one.
 pub async fn current(db: &DatabaseConnection, config: &Config) -> Result<Option<String>, DbErr> {
     if let Some(h) = config.admin_password_hash.expose() {
-        return Ok(Some(h.trim().to_string()));
+        return Ok(Some(h.to_string()));
     }
     Ok(admin_password::Entity::find_by_id(1).one(db).await?.map(|r| r.hash))
 }

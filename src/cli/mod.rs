@@ -25,7 +25,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Migrate the database, sync the universe, start the jobs and serve the web app (default).
     Serve {
@@ -109,19 +109,7 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 impl Cli {
     pub fn command(&self) -> Command {
-        match &self.command {
-            Some(Command::Serve { demo }) => Command::Serve { demo: *demo },
-            Some(Command::Migrate) => Command::Migrate,
-            Some(Command::Backfill { series, from }) => Command::Backfill { series: series.clone(), from: *from },
-            Some(Command::ChartPack { out }) => Command::ChartPack { out: out.clone() },
-            Some(Command::VcBackfill { from, to }) => Command::VcBackfill { from: *from, to: *to },
-            Some(Command::Import { file, dry_run }) => Command::Import { file: file.clone(), dry_run: *dry_run },
-            Some(Command::Check) => Command::Check,
-            Some(Command::Backup { file }) => Command::Backup { file: file.clone() },
-            Some(Command::Restore { file }) => Command::Restore { file: file.clone() },
-            Some(Command::Admin { action }) => Command::Admin { action: action.clone() },
-            None => Command::Serve { demo: false },
-        }
+        self.command.clone().unwrap_or(Command::Serve { demo: false })
     }
 }
 

@@ -75,8 +75,6 @@ fn soft_ceiling(x: f64, cap: f64) -> f64 {
     x / (1.0 + (x / cap).powi(4)).powf(0.25)
 }
 
-const NONE: Loadings = Loadings { growth: 0.0, dollar: 0.0, energy: 0.0, risk: 0.0, rates: 0.0, haven: 0.0 };
-
 /// The outlines of the macro series, by slug, from `macro_series.toml` (compiled in).
 static OUTLINES: LazyLock<HashMap<String, Vec<(f64, f64)>>> = LazyLock::new(|| {
     toml::from_str(include_str!("macro_series.toml")).expect("demo/macro_series.toml is valid (its tests read it)")
@@ -85,7 +83,7 @@ static OUTLINES: LazyLock<HashMap<String, Vec<(f64, f64)>>> = LazyLock::new(|| {
 /// The model of a known macro series, by slug.
 fn model(slug: &str) -> Option<Model> {
     use Noise::*;
-    let outline = OUTLINES.get(slug).map(Vec::as_slice).unwrap_or_default();
+    let outline = OUTLINES.get(slug)?.as_slice();
     let m = |noise, min, max, decimals| Model { outline, noise, min, max, decimals, market: None };
     Some(match slug {
         // Fed total assets, USD millions, Wednesday levels.
@@ -97,7 +95,7 @@ fn model(slug: &str) -> Option<Model> {
         // The trend only: its crashes come from the market's stress, on the same days as
         // VIX's spikes.
         "sp500" => Model {
-            market: tie(Loadings { risk: 0.75, growth: 0.3, ..NONE }, -0.1, 0.0),
+            market: tie(Loadings { risk: 0.75, growth: 0.3, ..Loadings::default() }, -0.1, 0.0),
             ..m(Multiplicative { sigma: 0.15, theta: 3.0 }, 500.0, 10_000.0, 2)
         },
         // Effective fed funds, percent: the hiking and cutting cycles.
@@ -107,23 +105,23 @@ fn model(slug: &str) -> Option<Model> {
         // Broad dollar, index Jan 2006=100: the dollar factor itself, a little stronger
         // under stress (where money hides).
         "dtwexbgs" => Model {
-            market: tie(Loadings { dollar: 0.95, ..NONE }, 0.03, 0.0),
+            market: tie(Loadings { dollar: 0.95, ..Loadings::default() }, 0.03, 0.0),
             ..m(Multiplicative { sigma: 0.05, theta: 4.0 }, 80.0, 140.0, 4)
         },
         // 10-year nominal yield, percent.
         "dgs10" => Model {
-            market: tie(Loadings { rates: 0.9, ..NONE }, -0.1, 0.0),
+            market: tie(Loadings { rates: 0.9, ..Loadings::default() }, -0.1, 0.0),
             ..m(Additive { sigma: 0.35, theta: 8.0 }, 0.4, 5.5, 2)
         },
         // 10-year real yield (TIPS), percent: negative through 2012-13 and 2020-21.
         "dfii10" => Model {
-            market: tie(Loadings { rates: 0.8, ..NONE }, 0.0, 0.0),
+            market: tie(Loadings { rates: 0.8, ..Loadings::default() }, 0.0, 0.0),
             ..m(Additive { sigma: 0.3, theta: 8.0 }, -1.3, 2.8, 2)
         },
         // High-yield option-adjusted spread, percent: the slow credit cycles in the outline,
         // the sudden widenings (March 2020) from stress.
         "bamlh0a0hym2" => Model {
-            market: spiky(Loadings { risk: -0.6, growth: -0.2, ..NONE }, 0.45, 0.0),
+            market: spiky(Loadings { risk: -0.6, growth: -0.2, ..Loadings::default() }, 0.45, 0.0),
             ..m(Multiplicative { sigma: 0.25, theta: 10.0 }, 2.5, 12.0, 2)
         },
         // VIX: a calm level (its real typical values year by year) with fast mean
@@ -131,13 +129,13 @@ fn model(slug: &str) -> Option<Model> {
         // 8.5 is multiplied by e^noise and by 1 + 1.7 × stress, so one crisis takes a
         // calm 16 to the high 30s and March 2020's pile-up of crises near 80.
         "vixcls" => Model {
-            market: spiky(Loadings { risk: -0.8, growth: -0.1, ..NONE }, 1.7, 8.5),
+            market: spiky(Loadings { risk: -0.8, growth: -0.1, ..Loadings::default() }, 1.7, 8.5),
             ..m(Multiplicative { sigma: 1.0, theta: 8.0 }, 9.0, 85.0, 2)
         },
         // IMF all-commodity index, 2016=100, monthly: averages of a daily path that moves
         // with energy and growth, like the commodities it indexes.
         "pallfnfindexm" => Model {
-            market: tie(Loadings { energy: 0.6, growth: 0.35, dollar: -0.1, ..NONE }, -0.05, 0.0),
+            market: tie(Loadings { energy: 0.6, growth: 0.35, dollar: -0.1, ..Loadings::default() }, -0.05, 0.0),
             ..m(Multiplicative { sigma: 0.15, theta: 4.0 }, 50.0, 250.0, 3)
         },
         _ => return None,

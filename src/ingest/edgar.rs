@@ -239,11 +239,15 @@ impl<'a> Day<'a> {
     /// The day's filings of `forms` that `edgar_filings` does not hold yet, in index order:
     /// a filing is looked at once, whichever run or backfill meets it first.
     async fn unseen(&self, forms: &[&str]) -> Result<Vec<Listed<'a>>, DbErr> {
-        let filings = listed(self.entries, forms);
-        let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
-        let seen = known(self.db, &accessions).await?;
-        Ok(filings.into_iter().filter(|l| !seen.contains(l.accession)).collect())
+        drop_seen(self.db, listed(self.entries, forms)).await
     }
+}
+
+/// `filings` without those `edgar_filings` already holds, in their order.
+async fn drop_seen<'a>(db: &DatabaseConnection, filings: Vec<Listed<'a>>) -> Result<Vec<Listed<'a>>, DbErr> {
+    let accessions: Vec<&str> = filings.iter().map(|l| l.accession).collect();
+    let seen = known(db, &accessions).await?;
+    Ok(filings.into_iter().filter(|l| !seen.contains(l.accession)).collect())
 }
 
 /// The accessions among `accessions` that `edgar_filings` already holds.
@@ -683,19 +687,15 @@ async fn acquisition_pass(day: Day<'_>, out: &mut Tally) -> Result<(), Halt> {
         txn.commit().await?;
         out.rows_written += written;
     }
-    eight_k_pass(db, day.entries, now, out).await?;
+    eight_k_pass(day, out).await?;
     Ok(())
 }
 
 /// 8-Ks of parties to open deals move the deal's `last_filing_on`; those are recorded
 /// (the company's filings list shows them), every other 8-K is left alone.
-async fn eight_k_pass(
-    db: &DatabaseConnection,
-    entries: &[IndexEntry],
-    now: DateTime<Utc>,
-    out: &mut Tally,
-) -> Result<(), DbErr> {
-    let filings = listed(entries, &["8-K"]);
+async fn eight_k_pass(day: Day<'_>, out: &mut Tally) -> Result<(), DbErr> {
+    let Day { db, now, .. } = day;
+    let filings = listed(day.entries, &["8-K"]);
     if filings.is_empty() {
         return Ok(());
     }
@@ -711,11 +711,9 @@ async fn eight_k_pass(
     let parties = companies::Entity::find().filter(companies::Column::Id.is_in(ids)).all(db).await?;
     let by_cik: HashMap<i64, i32> = parties.iter().filter_map(|c| c.cik.map(|k| (k, c.id))).collect();
     let mut deals = open;
-    let relevant: Vec<&Listed> =
-        filings.iter().filter(|l| l.parties.iter().any(|p| by_cik.contains_key(&(p.cik as i64)))).collect();
-    let accessions: Vec<&str> = relevant.iter().map(|l| l.accession).collect();
-    let seen = known(db, &accessions).await?;
-    for l in relevant.into_iter().filter(|l| !seen.contains(l.accession)) {
+    let relevant: Vec<Listed> =
+        filings.into_iter().filter(|l| l.parties.iter().any(|p| by_cik.contains_key(&(p.cik as i64)))).collect();
+    for l in &drop_seen(db, relevant).await? {
         let txn = crate::db::begin_write(db).await?;
         let mut written = 0;
         let mut party_cik = None;

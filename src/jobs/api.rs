@@ -87,9 +87,12 @@ pub async fn get_failures(page: Option<String>) -> Result<FailurePage, AppError>
 #[server(prefix = "/api", endpoint = "jobs/run")]
 pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, AppError> {
     let state = crate::state::use_app_state()?;
-    let header_token = bearer_token().await;
-    let given = token.filter(|t| !t.is_empty()).or(header_token);
-    let session = crate::auth::service::signed_in_here();
+    // The request's head, read once: its token, its session, and what it asks for.
+    let parts = use_context::<axum::http::request::Parts>();
+    let headers = parts.as_ref().map(|p| &p.headers);
+    let given =
+        token.filter(|t| !t.is_empty()).or_else(|| headers.and_then(crate::auth::service::bearer).map(str::to_string));
+    let session = parts.as_ref().and_then(|p| p.extensions.get::<crate::auth::session::Live>().cloned());
     crate::auth::service::authorize(
         &state,
         session.as_ref(),
@@ -116,7 +119,7 @@ pub async fn run_job(job: String, token: Option<String>) -> Result<RunStarted, A
     });
     // A page's form (it asks for HTML) goes back to the jobs page, which says what started;
     // a program asking for JSON gets the JSON.
-    if asks_for_html().await {
+    if headers.is_some_and(crate::auth::service::wants_html) {
         let q = format!("started={}&slot={}", crate::params::encode(&job), crate::params::encode(&slot));
         leptos_axum::redirect(&format!("/jobs?{q}"));
     }
@@ -132,16 +135,4 @@ pub struct RunJobForm {
     job: String,
     /// The admin token, unless it is sent as `Authorization: Bearer`.
     token: Option<String>,
-}
-
-#[cfg(feature = "ssr")]
-async fn asks_for_html() -> bool {
-    let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
-    headers.is_some_and(|h| crate::auth::service::wants_html(&h))
-}
-
-#[cfg(feature = "ssr")]
-async fn bearer_token() -> Option<String> {
-    let headers: axum::http::HeaderMap = leptos_axum::extract().await.ok()?;
-    crate::auth::service::bearer(&headers).map(str::to_string)
 }

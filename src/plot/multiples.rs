@@ -1,9 +1,8 @@
 //! Small multiples: several time charts in a grid, each with its own scale and a caption,
 //! so series of different units are read side by side rather than squeezed onto one axis.
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{self, FONT};
+use super::theme;
 use super::time_series::{self, TimeChart};
 use super::ChartError;
 
@@ -35,17 +34,14 @@ pub fn render_svg(
         root.fill(&WHITE).map_err(err)?;
         let areas = root.split_evenly((rows, cols));
         for (chart, area) in charts.iter().zip(areas.iter()) {
-            let font =
-                (FONT, 14).into_font().style(FontStyle::Bold).color(&theme::TEXT).pos(Pos::new(HPos::Left, VPos::Top));
-            area.draw(&Text::new(chart.title.clone(), (8, 4), font)).map_err(err)?;
+            theme::text(area, &chart.title, (8, 4), 14, FontStyle::Bold, theme::TEXT)?;
             let body = area.margin(caption, 0, 0, 0);
             let mut c = chart.clone();
             c.width = cell.0;
             match time_series::draw(&c, &body) {
                 Ok(()) => {}
                 Err(ChartError::Empty(_)) => {
-                    let font = (FONT, 13).into_font().color(&theme::MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-                    body.draw(&Text::new("No data in this range", (8, 8), font)).map_err(err)?;
+                    theme::text(&body, "No data in this range", (8, 8), 13, FontStyle::Normal, theme::MUTED)?;
                 }
                 Err(e) => return Err(e),
             }

@@ -136,9 +136,10 @@ fn hrefs(html: &str) -> Vec<&str> {
 /// every row must be a data row (or entirely empty). Cells that are empty, `..` or `#N/A`
 /// are missing and produce no point.
 pub fn parse_workbook(bytes: &[u8]) -> Result<Workbook, SourceError> {
-    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| SourceError::parse("XLSX", e.to_string()))?;
-    // Before calamine reads a sheet: it trusts the sheet's cell references (xlsx_guard).
+    // Before calamine unpacks anything: it trusts the sheets' cell references and sizes
+    // (xlsx_guard), and opening the workbook already unpacks its shared strings and styles.
     xlsx_guard::check(bytes).map_err(|why| SourceError::parse("XLSX", why))?;
+    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| SourceError::parse("XLSX", e.to_string()))?;
     if !xlsx.sheet_names().iter().any(|s| s == SHEET) {
         let names = xlsx.sheet_names().join(", ");
         return Err(SourceError::parse("XLSX", format!("no sheet '{SHEET}' in the workbook (sheets: {names})")));

@@ -123,7 +123,7 @@ async fn upload(
     query: Result<ApiQuery<UploadQuery>, AppError>,
     body: Body,
 ) -> Response {
-    if let Err(e) = authorize(&state, session.as_deref(), bearer(&headers).as_deref()).await {
+    if let Err(e) = authorize(&state, session.as_deref(), crate::auth::service::bearer(&headers)).await {
         return e.into_response();
     }
     let ApiQuery(q) = match query {
@@ -335,9 +335,9 @@ async fn form(
     let limits = multer::SizeLimit::new().whole_stream((MAX_IMPORT_BYTES + 64 * 1024) as u64);
     let mut mp = multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(limits));
     let mut authorized = false;
-    let token = bearer(&headers);
+    let token = crate::auth::service::bearer(&headers);
     if session.is_some() || token.is_some() {
-        if let Err(e) = authorize(&state, session.as_deref(), token.as_deref()).await {
+        if let Err(e) = authorize(&state, session.as_deref(), token).await {
             return refused(status_of(&e), &e.message);
         }
         authorized = true;
@@ -357,7 +357,7 @@ async fn form(
                     Err(r) => return r,
                 };
                 if !authorized {
-                    if let Err(e) = authorize(&state, None, Some(token.trim()).filter(|t| !t.is_empty())).await {
+                    if let Err(e) = authorize(&state, None, Some(&token)).await {
                         return refused(status_of(&e), &e.message);
                     }
                     authorized = true;
@@ -374,10 +374,7 @@ async fn form(
             },
             "file" | "content" => {
                 if !authorized {
-                    let e = authorize(&state, None, None)
-                        .await
-                        .err()
-                        .unwrap_or_else(|| AppError::unauthorized("sign-in missing"));
+                    let e = not_signed_in(&state).await;
                     return refused(status_of(&e), &e.message);
                 }
                 if name.is_empty() {
@@ -407,7 +404,7 @@ async fn form(
         }
     }
     if !authorized {
-        let e = authorize(&state, None, None).await.err().unwrap_or_else(|| AppError::unauthorized("sign-in missing"));
+        let e = not_signed_in(&state).await;
         return refused(status_of(&e), &e.message);
     }
     let dry_run = match parse_bool(dry_run.as_deref()) {
@@ -555,8 +552,10 @@ fn parse_bool(v: Option<&str>) -> Result<bool, String> {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    crate::auth::service::bearer(headers).map(str::to_string)
+/// The refusal of an upload that reached its file, or its end, neither signed in nor
+/// holding the token: with neither, `authorize` always refuses.
+async fn not_signed_in(state: &AppState) -> AppError {
+    authorize(state, None, None).await.err().unwrap_or_else(|| AppError::unauthorized("sign-in missing"))
 }
 
 /// The same rule as "run now" on the jobs page (`auth::service::authorize`).

@@ -309,7 +309,7 @@ pub fn ks_pme(flows: &[CashFlow], nav: CashFlow, index: &[CashFlow]) -> Result<f
     // a normal one overflowed the growth factor, and the PME came out inf, NaN, or 0 over
     // an infinite paid-in (found by fuzzing, fuzz/regressions/returns).
     let pme = (grown_out + nav_value) / grown_in;
-    if grown_in.is_finite() && grown_out.is_finite() && pme.is_finite() {
+    if grown_in.is_finite() && pme.is_finite() {
         Ok(pme)
     } else {
         Err(PmeError::OutOfRange)
